@@ -1,0 +1,46 @@
+using System.CommandLine;
+using ActorFarm.Cli.Output;
+using ActorFarm.Protocol;
+
+namespace ActorFarm.Cli.Commands;
+
+/// <summary><c>actorfarm resume</c>: continues every unfinished job of a state directory, without the manifest.</summary>
+internal static class ResumeCommand
+{
+    public static Command Create()
+    {
+        var state = CommonOptions.StateDirectory();
+        var slots = CommonOptions.Slots();
+        var json = CommonOptions.Json();
+        var csv = new Option<bool>("--csv") { Description = "Also write results.csv next to results.jsonl." };
+        var progress = RunCommand.ProgressOption();
+        var verbose = RunCommand.VerboseOption();
+        var command = new Command("resume", "Continue the unfinished jobs of a state directory (after a crash or kill).")
+        {
+            state, slots, csv, progress, json, verbose,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var output = OutputFormat.For(parse.GetValue(json));
+            var stateDir = parse.GetValue(state)!;
+            if (!File.Exists(Hosting.SqliteJournal.DatabasePath(stateDir.FullName)))
+            {
+                output.Error($"no farm state in {stateDir.FullName}: nothing to resume.");
+                return ExitCodes.BadInput;
+            }
+            var farm = RunCommand.EmbeddedFarm(stateDir, parse.GetValue(slots), parse.GetValue(verbose));
+            return await FarmSession.RunAsync(farm, output, parse.GetValue(progress), parse.GetValue(csv), async client =>
+            {
+                var unfinished = (await client.ListAsync(cancellationToken: ct))
+                    .Where(j => j.Phase == JobPhase.Running).Select(j => j.JobId).ToList();
+                foreach (var id in unfinished)
+                {
+                    var status = await client.StatusAsync(id, cancellationToken: ct);
+                    output.JobSubmitted(new JobSubmitted(id, Resumed: true, status));
+                }
+                return unfinished;
+            }, ct);
+        });
+        return command;
+    }
+}

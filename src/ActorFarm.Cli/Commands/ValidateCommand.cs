@@ -1,0 +1,26 @@
+using System.CommandLine;
+using ActorFarm.Cli.Output;
+using ActorFarm.Coordinator;
+using ActorFarm.Manifest;
+
+namespace ActorFarm.Cli.Commands;
+
+/// <summary><c>actorfarm validate --manifest jobs.hocon [--json]</c>: checks a manifest without running anything.</summary>
+internal static class ValidateCommand
+{
+    public static Command Create()
+    {
+        var manifest = CommonOptions.Manifest();
+        var json = CommonOptions.Json();
+        var command = new Command("validate", "Check a manifest without running anything; exit code 2 when it has errors.") { manifest, json };
+        command.SetAction(parse =>
+        {
+            var output = OutputFormat.For(parse.GetValue(json));
+            var loaded = ManifestInput.TryLoad(parse.GetValue(manifest)!.FullName, ManifestOptions.Default, output);
+            if (loaded is null) return ExitCodes.BadInput;
+            output.ManifestValid(loaded.SourceFile, loaded.Jobs.Select(j => (j, JobIds.For(j))).ToArray());
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

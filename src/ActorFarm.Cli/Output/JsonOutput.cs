@@ -1,0 +1,35 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ActorFarm.Manifest;
+using ActorFarm.Protocol;
+
+namespace ActorFarm.Cli.Output;
+
+/// <summary>One JSON document per event on standard output; errors too, so a script reads one stream.</summary>
+internal sealed class JsonOutput : IOutput
+{
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public bool AllowsProgress => false;
+
+    public void ManifestInvalid(string path, IReadOnlyList<ManifestError> errors) =>
+        Write(new { valid = false, manifest = path, errors });
+
+    public void ManifestValid(string path, IReadOnlyList<(JobSpec Spec, string JobId)> jobs) =>
+        Write(new { valid = true, manifest = path, jobs = jobs.Select(j => new { name = j.Spec.Name, id = j.JobId, tasks = j.Spec.TaskCount }) });
+
+    public void JobSubmitted(JobSubmitted submitted) =>
+        Write(new { @event = "submitted", jobId = submitted.JobId, resumed = submitted.Resumed, status = submitted.Status });
+
+    public void Summary(IReadOnlyList<JobStatusReport> jobs, TimeSpan elapsed) =>
+        Write(new { @event = "summary", elapsedSeconds = elapsed.TotalSeconds, jobs });
+
+    public void Error(string message) => Write(new { @event = "error", message });
+
+    private static void Write(object value) => Console.WriteLine(JsonSerializer.Serialize(value, Options));
+}

@@ -1,0 +1,48 @@
+using ActorFarm.Manifest;
+using ActorFarm.Protocol;
+using Spectre.Console;
+
+namespace ActorFarm.Cli.Output;
+
+internal sealed class TextOutput : IOutput
+{
+    public bool AllowsProgress => true;
+
+    public void ManifestInvalid(string path, IReadOnlyList<ManifestError> errors)
+    {
+        Console.Error.WriteLine($"{path}: {errors.Count} error{(errors.Count == 1 ? "" : "s")}; nothing was started.");
+        foreach (var error in errors) Console.Error.WriteLine("  " + error);
+    }
+
+    public void ManifestValid(string path, IReadOnlyList<(JobSpec Spec, string JobId)> jobs)
+    {
+        Console.WriteLine($"{path}: valid, {jobs.Count} job{(jobs.Count == 1 ? "" : "s")}");
+        foreach (var (spec, id) in jobs)
+            Console.WriteLine($"  {spec.Name}: {spec.TaskCount:N0} tasks (id {id})");
+    }
+
+    public void JobSubmitted(JobSubmitted submitted)
+    {
+        var s = submitted.Status;
+        var what = submitted.Resumed
+            ? s.Phase == JobPhase.Running ? $"resumed, {s.Done:N0} of {s.Total:N0} tasks already done" : $"already {s.Phase.ToString().ToLowerInvariant()}"
+            : $"{s.Total:N0} tasks";
+        Console.WriteLine($"job {s.Name} ({submitted.JobId}): {what}");
+    }
+
+    public void Summary(IReadOnlyList<JobStatusReport> jobs, TimeSpan elapsed)
+    {
+        var table = new Table().Border(TableBorder.Simple)
+            .AddColumns("job", "id", "state", "tasks", "succeeded", "failed", "results");
+        foreach (var j in jobs)
+        {
+            table.AddRow(Markup.Escape(j.Name), Markup.Escape(j.JobId), j.Phase.ToString().ToLowerInvariant(),
+                j.Total.ToString("N0"), j.Succeeded.ToString("N0"),
+                j.Failed > 0 ? $"[red]{j.Failed:N0}[/]" : "0", Markup.Escape(j.ResultsFile ?? "-"));
+        }
+        AnsiConsole.Write(table);
+        Console.WriteLine($"elapsed {elapsed:hh\\:mm\\:ss\\.f}");
+    }
+
+    public void Error(string message) => Console.Error.WriteLine("actorfarm: " + message);
+}

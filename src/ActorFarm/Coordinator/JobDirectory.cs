@@ -1,0 +1,98 @@
+using ActorFarm.Persistence;
+using ActorFarm.Protocol;
+using Akka.Actor;
+using Akka.Event;
+using Akka.Persistence;
+
+namespace ActorFarm.Coordinator;
+
+/// <summary>
+/// The job directory, a cluster singleton on the coordinator role. It knows every job ever
+/// submitted and which are active, and keeps every registered node supervisor told of the
+/// active jobs by priority. It is deliberately not on the task path: nodes pull tasks from the
+/// job entities directly, so the directory handles a message per job or node change, never per task.
+/// </summary>
+public sealed class JobDirectory : ReceivePersistentActor
+{
+    public const string PersistenceIdValue = "job-directory";
+
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<string, JobListEntry> _jobs = new();
+    private readonly HashSet<IActorRef> _nodes = new();
+
+    public JobDirectory()
+    {
+        Recover<JobRegistered>(Apply);
+        Recover<JobClosed>(Apply);
+
+        Command<JobActivated>(HandleActivated);
+        Command<JobDeactivated>(HandleDeactivated);
+        Command<RegisterNode>(HandleRegister);
+        Command<ListJobs>(_ => Sender.Tell(new JobList(_jobs.Values.OrderByDescending(j => j.RegisteredAt).ToArray())));
+        Command<Terminated>(t => _nodes.Remove(t.ActorRef));
+    }
+
+    public static Props Props() => Akka.Actor.Props.Create(() => new JobDirectory());
+
+    public override string PersistenceId => PersistenceIdValue;
+
+    private void Apply(JobRegistered e) =>
+        _jobs[e.JobId] = new JobListEntry(e.JobId, e.Name, e.Priority, JobPhase.Running, e.At);
+
+    private void Apply(JobClosed e)
+    {
+        if (_jobs.TryGetValue(e.JobId, out var entry))
+            _jobs[e.JobId] = entry with { Phase = e.Phase };
+    }
+
+    private void HandleActivated(JobActivated activated)
+    {
+        if (_jobs.TryGetValue(activated.JobId, out var known) && known.Phase == JobPhase.Running)
+        {
+            // A recovered entity announcing itself again: nothing to record, but nodes may have
+            // dropped the job meanwhile.
+            Broadcast();
+            return;
+        }
+        Persist(new JobRegistered(activated.JobId, activated.Name, activated.Priority, DateTimeOffset.UtcNow), e =>
+        {
+            Apply(e);
+            _log.Info("Job {0} active (priority {1})", e.JobId, e.Priority);
+            Broadcast();
+        });
+    }
+
+    private void HandleDeactivated(JobDeactivated deactivated)
+    {
+        if (!_jobs.TryGetValue(deactivated.JobId, out var known) || known.Phase == deactivated.Phase)
+            return;
+        Persist(new JobClosed(deactivated.JobId, deactivated.Phase, DateTimeOffset.UtcNow), e =>
+        {
+            Apply(e);
+            Broadcast();
+        });
+    }
+
+    private void HandleRegister(RegisterNode register)
+    {
+        if (_nodes.Add(register.Node))
+        {
+            Context.Watch(register.Node);
+            _log.Info("Node {0} registered with {1} slots", register.NodeName, register.Slots);
+        }
+        register.Node.Tell(ActiveJobsMessage());
+    }
+
+    private void Broadcast()
+    {
+        var message = ActiveJobsMessage();
+        foreach (var node in _nodes) node.Tell(message);
+    }
+
+    private ActiveJobs ActiveJobsMessage() => new(_jobs.Values
+        .Where(j => j.Phase == JobPhase.Running)
+        .OrderByDescending(j => j.Priority)
+        .ThenBy(j => j.RegisteredAt)
+        .Select(j => new ActiveJob(j.JobId, j.Name, j.Priority))
+        .ToArray());
+}

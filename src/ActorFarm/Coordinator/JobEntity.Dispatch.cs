@@ -1,0 +1,180 @@
+using ActorFarm.Persistence;
+using ActorFarm.Results;
+using ActorFarm.Protocol;
+using Akka.Actor;
+using Akka.Event;
+
+namespace ActorFarm.Coordinator;
+
+// The hot path: leases out, results in, results journaled in batches.
+public sealed partial class JobEntity
+{
+    private void HandleRequest(RequestTasks request)
+    {
+        if (_phase != JobPhase.Running)
+        {
+            request.Node.Tell(new TaskBatch(_jobId, null, [], Exhausted: true));
+            return;
+        }
+        _leaseBuffer.Clear();
+        _ledger!.LeaseTo(request.Node, request.Credits, _leaseBuffer);
+        var exhausted = !_ledger.HasRunnable;
+        if (exhausted)
+            _hungryNodes.Add(request.Node);
+        if (_leaseBuffer.Count > 0 && _watchedNodes.Add(request.Node))
+            Context.Watch(request.Node);
+        request.Node.Tell(new TaskBatch(_jobId, request.NeedSpec ? _spec : null, _leaseBuffer.ToArray(), exhausted));
+    }
+
+    private void HandleResults(TaskResults batch)
+    {
+        if (_phase != JobPhase.Running) return;
+        Absorb(batch.Results, batch.NodeName);
+    }
+
+    private void HandleReturn(ReturnLeases returned)
+    {
+        if (_phase != JobPhase.Running) return;
+        var now = DateTimeOffset.UtcNow;
+        var results = returned.Leases
+            .Select(l => new TaskResult(l.Index, l.Attempt, TaskOutcome.Returned, null, now, now))
+            .ToArray();
+        Absorb(results, returned.Node.Path.Address.ToString());
+    }
+
+    /// <summary>Takes in a batch of results: final ones are buffered for the journal, the rest re-queued.</summary>
+    private void Absorb(IReadOnlyList<TaskResult> results, string nodeName)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var requeued = false;
+        var retryLater = false;
+        foreach (var result in results)
+        {
+            switch (_ledger!.Resolve(result, _spec!.Retry, _settings.MinAttemptsOnLoss, now))
+            {
+                case Verdict.Final:
+                    if (result.Outcome == TaskOutcome.Succeeded) _succeeded++;
+                    else _failed++;
+                    _unrecorded.Add(new TaskRecord(result.Index, result.Attempt, result.Outcome, result.ExitCode,
+                        nodeName, result.Started, result.Ended, result.Error, result.OutputTruncated));
+                    break;
+                case Verdict.Requeued:
+                    requeued = true;
+                    break;
+                case Verdict.RetryLater:
+                    retryLater = true;
+                    break;
+            }
+        }
+        if (retryLater) ScheduleRetry();
+        if (requeued || retryLater) WakeHungryNodes();
+        FlushResults();
+    }
+
+    /// <summary>
+    /// Group commit: one write in flight at a time; results that arrive meanwhile wait and go
+    /// out together in the next event. Under load every event carries a full batch; when idle a
+    /// single result is written at once.
+    /// </summary>
+    private void FlushResults()
+    {
+        if (_writesInFlight > 0 || _unrecorded.Count == 0) return;
+        TaskRecord[] records;
+        if (_unrecorded.Count <= _settings.MaxResultsPerEvent)
+        {
+            records = _unrecorded.ToArray();
+            _unrecorded.Clear();
+        }
+        else
+        {
+            records = _unrecorded.GetRange(0, _settings.MaxResultsPerEvent).ToArray();
+            _unrecorded.RemoveRange(0, _settings.MaxResultsPerEvent);
+        }
+        _writesInFlight++;
+        PersistAsync(new TaskResultsRecorded(records), e =>
+        {
+            _writesInFlight--;
+            Apply(e);
+            MaybeSnapshot();
+            FlushResults();
+            CheckFinished();
+        });
+    }
+
+    private void MaybeSnapshot()
+    {
+        // Only when no other write is pending: LastSequenceNr then names exactly the events the
+        // bitmap reflects.
+        if (++_eventsSinceSnapshot < _settings.SnapshotEveryEvents || _writesInFlight > 0) return;
+        _eventsSinceSnapshot = 0;
+        SaveSnapshot(new JobSnapshot(_jobId, _spec!, _phase, _acceptedAt!.Value, _endedAt,
+            _recordedSucceeded, _recordedFailed, _ledger!.Bitmap.CopyWords()));
+    }
+
+    private void CheckFinished()
+    {
+        if (_phase != JobPhase.Running || _writesInFlight > 0 || _unrecorded.Count > 0) return;
+        if (_ledger!.Recorded < _ledger.Total) return;
+        _writesInFlight++;
+        Persist(new JobFinished(_recordedSucceeded, _recordedFailed, DateTimeOffset.UtcNow), e =>
+        {
+            _writesInFlight--;
+            Apply(e);
+            _log.Info("Job {0} finished: {1} succeeded, {2} failed", _jobId, e.Succeeded, e.Failed);
+            OnEnded();
+        });
+    }
+
+    private void OnEnded()
+    {
+        Timers.Cancel(nameof(RetryDue));
+        _directory.Tell(new JobDeactivated(_jobId, _phase));
+        foreach (var node in _hungryNodes) node.Tell(new TaskBatch(_jobId, null, [], Exhausted: true));
+        _hungryNodes.Clear();
+        foreach (var node in _watchedNodes) Context.Unwatch(node);
+        _watchedNodes.Clear();
+        StartExport();
+    }
+
+    private void StartExport()
+    {
+        var system = Context.System;
+        ResultsExporter.ExportAsync(system, _jobId)
+            .PipeTo(Self, success: path => new ResultsExported(path));
+    }
+
+    private void HandleExported(ResultsExported exported)
+    {
+        _exported = true;
+        _resultsFile = exported.Path;
+        var completed = new JobCompleted(Status());
+        foreach (var watcher in _watchers) watcher.Tell(completed);
+        _watchers.Clear();
+        Timers.Cancel(nameof(ProgressTick));
+        SetReceiveTimeout(_settings.PassivateEndedAfter);
+    }
+
+    private void ScheduleRetry()
+    {
+        var next = _ledger!.PromoteDue(DateTimeOffset.UtcNow);
+        if (next is { } due)
+            Timers.StartSingleTimer(nameof(RetryDue), RetryDue.Instance, Max(due - DateTimeOffset.UtcNow, TimeSpan.FromMilliseconds(1)));
+    }
+
+    private void OnRetryDue()
+    {
+        if (_phase != JobPhase.Running) return;
+        ScheduleRetry();
+        WakeHungryNodes();
+    }
+
+    private void WakeHungryNodes()
+    {
+        if (_hungryNodes.Count == 0 || !_ledger!.HasRunnable) return;
+        var available = new TasksAvailable(_jobId);
+        foreach (var node in _hungryNodes) node.Tell(available);
+        _hungryNodes.Clear();
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+}

@@ -1,0 +1,264 @@
+using ActorFarm.Manifest;
+using ActorFarm.Persistence;
+using ActorFarm.Results;
+using ActorFarm.Protocol;
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.Event;
+using Akka.Persistence;
+
+namespace ActorFarm.Coordinator;
+
+/// <summary>
+/// One job: a persistent entity placed by Cluster Sharding on a coordinator-role node. It leases
+/// tasks to the nodes that ask, takes their results in batches, journals final results many per
+/// event, and ends the job by writing its results file. State survives a crash of its node: the
+/// journal (plus snapshots of the completion bitmap) rebuilds it, and only tasks that were in
+/// flight run again.
+/// </summary>
+public sealed partial class JobEntity : ReceivePersistentActor, IWithTimers
+{
+    private readonly string _jobId;
+    private readonly JobEntitySettings _settings;
+    private readonly IActorRef _directory;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    private JobSpec? _spec;
+    private JobPhase _phase = JobPhase.Unknown;
+    private DateTimeOffset? _acceptedAt;
+    private DateTimeOffset? _endedAt;
+    private TaskLedger? _ledger;
+
+    // Final results counted as they arrive (for progress), and as journaled (for snapshots).
+    private long _succeeded, _failed, _recordedSucceeded, _recordedFailed;
+    private List<TaskRecord> _unrecorded = new();
+    private int _writesInFlight;
+    private int _eventsSinceSnapshot;
+    private string? _resultsFile;
+    private bool _exported;
+
+    private readonly HashSet<IActorRef> _hungryNodes = new();
+    private readonly HashSet<IActorRef> _watchedNodes = new();
+    private readonly HashSet<IActorRef> _watchers = new();
+    private readonly List<TaskLease> _leaseBuffer = new();
+
+    public JobEntity(string jobId, JobEntitySettings settings, IActorRef directory)
+    {
+        _jobId = jobId;
+        _settings = settings;
+        _directory = directory;
+
+        Recover<JobAccepted>(Apply);
+        Recover<TaskResultsRecorded>(Apply);
+        Recover<JobFinished>(Apply);
+        Recover<JobCancelled>(Apply);
+        Recover<SnapshotOffer>(offer => { if (offer.Snapshot is JobSnapshot s) Apply(s); });
+        Recover<RecoveryCompleted>(_ => OnRecovered());
+
+        Command<SubmitJob>(HandleSubmit);
+        Command<GetJobStatus>(_ => Sender.Tell(Status()));
+        Command<CancelJob>(HandleCancel);
+        Command<WatchJob>(HandleWatch);
+        Command<RequestTasks>(HandleRequest);
+        Command<TaskResults>(HandleResults);
+        Command<ReturnLeases>(HandleReturn);
+        Command<Terminated>(HandleTerminated);
+        Command<RetryDue>(_ => OnRetryDue());
+        Command<ProgressTick>(_ => PushProgress());
+        Command<ResultsExported>(HandleExported);
+        Command<Status.Failure>(f => _log.Error(f.Cause, "Job {0}: writing the results file failed", _jobId));
+        Command<ReceiveTimeout>(_ => Context.Parent.Tell(new Passivate(PoisonPill.Instance)));
+        Command<SaveSnapshotSuccess>(_ => { });
+        Command<SaveSnapshotFailure>(f => _log.Warning("Job {0}: snapshot failed: {1}", _jobId, f.Cause.Message));
+    }
+
+    public static Props Props(string jobId, JobEntitySettings settings, IActorRef directory) =>
+        Akka.Actor.Props.Create(() => new JobEntity(jobId, settings, directory));
+
+    public override string PersistenceId => JobIds.PersistenceId(_jobId);
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    private JobStatusReport Status() => _spec is null
+        ? JobStatusReport.Unknown(_jobId)
+        : new JobStatusReport(_jobId, _spec.Name, _phase, _spec.TaskCount, _succeeded, _failed,
+            _ledger?.Leased ?? 0, _acceptedAt, _endedAt, _exported ? _resultsFile : null);
+
+    // ---- recovery -------------------------------------------------------------------------
+
+    private void Apply(JobAccepted e)
+    {
+        _spec = e.Spec;
+        _phase = JobPhase.Running;
+        _acceptedAt = e.At;
+        _ledger = new TaskLedger(e.Spec.TaskCount);
+    }
+
+    private void Apply(TaskResultsRecorded e)
+    {
+        foreach (var r in e.Results)
+        {
+            _ledger!.MarkRecorded(r.Index);
+            if (r.Outcome == TaskOutcome.Succeeded) _recordedSucceeded++;
+            else _recordedFailed++;
+        }
+        if (IsRecovering)
+        {
+            _succeeded = _recordedSucceeded;
+            _failed = _recordedFailed;
+        }
+    }
+
+    private void Apply(JobFinished e)
+    {
+        _phase = JobPhase.Finished;
+        _endedAt = e.At;
+    }
+
+    private void Apply(JobCancelled e)
+    {
+        _phase = JobPhase.Cancelled;
+        _endedAt = e.At;
+        _ledger?.Clear();
+    }
+
+    private void Apply(JobSnapshot s)
+    {
+        _spec = s.Spec;
+        _phase = s.Phase;
+        _acceptedAt = s.AcceptedAt;
+        _endedAt = s.EndedAt;
+        _succeeded = _recordedSucceeded = s.Succeeded;
+        _failed = _recordedFailed = s.Failed;
+        _ledger = new TaskLedger(s.Spec.TaskCount, CompletionBitmap.FromWords(s.Spec.TaskCount, s.CompletedBits));
+        if (_phase != JobPhase.Running) _ledger.Clear();
+    }
+
+    private void OnRecovered()
+    {
+        if (_spec is null)
+            return;
+        _resultsFile = ResultsExporter.ResultsPath(_spec);
+        if (_phase == JobPhase.Running)
+        {
+            _log.Info("Job {0} recovered: {1} of {2} tasks already done", _jobId, _ledger!.Recorded, _spec.TaskCount);
+            _directory.Tell(new JobActivated(_jobId, _spec.Name, _spec.Priority));
+            CheckFinished();
+        }
+        else
+        {
+            StartExport();
+        }
+    }
+
+    // ---- commands -------------------------------------------------------------------------
+
+    private void HandleSubmit(SubmitJob submit)
+    {
+        if (_spec is not null)
+        {
+            Sender.Tell(new JobSubmitted(_jobId, Resumed: true, Status()));
+            return;
+        }
+        var sender = Sender;
+        _writesInFlight++;
+        Persist(new JobAccepted(_jobId, submit.Spec, DateTimeOffset.UtcNow), e =>
+        {
+            _writesInFlight--;
+            Apply(e);
+            _resultsFile = ResultsExporter.ResultsPath(e.Spec);
+            _log.Info("Job {0} accepted: {1} tasks", _jobId, e.Spec.TaskCount);
+            _directory.Tell(new JobActivated(_jobId, e.Spec.Name, e.Spec.Priority));
+            sender.Tell(new JobSubmitted(_jobId, Resumed: false, Status()));
+            CheckFinished();
+        });
+    }
+
+    private void HandleCancel(CancelJob cancel)
+    {
+        if (_phase != JobPhase.Running)
+        {
+            Sender.Tell(Status());
+            return;
+        }
+        var sender = Sender;
+        var holders = _ledger!.LeaseHolders();
+        // Results that already arrived are kept: journal them before the cancellation.
+        if (_unrecorded.Count > 0)
+        {
+            var remaining = _unrecorded.ToArray();
+            _unrecorded.Clear();
+            _writesInFlight++;
+            PersistAsync(new TaskResultsRecorded(remaining), e =>
+            {
+                _writesInFlight--;
+                Apply(e);
+            });
+        }
+        _writesInFlight++;
+        Persist(new JobCancelled(cancel.Reason, DateTimeOffset.UtcNow), e =>
+        {
+            _writesInFlight--;
+            Apply(e);
+            foreach (var node in holders) node.Tell(new StopJobTasks(_jobId));
+            _log.Info("Job {0} cancelled: {1}", _jobId, e.Reason);
+            sender.Tell(Status());
+            OnEnded();
+        });
+    }
+
+    private void HandleWatch(WatchJob watch)
+    {
+        if (_phase is JobPhase.Finished or JobPhase.Cancelled && _exported)
+        {
+            watch.Subscriber.Tell(new JobCompleted(Status()));
+            return;
+        }
+        if (_watchers.Add(watch.Subscriber))
+            Context.Watch(watch.Subscriber);
+        watch.Subscriber.Tell(new JobProgress(Status()));
+        if (!Timers.IsTimerActive(nameof(ProgressTick)))
+            Timers.StartPeriodicTimer(nameof(ProgressTick), ProgressTick.Instance, _settings.ProgressInterval);
+    }
+
+    private void PushProgress()
+    {
+        if (_watchers.Count == 0)
+        {
+            Timers.Cancel(nameof(ProgressTick));
+            return;
+        }
+        var progress = new JobProgress(Status());
+        foreach (var watcher in _watchers) watcher.Tell(progress);
+    }
+
+    private void HandleTerminated(Terminated terminated)
+    {
+        var actor = terminated.ActorRef;
+        _watchers.Remove(actor);
+        _hungryNodes.Remove(actor);
+        if (!_watchedNodes.Remove(actor) || _ledger is null || _phase != JobPhase.Running)
+            return;
+        // A node supervisor that stops (crash, node removed from the cluster) takes its leases
+        // with it: they run again elsewhere. Lost attempts count, so a task that kills every
+        // node it lands on ends as failed instead of taking the whole farm down.
+        var lost = _ledger.LeasesOf(actor, DateTimeOffset.UtcNow);
+        if (lost.Count > 0)
+        {
+            _log.Warning("Job {0}: node {1} lost with {2} tasks; re-queuing them", _jobId, actor.Path, lost.Count);
+            Absorb(lost, actor.Path.Address.ToString());
+        }
+    }
+
+    private sealed record RetryDue : INoSerializationVerificationNeeded
+    {
+        public static readonly RetryDue Instance = new();
+    }
+
+    private sealed record ProgressTick : INoSerializationVerificationNeeded
+    {
+        public static readonly ProgressTick Instance = new();
+    }
+
+    private sealed record ResultsExported(string Path) : INoSerializationVerificationNeeded;
+}

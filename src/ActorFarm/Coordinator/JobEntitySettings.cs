@@ -1,0 +1,25 @@
+using Akka.Configuration;
+
+namespace ActorFarm.Coordinator;
+
+/// <summary>The <c>actorfarm.jobs</c> section of the configuration.</summary>
+public sealed record JobEntitySettings(
+    int MaxResultsPerEvent,
+    int SnapshotEveryEvents,
+    TimeSpan ProgressInterval,
+    int MinAttemptsOnLoss,
+    TimeSpan PassivateEndedAfter,
+    int NumberOfShards)
+{
+    public static JobEntitySettings From(Config config)
+    {
+        var c = config.GetConfig("actorfarm.jobs");
+        return new JobEntitySettings(
+            c.GetInt("max-results-per-event"),
+            c.GetInt("snapshot-every-events"),
+            c.GetTimeSpan("progress-interval"),
+            c.GetInt("min-attempts-on-loss"),
+            c.GetTimeSpan("passivate-ended-after"),
+            c.GetInt("number-of-shards"));
+    }
+}

@@ -1,0 +1,173 @@
+using ActorFarm.Manifest;
+using ActorFarm.Protocol;
+using Akka.Actor;
+
+namespace ActorFarm.Coordinator;
+
+/// <summary>
+/// What a job knows about its tasks: which are journaled as final (a bitmap), which are leased
+/// to which node, and which wait to run again. Never-issued tasks are not stored at all: they
+/// are the indices at or past <see cref="_cursor"/> whose bit is clear. Memory is therefore
+/// one bit per task plus one entry per task in flight or waiting for a retry.
+/// Pure logic, no actor: the job entity drives it and owns persistence.
+/// </summary>
+internal sealed class TaskLedger
+{
+    private readonly CompletionBitmap _recorded;
+    private readonly Dictionary<long, Lease> _leased = new();
+    private readonly Queue<TaskLease> _ready = new();
+    private readonly PriorityQueue<TaskLease, DateTimeOffset> _delayed = new();
+    private long _cursor;
+
+    public TaskLedger(long total, CompletionBitmap? recorded = null)
+    {
+        Total = total;
+        _recorded = recorded ?? new CompletionBitmap(total);
+    }
+
+    public long Total { get; }
+
+    /// <summary>Tasks whose final result is journaled.</summary>
+    public long Recorded => _recorded.SetCount;
+
+    /// <summary>Tasks leased to nodes right now.</summary>
+    public int Leased => _leased.Count;
+
+    public int WaitingForRetry => _delayed.Count;
+
+    public CompletionBitmap Bitmap => _recorded;
+
+    /// <summary>Whether a request for tasks would get at least one now.</summary>
+    public bool HasRunnable => _ready.Count > 0 || _recorded.NextClear(_cursor) < Total;
+
+    /// <summary>Whether anything is still to come: runnable, leased or waiting for a retry.</summary>
+    public bool HasUnfinished(long finalNotYetRecorded) =>
+        Recorded + finalNotYetRecorded < Total;
+
+    /// <summary>Leases up to <paramref name="max"/> tasks to <paramref name="node"/>: re-queued tasks first, then fresh ones.</summary>
+    public void LeaseTo(IActorRef node, int max, List<TaskLease> into)
+    {
+        while (into.Count < max && _ready.TryDequeue(out var again))
+            Grant(node, again, into);
+
+        while (into.Count < max)
+        {
+            var next = _recorded.NextClear(_cursor);
+            if (next >= Total)
+            {
+                _cursor = Total;
+                break;
+            }
+            _cursor = next + 1;
+            Grant(node, new TaskLease(next, 1), into);
+        }
+    }
+
+    private void Grant(IActorRef node, TaskLease lease, List<TaskLease> into)
+    {
+        _leased[lease.Index] = new Lease(node, lease.Attempt);
+        into.Add(lease);
+    }
+
+    /// <summary>
+    /// Takes in one result. Returns what became of the task; only <see cref="Verdict.Final"/>
+    /// results are to be journaled. A result for a lease the ledger no longer holds (a late
+    /// answer from a node already given up on) is <see cref="Verdict.Stale"/> and ignored.
+    /// </summary>
+    public Verdict Resolve(TaskResult result, RetryPolicy retry, int minAttemptsOnLoss, DateTimeOffset now)
+    {
+        if (!_leased.TryGetValue(result.Index, out var lease) || lease.Attempt != result.Attempt)
+            return Verdict.Stale;
+        _leased.Remove(result.Index);
+        return Decide(new TaskLease(result.Index, result.Attempt), result.Outcome, result.ExitCode, retry, minAttemptsOnLoss, now);
+    }
+
+    private Verdict Decide(TaskLease lease, TaskOutcome outcome, int? exitCode, RetryPolicy retry, int minAttemptsOnLoss, DateTimeOffset now)
+    {
+        switch (outcome)
+        {
+            case TaskOutcome.Returned:
+                _ready.Enqueue(lease);
+                return Verdict.Requeued;
+            case TaskOutcome.WorkerCrashed or TaskOutcome.Lost
+                when lease.Attempt < Math.Max(retry.MaxAttempts, minAttemptsOnLoss):
+                _ready.Enqueue(lease with { Attempt = lease.Attempt + 1 });
+                return Verdict.Requeued;
+            case TaskOutcome.Failed when lease.Attempt < retry.MaxAttempts && RetriesExitCode(retry, exitCode):
+            case TaskOutcome.TimedOut when lease.Attempt < retry.MaxAttempts && retry.OnTimeout:
+                _delayed.Enqueue(lease with { Attempt = lease.Attempt + 1 }, now + BackoffFor(retry, lease.Attempt));
+                return Verdict.RetryLater;
+            default:
+                return Verdict.Final;
+        }
+    }
+
+    private static bool RetriesExitCode(RetryPolicy retry, int? exitCode) =>
+        exitCode is { } code && code != 0 && (retry.ExitCodes.Length == 0 || Array.IndexOf(retry.ExitCodes, code) >= 0);
+
+    /// <summary>Backoff before attempt <paramref name="failedAttempt"/> + 1: doubles per attempt, capped.</summary>
+    public static TimeSpan BackoffFor(RetryPolicy retry, int failedAttempt)
+    {
+        var factor = Math.Pow(2, Math.Min(failedAttempt - 1, 30));
+        var ticks = Math.Min(retry.Backoff.Ticks * factor, retry.MaxBackoff.Ticks);
+        return TimeSpan.FromTicks((long)ticks);
+    }
+
+    /// <summary>Moves retries whose backoff has passed to the ready queue; returns when the next one is due.</summary>
+    public DateTimeOffset? PromoteDue(DateTimeOffset now)
+    {
+        while (_delayed.TryPeek(out var lease, out var due))
+        {
+            if (due > now) return due;
+            _delayed.Dequeue();
+            _ready.Enqueue(lease);
+        }
+        return null;
+    }
+
+    /// <summary>Gives up on every lease held by a lost node: each becomes a <see cref="TaskOutcome.Lost"/> result.</summary>
+    public List<TaskResult> LeasesOf(IActorRef node, DateTimeOffset now)
+    {
+        var lost = new List<TaskResult>();
+        foreach (var (index, lease) in _leased)
+            if (lease.Node.Equals(node))
+                lost.Add(new TaskResult(index, lease.Attempt, TaskOutcome.Lost, null, now, now, "node lost"));
+        return lost;
+    }
+
+    public bool HoldsLeasesOf(IActorRef node)
+    {
+        foreach (var lease in _leased.Values)
+            if (lease.Node.Equals(node)) return true;
+        return false;
+    }
+
+    /// <summary>The nodes that hold leases (to tell them when the job is cancelled).</summary>
+    public HashSet<IActorRef> LeaseHolders() => _leased.Values.Select(l => l.Node).ToHashSet();
+
+    /// <summary>Records a journaled final result (recovery or after a write).</summary>
+    public void MarkRecorded(long index) => _recorded.Set(index);
+
+    /// <summary>Drops every lease and queued retry (cancellation).</summary>
+    public void Clear()
+    {
+        _leased.Clear();
+        _ready.Clear();
+        _delayed.Clear();
+        _cursor = Total;
+    }
+
+    private readonly record struct Lease(IActorRef Node, int Attempt);
+}
+
+internal enum Verdict
+{
+    /// <summary>The task has its final result: journal it.</summary>
+    Final,
+    /// <summary>It failed in a retryable way and waits for its backoff.</summary>
+    RetryLater,
+    /// <summary>It goes back to the ready queue at once (crash, lost node, returned lease).</summary>
+    Requeued,
+    /// <summary>An answer for a lease the ledger no longer holds; ignored.</summary>
+    Stale,
+}

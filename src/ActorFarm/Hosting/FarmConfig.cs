@@ -1,0 +1,59 @@
+using System.Reflection;
+using System.Text.Json;
+using Akka.Configuration;
+using Akka.Persistence.Sql;
+
+namespace ActorFarm.Hosting;
+
+/// <summary>
+/// Composes a farm process's configuration from the HOCON files authored in /hocon (embedded in
+/// this assembly) and the few values that only the host knows (address, roles, journal path).
+/// Precedence, highest first: the caller's config, the host's values, the journal file,
+/// serialization.hocon, farm.hocon, the plugins' defaults.
+/// </summary>
+public static class FarmConfig
+{
+    /// <summary>Reads one of the embedded HOCON files by name, e.g. <c>farm.hocon</c>.</summary>
+    public static Config Embedded(string fileName)
+    {
+        var resource = "ActorFarm.hocon." + fileName;
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(resource)
+            ?? throw new InvalidOperationException($"The embedded configuration '{resource}' is missing.");
+        using var reader = new StreamReader(stream);
+        return ConfigurationFactory.ParseString(reader.ReadToEnd());
+    }
+
+    /// <summary>The base configuration of every farm process, without journal or host values.</summary>
+    public static Config Base() =>
+        Embedded("serialization.hocon")
+            .WithFallback(Embedded("farm.hocon"))
+            .WithFallback(SqlPersistence.DefaultConfiguration);
+
+    public static Config Build(FarmOptions options)
+    {
+        var journal = options.PostgresConnectionString is { } pg
+            ? ConnectionStrings(pg).WithFallback(Embedded("postgres.hocon"))
+            : ConnectionStrings(SqliteJournal.ConnectionString(options.StateDirectory)).WithFallback(Embedded("sqlite.hocon"));
+        var hostValues = ConfigurationFactory.ParseString($$"""
+            akka.remote.dot-netty.tcp.hostname = {{Quote(options.Host)}}
+            akka.remote.dot-netty.tcp.port = {{options.Port}}
+            akka.cluster.roles = [{{string.Join(", ", options.Roles.Select(Quote))}}]
+            akka.cluster.seed-nodes = [{{string.Join(", ", options.Seeds.Select(Quote))}}]
+            """);
+        var composed = hostValues.WithFallback(journal).WithFallback(Base());
+        return options.Config is null ? composed : options.Config.WithFallback(composed);
+    }
+
+    private static Config ConnectionStrings(string connectionString)
+    {
+        var quoted = Quote(connectionString);
+        return ConfigurationFactory.ParseString($$"""
+            akka.persistence.journal.sql.connection-string = {{quoted}}
+            akka.persistence.snapshot-store.sql.connection-string = {{quoted}}
+            akka.persistence.query.journal.sql.connection-string = {{quoted}}
+            """);
+    }
+
+    /// <summary>A JSON string literal is a valid quoted HOCON string, escapes included.</summary>
+    private static string Quote(string value) => JsonSerializer.Serialize(value);
+}

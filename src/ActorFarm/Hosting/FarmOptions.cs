@@ -1,0 +1,52 @@
+using ActorFarm.Node.Execution;
+using Akka.Configuration;
+
+namespace ActorFarm.Hosting;
+
+/// <summary>How to start a farm process. The defaults give the embedded single-node farm:
+/// all roles, a cluster of one joined to itself, the SQLite journal in <see cref="StateDirectory"/>.</summary>
+public sealed record FarmOptions
+{
+    public const string CoordinatorRole = "coordinator";
+    public const string WorkerRole = "worker";
+
+    /// <summary>Where the embedded SQLite journal lives.</summary>
+    public string StateDirectory { get; init; } = ".actorfarm";
+
+    /// <summary>The actor system's name; every node of one farm must use the same.</summary>
+    public string SystemName { get; init; } = "actorfarm";
+
+    /// <summary>The address remoting binds to. Loopback unless told otherwise.</summary>
+    public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>0 picks a free port.</summary>
+    public int Port { get; init; }
+
+    /// <summary>Seed node addresses (<c>akka.tcp://actorfarm@host:port</c>); none means a cluster of one.</summary>
+    public string[] Seeds { get; init; } = [];
+
+    public string[] Roles { get; init; } = [CoordinatorRole, WorkerRole];
+
+    /// <summary>Worker slots on this node; null takes <c>actorfarm.node.slots</c> (0 = processor count).</summary>
+    public int? Slots { get; init; }
+
+    /// <summary>The name written into results; default: host name and port.</summary>
+    public string? NodeName { get; init; }
+
+    /// <summary>A PostgreSQL connection string switches the journal from SQLite to PostgreSQL.</summary>
+    public string? PostgresConnectionString { get; init; }
+
+    /// <summary>In-process handlers available to tasks (default: noop and sleep).</summary>
+    public TaskHandlerRegistry? Handlers { get; init; }
+
+    /// <summary>Replaces the default task executor (tests inject faults through this).</summary>
+    public Node.ITaskExecutor? Executor { get; init; }
+
+    /// <summary>Highest-precedence configuration, e.g. <c>akka.actor.serialize-messages = on</c>.</summary>
+    public Config? Config { get; init; }
+
+    /// <summary>How long start-up may take (joining the cluster) before it fails.</summary>
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    public bool HasRole(string role) => Roles.Contains(role, StringComparer.OrdinalIgnoreCase);
+}

@@ -1,0 +1,162 @@
+using System.Text.RegularExpressions;
+using Akka.Configuration;
+
+namespace ActorFarm.Manifest;
+
+/// <summary>
+/// Loads a HOCON manifest into validated <see cref="JobSpec"/>s. Every problem found is
+/// reported at once in a <see cref="ManifestException"/>: unreadable files and HOCON syntax
+/// errors included.
+/// </summary>
+public static partial class ManifestLoader
+{
+    private static readonly string[] TopLevelKeys = ["jobs"];
+
+    /// <summary>Loads a manifest file; relative paths inside resolve against its directory.</summary>
+    /// <exception cref="ManifestException">The file is missing, unreadable or invalid.</exception>
+    public static Manifest LoadFile(string path, ManifestOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        string full = Path.GetFullPath(path);
+        if (Directory.Exists(full))
+            throw new ManifestException(new ManifestError(path, "", null, $"{full} is a directory, not a manifest file"));
+        if (!File.Exists(full))
+            throw new ManifestException(new ManifestError(path, "", null, $"manifest file not found: {full}"));
+        string text;
+        try
+        {
+            text = File.ReadAllText(full);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ManifestException(new ManifestError(path, "", null, $"cannot read the manifest: {e.Message}"));
+        }
+        return Load(text, path, full, Path.GetDirectoryName(full)!, options ?? ManifestOptions.Default);
+    }
+
+    /// <summary>Loads manifest text. <paramref name="sourceFile"/> names it in messages (and becomes
+    /// <see cref="JobSpec.SourceFile"/>, made absolute against <paramref name="baseDirectory"/>);
+    /// relative paths inside resolve against <paramref name="baseDirectory"/>.</summary>
+    /// <exception cref="ManifestException">The text is invalid.</exception>
+    public static Manifest LoadText(string text, string sourceFile, string baseDirectory, ManifestOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentException.ThrowIfNullOrEmpty(sourceFile);
+        ArgumentException.ThrowIfNullOrEmpty(baseDirectory);
+        string baseDir = Path.GetFullPath(baseDirectory);
+        string full = Path.IsPathRooted(sourceFile) ? sourceFile : Path.GetFullPath(Path.Combine(baseDir, sourceFile));
+        return Load(text, sourceFile, full, baseDir, options ?? ManifestOptions.Default);
+    }
+
+    private static Manifest Load(string text, string displayName, string sourceFile, string baseDirectory, ManifestOptions options)
+    {
+        var locator = new HoconLineLocator(text);
+        if (locator.Problems.Count > 0)
+        {
+            // An unterminated string swallows the rest of its line, so the brackets after it
+            // look unbalanced: report the strings alone, they are the cause.
+            var problems = locator.Problems.Where(p => p.Message.StartsWith("unterminated", StringComparison.Ordinal)).ToList();
+            if (problems.Count == 0) problems = locator.Problems.ToList();
+            throw new ManifestException(problems
+                .Select(p => new ManifestError(displayName, "", p.Line, "HOCON syntax error: " + p.Message))
+                .ToList());
+        }
+
+        Config config;
+        try
+        {
+            config = ConfigurationFactory.ParseString(text);
+        }
+        catch (Exception e)
+        {
+            throw new ManifestException(ParseError(e, text, displayName));
+        }
+
+        var r = new ManifestReader(displayName, baseDirectory, options, locator);
+        var root = HoconNode.FromAkka(config.Root);
+        var jobs = new List<JobSpec>();
+        if (root.Kind != HoconKind.Object)
+        {
+            r.Error(KeyPath.Root, "expected an object with jobs { ... } at the top level");
+        }
+        else
+        {
+            r.CheckKeys(root, KeyPath.Root, TopLevelKeys);
+            var jobsPath = KeyPath.Root.Child("jobs");
+            var jobsNode = root.Get("jobs");
+            if (jobsNode is null || jobsNode.Kind == HoconKind.Null)
+                r.Error(jobsPath, "no jobs defined: add jobs { <name> { command = [\"program\", \"arg\"] } }");
+            else if (r.ExpectObject(jobsNode, jobsPath, "an object of jobs such as jobs { work { command = [...] } }"))
+            {
+                if (jobsNode.Fields!.Count == 0)
+                    r.Error(jobsPath, "no jobs defined: jobs { } is empty");
+                foreach (var (name, node) in jobsNode.Fields)
+                    if (JobSpecReader.Read(r, name, node, jobsPath.Child(name), sourceFile) is { } job) jobs.Add(job);
+            }
+        }
+
+        // In file order (errors without a line last); OrderBy is stable, so one line keeps discovery order.
+        if (r.Errors.Count > 0) throw new ManifestException(r.Errors.OrderBy(e => e.Line ?? int.MaxValue).ToList());
+        return new Manifest(sourceFile, jobs.ToArray());
+    }
+
+    [GeneratedRegex(@"Unresolved substitution:\s*(\S+)")]
+    private static partial Regex UnresolvedSubstitution();
+
+    [GeneratedRegex(@"position (\d+)")]
+    private static partial Regex AtPosition();
+
+    [GeneratedRegex(@"line (\d+)", RegexOptions.IgnoreCase)]
+    private static partial Regex AtLine();
+
+    [GeneratedRegex(@"^[ \t]*include\b", RegexOptions.Multiline)]
+    private static partial Regex IncludeLine();
+
+    [GeneratedRegex(@"Unknown escape code:\s*(\S)")]
+    private static partial Regex UnknownEscape();
+
+    /// <summary>Turns an exception of Akka's HOCON parser into an error with a line where one can be found.</summary>
+    private static ManifestError ParseError(Exception e, string text, string file)
+    {
+        string message = e.Message.Split('\n')[0].Trim().TrimEnd(':');
+        int? line = null;
+        if (IncludeLine().Match(text) is { Success: true } include)
+        {
+            line = 1 + text.AsSpan(0, include.Index).Count('\n');
+            message = "include is not supported in manifests; put the jobs in one file";
+        }
+        else if (UnresolvedSubstitution().Match(message) is { Success: true } sub)
+        {
+            var name = sub.Groups[1].Value;
+            line = LineOfText(text, "${" + name + "}") ?? LineOfText(text, "${?" + name + "}");
+            message = $"undefined HOCON substitution ${{{name}}}: an unquoted ${{...}} is resolved by HOCON while the file is read. " +
+                $"To use a sweep placeholder, put it inside a quoted string, e.g. \"--x=${{{name}}}\"";
+        }
+        else if (UnknownEscape().Match(message) is { Success: true } esc)
+        {
+            line = LineOfText(text, "\\" + esc.Groups[1].Value);
+            message = $"invalid escape \\{esc.Groups[1].Value} in a quoted string (write \\\\ for a backslash)";
+        }
+        else if (AtLine().Match(message) is { Success: true } l)
+        {
+            line = int.Parse(l.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        }
+        else if (AtPosition().Match(message) is { Success: true } p
+                 && int.TryParse(p.Groups[1].Value, out var pos) && pos >= 0 && pos <= text.Length)
+        {
+            line = 1 + text.AsSpan(0, pos).Count('\n');
+            message = $"{message} (column {pos - (text.LastIndexOf('\n', Math.Max(0, pos - 1)) + 1) + 1})";
+        }
+        else if (e is not (FormatException or ConfigurationException))
+        {
+            message = $"the HOCON parser failed ({e.GetType().Name}: {message})";
+        }
+        return new ManifestError(file, "", line, "HOCON syntax error: " + message);
+    }
+
+    private static int? LineOfText(string text, string needle)
+    {
+        int at = text.IndexOf(needle, StringComparison.Ordinal);
+        return at < 0 ? null : 1 + text.AsSpan(0, at).Count('\n');
+    }
+}

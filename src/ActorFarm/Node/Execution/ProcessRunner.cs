@@ -1,0 +1,213 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Globalization;
+using ActorFarm.Manifest;
+
+namespace ActorFarm.Node.Execution;
+
+/// <summary>
+/// Runs one attempt of a process task without blocking a thread. argv runs without a shell
+/// (each element is exactly one argument); a shell command runs as <c>/bin/sh -c &lt;cmd&gt;</c>.
+/// The child inherits the node's environment plus the task's, runs in the task's working
+/// directory (which must exist), reads an empty stdin and never writes to the node's terminal.
+/// On timeout or cancellation the whole process tree is killed. Failures to start are outcomes,
+/// never exceptions.
+/// </summary>
+internal static class ProcessRunner
+{
+    /// <summary>
+    /// How long to keep reading after the process exited. A descendant that outlives it (a
+    /// background job, a daemon) can hold the pipes open; reading stops after this grace.
+    /// </summary>
+    internal static readonly TimeSpan DrainGrace = TimeSpan.FromSeconds(3);
+
+    private const string Shell = "/bin/sh";
+
+    public static async Task<ExecutionOutcome> RunAsync(JobSpec job, RenderedTask task, int attempt, CancellationToken cancellationToken)
+    {
+        var started = DateTimeOffset.UtcNow;
+        if (cancellationToken.IsCancellationRequested)
+            return new ExecutionOutcome(TaskEndReason.Cancelled, null, started, DateTimeOffset.UtcNow, "cancelled before the process started");
+
+        var startInfo = CreateStartInfo(task, out var error);
+        if (startInfo is null) return FailedToStart(started, error);
+
+        TaskOutput output;
+        try
+        {
+            output = TaskOutput.Open(job, task);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return FailedToStart(started, "could not open the task's output: " + e.Message);
+        }
+
+        await using (output.ConfigureAwait(false))
+        {
+            using var process = new Process { StartInfo = startInfo };
+            try
+            {
+                process.Start();
+            }
+            catch (Exception e) when (e is Win32Exception or IOException or UnauthorizedAccessException or InvalidOperationException)
+            {
+                return FailedToStart(started, e.Message);
+            }
+
+            // The child sees end of input at once instead of the node's stdin.
+            try
+            {
+                process.StandardInput.Close();
+            }
+            catch (IOException)
+            {
+                // The child already exited and closed its end.
+            }
+
+            using var stopReading = new CancellationTokenSource();
+            var stdout = OutputPump.RunAsync(process.StandardOutput.BaseStream, output.Stdout, output.Cap, stopReading.Token);
+            var stderr = OutputPump.RunAsync(process.StandardError.BaseStream, output.Stderr, output.Cap, stopReading.Token);
+
+            var (reason, exitCode) = await WaitForExitOrKillAsync(process, job.Timeout, cancellationToken).ConfigureAwait(false);
+            var (outResult, errResult, abandoned) = await DrainAsync(stdout, stderr, stopReading).ConfigureAwait(false);
+            var ended = DateTimeOffset.UtcNow;
+
+            var outputError = await output.FinishAsync(task.Index, attempt, ExitLabel(reason, exitCode)).ConfigureAwait(false);
+            var message = Join(
+                reason switch
+                {
+                    TaskEndReason.TimedOut => $"timed out after {TaskTimeout.Describe(job.Timeout!.Value)}; process tree killed",
+                    TaskEndReason.Cancelled => "cancelled; process tree killed",
+                    _ => null,
+                },
+                abandoned ? $"a descendant process kept the output open; stopped reading {DrainGrace.TotalSeconds:0}s after exit" : null,
+                outputError,
+                outResult.Error is { } outErr ? "stdout capture failed: " + outErr : null,
+                errResult.Error is { } errErr ? "stderr capture failed: " + errErr : null);
+
+            return new ExecutionOutcome(reason, exitCode, started, ended, message, output.StdoutPath, output.StderrPath,
+                OutputTruncated: outResult.Truncated || errResult.Truncated);
+        }
+    }
+
+    /// <summary>Process start settings for the task, or null with a message when it cannot start.</summary>
+    internal static ProcessStartInfo? CreateStartInfo(RenderedTask task, out string? error)
+    {
+        error = null;
+        var workingDirectory = task.WorkingDirectory;
+        if (workingDirectory is not null && !Directory.Exists(workingDirectory))
+        {
+            error = $"working directory '{workingDirectory}' does not exist or is not a directory";
+            return null;
+        }
+
+        var startInfo = new ProcessStartInfo
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            CreateNoWindow = true,
+            WorkingDirectory = workingDirectory ?? "",
+        };
+
+        if (task.Argv is { Length: > 0 } argv)
+        {
+            var program = ProgramResolver.Resolve(argv[0], workingDirectory, task.Environment, out error);
+            if (program is null) return null;
+            startInfo.FileName = program;
+            // One ArgumentList entry per element: never joined, never re-split, never interpreted.
+            for (int i = 1; i < argv.Length; i++) startInfo.ArgumentList.Add(argv[i]);
+        }
+        else if (task.ShellCommand is { } command)
+        {
+            startInfo.FileName = Shell;
+            startInfo.ArgumentList.Add("-c");
+            startInfo.ArgumentList.Add(command);
+        }
+        else
+        {
+            error = "the task has neither an argv nor a shell command";
+            return null;
+        }
+
+        if (task.Environment.Count > 0)
+        {
+            var environment = startInfo.Environment; // a copy of the node's environment
+            foreach (var (name, value) in task.Environment) environment[name] = value;
+        }
+        return startInfo;
+    }
+
+    /// <summary>Waits for exit; on timeout or cancellation kills the whole tree and waits for the root to be reaped.</summary>
+    private static async Task<(TaskEndReason Reason, int? ExitCode)> WaitForExitOrKillAsync(
+        Process process, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        var limit = TaskTimeout.IsActive(timeout) ? TaskTimeout.CreateSource(timeout, cancellationToken) : null;
+        try
+        {
+            await process.WaitForExitAsync(limit?.Token ?? cancellationToken).ConfigureAwait(false);
+            return (TaskEndReason.Exited, process.ExitCode);
+        }
+        catch (OperationCanceledException)
+        {
+            var reason = TaskTimeout.ReasonFor(cancellationToken);
+            KillTree(process);
+            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            return (reason, null);
+        }
+        finally
+        {
+            limit?.Dispose();
+        }
+    }
+
+    private static void KillTree(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (Exception e) when (e is InvalidOperationException or Win32Exception or AggregateException or NotSupportedException)
+        {
+            // Already exited, or part of the tree vanished while it was being walked.
+        }
+    }
+
+    /// <summary>Waits for both pipes to reach end of stream, at most <see cref="DrainGrace"/> (then reading is abandoned).</summary>
+    private static async Task<(PumpResult Stdout, PumpResult Stderr, bool Abandoned)> DrainAsync(
+        Task<PumpResult> stdout, Task<PumpResult> stderr, CancellationTokenSource stopReading)
+    {
+        var both = Task.WhenAll(stdout, stderr);
+        bool abandoned = false;
+        try
+        {
+            await both.WaitAsync(DrainGrace).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            stopReading.Cancel();
+            abandoned = true;
+        }
+        var results = await both.ConfigureAwait(false); // pumps never throw; a cancelled read ends them
+        return (results[0], results[1], abandoned);
+    }
+
+    private static string ExitLabel(TaskEndReason reason, int? exitCode) => reason switch
+    {
+        TaskEndReason.TimedOut => "timeout",
+        TaskEndReason.Cancelled => "cancelled",
+        _ => exitCode?.ToString(CultureInfo.InvariantCulture) ?? "none",
+    };
+
+    private static ExecutionOutcome FailedToStart(DateTimeOffset started, string? error) =>
+        new(TaskEndReason.FailedToStart, null, started, DateTimeOffset.UtcNow, error ?? "the process could not be started");
+
+    private static string? Join(params string?[] parts)
+    {
+        string? joined = null;
+        foreach (var part in parts)
+            if (part is not null) joined = joined is null ? part : joined + "; " + part;
+        return joined;
+    }
+}

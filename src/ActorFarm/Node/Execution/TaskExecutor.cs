@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using ActorFarm.Manifest;
+
+namespace ActorFarm.Node.Execution;
+
+/// <summary>
+/// Runs one attempt of a task: the job's in-process handler, or its process
+/// (see <see cref="ProcessRunner"/>). A task's own failure (a non-zero exit, a timeout, a
+/// handler exception, a program that cannot start) is an <see cref="ExecutionOutcome"/>,
+/// never an exception. Thread-safe; one instance serves every worker of a node.
+/// </summary>
+/// <remarks>
+/// A handler that completes synchronously (such as <c>noop</c>) runs on a fast path with no
+/// async state machine; it costs the handler context, the outcome and its completed task
+/// (plus a cancellation source when the job has a timeout, whose timer is armed only if the
+/// handler goes asynchronous).
+/// </remarks>
+public sealed class TaskExecutor : ITaskExecutor
+{
+    private readonly TaskHandlerRegistry _handlers;
+
+    public TaskExecutor(TaskHandlerRegistry handlers)
+    {
+        ArgumentNullException.ThrowIfNull(handlers);
+        _handlers = handlers;
+    }
+
+    public TaskHandlerRegistry Handlers => _handlers;
+
+    public Task<ExecutionOutcome> ExecuteAsync(JobSpec job, RenderedTask task, int attempt, string nodeName, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(task);
+        ArgumentNullException.ThrowIfNull(nodeName);
+        return job.Command.Handler is { } handlerName
+            ? RunHandler(handlerName, job, task, attempt, nodeName, cancellationToken)
+            : ProcessRunner.RunAsync(job, task, attempt, cancellationToken);
+    }
+
+    private Task<ExecutionOutcome> RunHandler(string name, JobSpec job, RenderedTask task, int attempt, string nodeName, CancellationToken cancellationToken)
+    {
+        var started = DateTimeOffset.UtcNow;
+        if (!_handlers.TryGet(name, out var handler))
+            return Task.FromResult(new ExecutionOutcome(TaskEndReason.HandlerFailed, null, started, started, _handlers.UnknownHandlerMessage(name)));
+        if (cancellationToken.IsCancellationRequested)
+            return Task.FromResult(new ExecutionOutcome(TaskEndReason.Cancelled, null, started, started, "cancelled before the handler started"));
+
+        var context = new HandlerContext(job.Name, task.Index, attempt, nodeName, task.Parameters, task.HandlerArgs);
+
+        // The timeout's source is created unarmed: a handler that completes synchronously never
+        // needs the timer, so it is armed (for the time left) only when the handler goes async.
+        var timeout = TaskTimeout.IsActive(job.Timeout) ? job.Timeout : null;
+        var limit = timeout is null ? null : TaskTimeout.CreateSource(null, cancellationToken);
+        long startTimestamp = limit is null ? 0 : Stopwatch.GetTimestamp();
+
+        ValueTask<HandlerResult> pending;
+        try
+        {
+            pending = handler.RunAsync(context, limit?.Token ?? cancellationToken);
+        }
+        catch (Exception e)
+        {
+            var outcome = Interrupted(e, started, timeout, limit, cancellationToken);
+            limit?.Dispose();
+            return Task.FromResult(outcome);
+        }
+
+        if (pending.IsCompletedSuccessfully)
+        {
+            // Completed: reading the result does not block.
+            var result = pending.Result;
+            limit?.Dispose();
+            return Task.FromResult(Exited(result, started));
+        }
+
+        if (limit is not null)
+        {
+            var left = timeout!.Value - Stopwatch.GetElapsedTime(startTimestamp);
+            if (left > TimeSpan.Zero) limit.CancelAfter(left);
+            else limit.Cancel();
+        }
+        return AwaitHandlerAsync(pending, started, timeout, limit, cancellationToken);
+    }
+
+    private static async Task<ExecutionOutcome> AwaitHandlerAsync(
+        ValueTask<HandlerResult> pending, DateTimeOffset started, TimeSpan? timeout, CancellationTokenSource? limit, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var token = limit?.Token ?? cancellationToken;
+            HandlerResult result;
+            if (token.CanBeCanceled)
+            {
+                // WaitAsync ends the attempt on time even if the handler ignores its token.
+                var running = pending.AsTask();
+                try
+                {
+                    result = await running.WaitAsync(token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!running.IsCompleted)
+                {
+                    Abandon(running);
+                    throw;
+                }
+            }
+            else
+            {
+                result = await pending.ConfigureAwait(false);
+            }
+            return Exited(result, started);
+        }
+        catch (Exception e)
+        {
+            return Interrupted(e, started, timeout, limit, cancellationToken);
+        }
+        finally
+        {
+            limit?.Dispose();
+        }
+    }
+
+    private static ExecutionOutcome Exited(HandlerResult result, DateTimeOffset started) =>
+        new(TaskEndReason.Exited, result.ExitCode, started, DateTimeOffset.UtcNow, result.Message);
+
+    /// <summary>A cancellation caused by the worker's token or the timeout, else a handler failure.</summary>
+    private static ExecutionOutcome Interrupted(
+        Exception exception, DateTimeOffset started, TimeSpan? timeout, CancellationTokenSource? limit, CancellationToken cancellationToken)
+    {
+        var ended = DateTimeOffset.UtcNow;
+        if (exception is OperationCanceledException)
+        {
+            if (cancellationToken.IsCancellationRequested)
+                return new ExecutionOutcome(TaskEndReason.Cancelled, null, started, ended, "cancelled");
+            if (limit is { IsCancellationRequested: true })
+                return new ExecutionOutcome(TaskEndReason.TimedOut, null, started, ended, $"timed out after {TaskTimeout.Describe(timeout!.Value)}");
+        }
+        return new ExecutionOutcome(TaskEndReason.HandlerFailed, null, started, ended, exception.Message);
+    }
+
+    /// <summary>A handler that outlives its attempt runs on unobserved; its eventual failure is observed here.</summary>
+    private static void Abandon(Task<HandlerResult> running) =>
+        running.ContinueWith(static t => _ = t.Exception, CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+}

@@ -1,0 +1,32 @@
+using Akka.Configuration;
+
+namespace ActorFarm.Node;
+
+/// <summary>The <c>actorfarm.node</c> section of the configuration, plus the node's name.</summary>
+public sealed record NodeSettings(
+    string NodeName,
+    int Slots,
+    int MaxPrefetchPerSlot,
+    int ResultBatchSize,
+    TimeSpan ResultFlushInterval,
+    TimeSpan RequestTimeout,
+    TimeSpan RegisterInterval,
+    TimeSpan WorkerRestartMinBackoff,
+    TimeSpan WorkerRestartMaxBackoff)
+{
+    public static NodeSettings From(Config config, string nodeName, int? slotsOverride = null)
+    {
+        var c = config.GetConfig("actorfarm.node");
+        var slots = slotsOverride ?? c.GetInt("slots");
+        return new NodeSettings(
+            nodeName,
+            slots > 0 ? slots : Environment.ProcessorCount,
+            c.GetInt("max-prefetch-per-slot"),
+            c.GetInt("result-batch-size"),
+            c.GetTimeSpan("result-flush-interval"),
+            c.GetTimeSpan("request-timeout"),
+            c.GetTimeSpan("register-interval"),
+            c.GetTimeSpan("worker-restart-min-backoff"),
+            c.GetTimeSpan("worker-restart-max-backoff"));
+    }
+}

@@ -1,0 +1,70 @@
+using ActorFarm.Manifest;
+using Akka.Actor;
+
+namespace ActorFarm.Protocol;
+
+/// <summary>
+/// Pull-based dispatch between node supervisors and job entities. A node asks a job for as many
+/// tasks as it has free slots plus a small prefetch; the job answers with a batch of leases;
+/// results flow back in batches. Every message here carries many tasks, never one.
+/// </summary>
+public interface IDispatchMessage : IWireMessage;
+
+/// <summary>
+/// Ask a job for up to <paramref name="Credits"/> tasks. <paramref name="NeedSpec"/> asks the job
+/// to include its spec, which the node caches per job so batches stay small.
+/// </summary>
+public sealed record RequestTasks(string JobId, IActorRef Node, string NodeName, int Credits, bool NeedSpec)
+    : IDispatchMessage, IWithJobId;
+
+/// <summary>
+/// Leases granted to a node. <paramref name="Exhausted"/> says the job has nothing more to hand
+/// out right now; the job remembers the node and sends <see cref="TasksAvailable"/> when it has.
+/// </summary>
+public sealed record TaskBatch(string JobId, JobSpec? Spec, TaskLease[] Leases, bool Exhausted) : IDispatchMessage;
+
+/// <summary>One task handed to a node: which index, and which attempt (1-based) this is.</summary>
+public readonly record struct TaskLease(long Index, int Attempt);
+
+/// <summary>Results of many tasks of one job from one node.</summary>
+public sealed record TaskResults(string JobId, string NodeName, TaskResult[] Results) : IDispatchMessage, IWithJobId;
+
+/// <summary>
+/// The outcome of one attempt. Output files are not named here: they follow from the job's
+/// output spec and the index.
+/// </summary>
+public sealed record TaskResult(
+    long Index,
+    int Attempt,
+    TaskOutcome Outcome,
+    int? ExitCode,
+    DateTimeOffset Started,
+    DateTimeOffset Ended,
+    string? Error = null,
+    bool OutputTruncated = false);
+
+public enum TaskOutcome
+{
+    Succeeded,
+    /// <summary>The process or handler exited with a non-zero code.</summary>
+    Failed,
+    TimedOut,
+    FailedToStart,
+    /// <summary>The worker actor crashed while holding the task; the task is re-queued.</summary>
+    WorkerCrashed,
+    /// <summary>The node gave the lease back unrun (graceful leave); no attempt is used up.</summary>
+    Returned,
+    /// <summary>The node holding the lease left the cluster or died; the task is re-queued.</summary>
+    Lost,
+    /// <summary>The job was cancelled before the task ended.</summary>
+    Cancelled,
+}
+
+/// <summary>Leases a node gives back without running them (graceful leave, cancelled job).</summary>
+public sealed record ReturnLeases(string JobId, IActorRef Node, TaskLease[] Leases) : IDispatchMessage, IWithJobId;
+
+/// <summary>A job that had turned a node away has work again.</summary>
+public sealed record TasksAvailable(string JobId) : IDispatchMessage;
+
+/// <summary>A job tells the nodes holding its leases to stop its tasks (cancelled job).</summary>
+public sealed record StopJobTasks(string JobId) : IDispatchMessage;

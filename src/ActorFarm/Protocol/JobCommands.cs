@@ -1,0 +1,56 @@
+using ActorFarm.Manifest;
+using Akka.Actor;
+
+namespace ActorFarm.Protocol;
+
+/// <summary>Commands from clients (CLI, embedding services) to one job entity.</summary>
+public interface IJobCommand : IWithJobId;
+
+/// <summary>
+/// Accept a job. Idempotent: the id is derived from the spec (<see cref="JobIds"/>), so submitting
+/// the same manifest again reaches the same entity, which resumes instead of starting over.
+/// Replies <see cref="JobSubmitted"/>.
+/// </summary>
+public sealed record SubmitJob(string JobId, JobSpec Spec) : IJobCommand;
+
+/// <summary>Reply to <see cref="SubmitJob"/>; <paramref name="Resumed"/> is true when the job already existed.</summary>
+public sealed record JobSubmitted(string JobId, bool Resumed, JobStatusReport Status) : IWireMessage;
+
+/// <summary>Replies <see cref="JobStatusReport"/> (phase <see cref="JobPhase.Unknown"/> for an unknown id).</summary>
+public sealed record GetJobStatus(string JobId) : IJobCommand;
+
+/// <summary>Stops handing out tasks, kills running ones and persists the cancellation. Replies <see cref="JobStatusReport"/>.</summary>
+public sealed record CancelJob(string JobId, string Reason) : IJobCommand;
+
+/// <summary>
+/// Subscribe <paramref name="Subscriber"/> to <see cref="JobProgress"/> pushes (about once per
+/// progress interval) and one final <see cref="JobCompleted"/>. An ended job answers with
+/// <see cref="JobCompleted"/> at once.
+/// </summary>
+public sealed record WatchJob(string JobId, IActorRef Subscriber) : IJobCommand;
+
+/// <summary>Periodic progress of a watched job.</summary>
+public sealed record JobProgress(JobStatusReport Status) : IWireMessage;
+
+/// <summary>The job ended (finished or cancelled) and its results file is written.</summary>
+public sealed record JobCompleted(JobStatusReport Status) : IWireMessage;
+
+/// <summary>A snapshot of one job's counters, cheap to build (O(1)).</summary>
+public sealed record JobStatusReport(
+    string JobId,
+    string Name,
+    JobPhase Phase,
+    long Total,
+    long Succeeded,
+    long Failed,
+    long Running,
+    DateTimeOffset? AcceptedAt,
+    DateTimeOffset? EndedAt,
+    string? ResultsFile) : IWireMessage
+{
+    public long Done => Succeeded + Failed;
+    public long Pending => Math.Max(0, Total - Done - Running);
+
+    public static JobStatusReport Unknown(string jobId) =>
+        new(jobId, "", JobPhase.Unknown, 0, 0, 0, 0, null, null, null);
+}

@@ -1,0 +1,25 @@
+using ActorFarm.Manifest;
+using ActorFarm.Persistence;
+
+namespace ActorFarm.Results;
+
+/// <summary>
+/// One row of a results file: the journaled record plus what follows from the spec (the
+/// parameters of the index, the paths of its captured output).
+/// </summary>
+internal readonly record struct ResultRow(TaskRecord Record, Dictionary<string, string> Parameters, string? Stdout, string? Stderr)
+{
+    public static ResultRow For(JobSpec spec, TaskRecord record, Dictionary<string, string> parameters)
+    {
+        var jobDir = Path.Combine(spec.Output.Directory, spec.Name);
+        return spec.Output.Capture switch
+        {
+            OutputCapture.Files => new ResultRow(record, parameters,
+                Path.Combine(jobDir, "tasks", $"{record.Index}.out"), Path.Combine(jobDir, "tasks", $"{record.Index}.err")),
+            OutputCapture.Combined => new ResultRow(record, parameters, Path.Combine(jobDir, "output.log"), null),
+            _ => new ResultRow(record, parameters, null, null),
+        };
+    }
+
+    public double DurationSeconds => (Record.Ended - Record.Started).TotalSeconds;
+}

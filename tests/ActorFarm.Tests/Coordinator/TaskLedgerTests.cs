@@ -1,0 +1,142 @@
+using ActorFarm.Coordinator;
+using ActorFarm.Manifest;
+using ActorFarm.Protocol;
+using Akka.Actor;
+
+namespace ActorFarm.Tests.Coordinator;
+
+public class TaskLedgerTests : Akka.TestKit.Xunit2.TestKit
+{
+    private static readonly DateTimeOffset Now = DateTimeOffset.UnixEpoch;
+    private readonly IActorRef _nodeA;
+    private readonly IActorRef _nodeB;
+
+    public TaskLedgerTests()
+    {
+        _nodeA = CreateTestProbe("a").Ref;
+        _nodeB = CreateTestProbe("b").Ref;
+    }
+
+    private static List<TaskLease> Lease(TaskLedger ledger, IActorRef node, int count)
+    {
+        var leases = new List<TaskLease>();
+        ledger.LeaseTo(node, count, leases);
+        return leases;
+    }
+
+    private static TaskResult Result(TaskLease lease, TaskOutcome outcome, int? exitCode = null) =>
+        new(lease.Index, lease.Attempt, outcome, exitCode, Now, Now);
+
+    [Fact]
+    public void Leases_fresh_indices_in_order_until_exhausted()
+    {
+        var ledger = new TaskLedger(5);
+        Assert.Equal([0, 1, 2], Lease(ledger, _nodeA, 3).Select(l => l.Index));
+        Assert.Equal([3, 4], Lease(ledger, _nodeB, 10).Select(l => l.Index));
+        Assert.False(ledger.HasRunnable);
+        Assert.Equal(5, ledger.Leased);
+    }
+
+    [Fact]
+    public void Recovered_ledger_skips_recorded_tasks()
+    {
+        var bitmap = new CompletionBitmap(10);
+        foreach (var i in new[] { 0, 1, 2, 5, 9 }) bitmap.Set(i);
+        var ledger = new TaskLedger(10, bitmap);
+        Assert.Equal([3, 4, 6, 7, 8], Lease(ledger, _nodeA, 10).Select(l => l.Index));
+    }
+
+    [Fact]
+    public void Retries_only_the_chosen_exit_codes_up_to_max_attempts()
+    {
+        var retry = new RetryPolicy { MaxAttempts = 3, ExitCodes = [75], Backoff = TimeSpan.Zero };
+        var ledger = new TaskLedger(2);
+        var leases = Lease(ledger, _nodeA, 2);
+
+        Assert.Equal(Verdict.Final, ledger.Resolve(Result(leases[0], TaskOutcome.Failed, 1), retry, 3, Now));
+        Assert.Equal(Verdict.RetryLater, ledger.Resolve(Result(leases[1], TaskOutcome.Failed, 75), retry, 3, Now));
+
+        ledger.PromoteDue(Now);
+        var second = Lease(ledger, _nodeA, 5).Single();
+        Assert.Equal(new TaskLease(1, 2), second);
+        Assert.Equal(Verdict.RetryLater, ledger.Resolve(Result(second, TaskOutcome.Failed, 75), retry, 3, Now));
+        ledger.PromoteDue(Now);
+        var third = Lease(ledger, _nodeA, 5).Single();
+        Assert.Equal(3, third.Attempt);
+        Assert.Equal(Verdict.Final, ledger.Resolve(Result(third, TaskOutcome.Failed, 75), retry, 3, Now));
+    }
+
+    [Fact]
+    public void Timeouts_retry_only_when_asked()
+    {
+        var ledger = new TaskLedger(1);
+        var lease = Lease(ledger, _nodeA, 1)[0];
+        Assert.Equal(Verdict.Final,
+            ledger.Resolve(Result(lease, TaskOutcome.TimedOut), new RetryPolicy { MaxAttempts = 3 }, 3, Now));
+
+        ledger = new TaskLedger(1);
+        lease = Lease(ledger, _nodeA, 1)[0];
+        Assert.Equal(Verdict.RetryLater,
+            ledger.Resolve(Result(lease, TaskOutcome.TimedOut), new RetryPolicy { MaxAttempts = 3, OnTimeout = true }, 3, Now));
+    }
+
+    [Fact]
+    public void Backoff_waits_then_doubles_and_is_capped()
+    {
+        var retry = new RetryPolicy { MaxAttempts = 10, Backoff = TimeSpan.FromSeconds(1), MaxBackoff = TimeSpan.FromSeconds(5) };
+        Assert.Equal(TimeSpan.FromSeconds(1), TaskLedger.BackoffFor(retry, 1));
+        Assert.Equal(TimeSpan.FromSeconds(2), TaskLedger.BackoffFor(retry, 2));
+        Assert.Equal(TimeSpan.FromSeconds(4), TaskLedger.BackoffFor(retry, 3));
+        Assert.Equal(TimeSpan.FromSeconds(5), TaskLedger.BackoffFor(retry, 4));
+
+        var ledger = new TaskLedger(1);
+        var lease = Lease(ledger, _nodeA, 1)[0];
+        ledger.Resolve(Result(lease, TaskOutcome.Failed, 1), retry, 3, Now);
+        Assert.Equal(Now + TimeSpan.FromSeconds(1), ledger.PromoteDue(Now));
+        Assert.Empty(Lease(ledger, _nodeA, 1));
+        Assert.Null(ledger.PromoteDue(Now + TimeSpan.FromSeconds(1)));
+        Assert.Single(Lease(ledger, _nodeA, 1));
+    }
+
+    [Fact]
+    public void Lost_node_requeues_its_leases_with_the_next_attempt_and_ignores_late_results()
+    {
+        var ledger = new TaskLedger(4);
+        var onA = Lease(ledger, _nodeA, 2);
+        Lease(ledger, _nodeB, 2);
+
+        var lost = ledger.LeasesOf(_nodeA, Now);
+        Assert.Equal(2, lost.Count);
+        foreach (var l in lost)
+            Assert.Equal(Verdict.Requeued, ledger.Resolve(l, RetryPolicy.None, 3, Now));
+
+        var again = Lease(ledger, _nodeB, 5);
+        Assert.Equal(onA.Select(l => l.Index), again.Select(l => l.Index));
+        Assert.All(again, l => Assert.Equal(2, l.Attempt));
+        // The lost node's answer for attempt 1 arrives late: it is not counted.
+        Assert.Equal(Verdict.Stale, ledger.Resolve(Result(onA[0], TaskOutcome.Succeeded, 0), RetryPolicy.None, 3, Now));
+    }
+
+    [Fact]
+    public void A_task_that_keeps_crashing_workers_ends_as_failed()
+    {
+        var ledger = new TaskLedger(1);
+        for (var attempt = 1; attempt < 3; attempt++)
+        {
+            var lease = Lease(ledger, _nodeA, 1).Single();
+            Assert.Equal(attempt, lease.Attempt);
+            Assert.Equal(Verdict.Requeued, ledger.Resolve(Result(lease, TaskOutcome.WorkerCrashed), RetryPolicy.None, 3, Now));
+        }
+        var last = Lease(ledger, _nodeA, 1).Single();
+        Assert.Equal(Verdict.Final, ledger.Resolve(Result(last, TaskOutcome.WorkerCrashed), RetryPolicy.None, 3, Now));
+    }
+
+    [Fact]
+    public void Returned_leases_run_again_without_using_an_attempt()
+    {
+        var ledger = new TaskLedger(1);
+        var lease = Lease(ledger, _nodeA, 1).Single();
+        Assert.Equal(Verdict.Requeued, ledger.Resolve(Result(lease, TaskOutcome.Returned), RetryPolicy.None, 3, Now));
+        Assert.Equal(lease, Lease(ledger, _nodeB, 1).Single());
+    }
+}

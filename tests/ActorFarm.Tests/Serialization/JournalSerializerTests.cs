@@ -1,0 +1,175 @@
+using System.Runtime.Serialization;
+using System.Text;
+using System.Text.Json;
+using ActorFarm.Manifest;
+using ActorFarm.Persistence;
+using ActorFarm.Protocol;
+using Xunit.Abstractions;
+using Xunit;
+
+namespace ActorFarm.Tests.Serialization;
+
+public class JournalSerializerTests(ITestOutputHelper output) : SerializationTestKit(output)
+{
+    public static TheoryData<string> JournalLabels() => new(Samples.Journal.Keys);
+
+    [Theory]
+    [MemberData(nameof(JournalLabels))]
+    public void Every_journal_event_round_trips_through_the_bound_json_serializer(string label)
+    {
+        var journalEvent = Samples.Journal[label]();
+
+        var result = RoundTrip(journalEvent);
+
+        Assert.IsType<JournalEventSerializer>(result.Serializer);
+        Assert.Equal(4172, result.Serializer.Identifier);
+        Assert.Equal(JournalTypeNames.NameOf(journalEvent.GetType()), result.Manifest);
+        DeepEqual.AssertEqual(journalEvent, result.Value);
+    }
+
+    [Fact]
+    public void Every_concrete_journal_event_type_has_a_stable_name_and_a_sample()
+    {
+        var named = JournalTypeNames.Entries.Select(e => e.Key).ToHashSet();
+        var sampled = Samples.Journal.Values.Select(f => f().GetType()).ToHashSet();
+        var types = Samples.ConcreteTypes<IJournalEvent>();
+
+        Assert.Empty(types.Where(t => !named.Contains(t)).Select(t => t.FullName));
+        Assert.Empty(types.Where(t => !sampled.Contains(t)).Select(t => t.FullName));
+        Assert.All(named, t => Assert.True(typeof(IJournalEvent).IsAssignableFrom(t), t.FullName));
+    }
+
+    [Fact]
+    public void Journal_names_are_unique()
+    {
+        var names = JournalTypeNames.Entries.Select(e => e.Value).ToList();
+
+        Assert.Equal(names.Count, names.Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal(names.Count, JournalTypeNames.Entries.Select(e => e.Key).Distinct().Count());
+    }
+
+    [Fact]
+    public void An_old_job_accepted_row_still_reads()
+    {
+        // Literally what a journal row written by ActorFarm holds; this pins the format.
+        // Changing how JobAccepted or JobSpec serialize must keep this row readable.
+        const string row = """
+            {"jobId":"job-7f3a","spec":{"name":"render","command":{"argv":["/usr/bin/render","--frame","${frame}"],"handlerArgs":{}},
+            "sweep":{"axes":[{"kind":"list","name":"quality","values":["low","high"]},{"kind":"int-range","name":"frame","from":1,"to":10,"step":3},
+            {"kind":"float-range","name":"alpha","from":0.1,"to":0.9,"step":0.2},{"kind":"file-lines","name":"scene","path":"/data/scenes.txt","lineCount":42}],
+            "mode":"zip"},"environment":{"RENDER_MODE":"batch"},"workingDirectory":"/work","timeout":"00:05:00",
+            "retry":{"maxAttempts":3,"exitCodes":[75],"onTimeout":true,"backoff":"00:00:01","maxBackoff":"00:01:00"},"priority":5,
+            "output":{"directory":"/data/out","capture":"combined","maxBytesPerTask":1048576},"sourceFile":"/work/jobs.hocon"},
+            "at":"2024-05-01T12:00:00+02:00"}
+            """;
+
+        var accepted = Assert.IsType<JobAccepted>(Sys.Serialization.Deserialize(
+            Encoding.UTF8.GetBytes(row), JournalEventSerializer.SerializerId, "job-accepted.v1"));
+
+        var expected = new JobAccepted("job-7f3a", new JobSpec
+        {
+            Name = "render",
+            Command = new CommandSpec { Argv = ["/usr/bin/render", "--frame", "${frame}"] },
+            Sweep = new SweepSpec
+            {
+                Mode = SweepMode.Zip,
+                Axes =
+                [
+                    new ListAxis { Name = "quality", Values = ["low", "high"] },
+                    new IntRangeAxis { Name = "frame", From = 1, To = 10, Step = 3 },
+                    new FloatRangeAxis { Name = "alpha", From = 0.1, To = 0.9, Step = 0.2 },
+                    new FileLinesAxis { Name = "scene", Path = "/data/scenes.txt", LineCount = 42 },
+                ],
+            },
+            Environment = new() { ["RENDER_MODE"] = "batch" },
+            WorkingDirectory = "/work",
+            Timeout = TimeSpan.FromMinutes(5),
+            Retry = new RetryPolicy { MaxAttempts = 3, ExitCodes = [75], OnTimeout = true, Backoff = TimeSpan.FromSeconds(1), MaxBackoff = TimeSpan.FromMinutes(1) },
+            Priority = 5,
+            Output = new OutputSpec { Directory = "/data/out", Capture = OutputCapture.Combined, MaxBytesPerTask = 1_048_576 },
+            SourceFile = "/work/jobs.hocon",
+        }, new DateTimeOffset(2024, 5, 1, 12, 0, 0, TimeSpan.FromHours(2)));
+        DeepEqual.AssertEqual(expected, accepted);
+    }
+
+    [Fact]
+    public void An_old_snapshot_row_still_reads_and_the_bitset_is_base64()
+    {
+        // Words 1, 0 and 0x8000000000000000 as little-endian bytes, base64-encoded.
+        const string row = """
+            {"jobId":"job-1","spec":{"name":"n","command":{"handler":"noop","handlerArgs":{}},"sweep":{"axes":[],"mode":"product"},
+            "environment":{},"retry":{"maxAttempts":1,"exitCodes":[],"onTimeout":false,"backoff":"00:00:01","maxBackoff":"00:01:00"},
+            "priority":0,"output":{"directory":"/o","capture":"none","maxBytesPerTask":1048576}},"phase":"running",
+            "acceptedAt":"2024-05-01T10:00:00+00:00","succeeded":2,"failed":0,"completedBits":"AQAAAAAAAAAAAAAAAAAAAAAAAAAAAACA"}
+            """;
+
+        var snapshot = Assert.IsType<JobSnapshot>(Sys.Serialization.Deserialize(
+            Encoding.UTF8.GetBytes(row), JournalEventSerializer.SerializerId, "job-snapshot.v1"));
+
+        Assert.Equal([1UL, 0UL, 0x8000_0000_0000_0000UL], snapshot.CompletedBits);
+        Assert.Equal(JobPhase.Running, snapshot.Phase);
+        Assert.Null(snapshot.EndedAt);
+        Assert.Equal("noop", snapshot.Spec.Command.Handler);
+
+        var written = JsonDocument.Parse(RoundTrip(snapshot).Bytes).RootElement;
+        Assert.Equal("AQAAAAAAAAAAAAAAAAAAAAAAAAAAAACA", written.GetProperty("completedBits").GetString());
+    }
+
+    [Fact]
+    public void The_written_format_uses_camel_case_string_enums_and_axis_kinds_and_skips_computed_and_null_values()
+    {
+        var json = Encoding.UTF8.GetString(RoundTrip(Samples.Journal["JobAccepted"]()).Bytes);
+        Output?.WriteLine(json);
+        var spec = JsonDocument.Parse(json).RootElement.GetProperty("spec");
+
+        Assert.DoesNotContain('\n', json);
+        Assert.Equal("combined", spec.GetProperty("output").GetProperty("capture").GetString());
+        Assert.Equal(["list", "int-range", "float-range", "file-lines"],
+            spec.GetProperty("sweep").GetProperty("axes").EnumerateArray().Select(a => a.GetProperty("kind").GetString()));
+        Assert.False(spec.TryGetProperty("taskCount", out _));
+        Assert.False(spec.GetProperty("sweep").TryGetProperty("count", out _));
+        Assert.False(spec.GetProperty("command").TryGetProperty("handler", out _));
+        Assert.True(spec.GetProperty("environment").TryGetProperty("RENDER_MODE", out _));
+    }
+
+    [Fact]
+    public void Task_results_rows_have_the_shape_operators_and_tools_read()
+    {
+        // tests/Cli/JournalPeek reads results[].index straight from the SQLite journal.
+        var row = JsonDocument.Parse(RoundTrip(Samples.Journal["TaskResultsRecorded"]()).Bytes).RootElement;
+
+        var first = row.GetProperty("results")[0];
+        Assert.Equal(0, first.GetProperty("index").GetInt64());
+        Assert.Equal("succeeded", first.GetProperty("outcome").GetString());
+    }
+
+    [Fact]
+    public void An_unknown_manifest_is_refused_by_name()
+    {
+        var error = Assert.Throws<SerializationException>(() =>
+            Sys.Serialization.Deserialize("{}"u8.ToArray(), JournalEventSerializer.SerializerId, "job-exploded.v9"));
+
+        Assert.Contains("job-exploded.v9", error.Message);
+    }
+
+    [Fact]
+    public void An_event_type_without_a_stable_name_is_refused_before_anything_is_written()
+    {
+        var serializer = Sys.Serialization.GetSerializerById(JournalEventSerializer.SerializerId);
+
+        var error = Assert.Throws<SerializationException>(() => serializer.ToBinary(new UnnamedEvent("x")));
+
+        Assert.Contains(nameof(UnnamedEvent), error.Message);
+    }
+
+    [Fact]
+    public void A_corrupt_row_fails_with_a_serialization_exception_naming_the_manifest()
+    {
+        var error = Assert.Throws<SerializationException>(() =>
+            Sys.Serialization.Deserialize("{\"jobId\":"u8.ToArray(), JournalEventSerializer.SerializerId, "job-accepted.v1"));
+
+        Assert.Contains("job-accepted.v1", error.Message);
+    }
+
+    public sealed record UnnamedEvent(string Value) : IJournalEvent;
+}

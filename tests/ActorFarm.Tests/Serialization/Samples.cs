@@ -1,0 +1,127 @@
+using ActorFarm.Manifest;
+using ActorFarm.Node;
+using ActorFarm.Persistence;
+using ActorFarm.Protocol;
+using Akka.Actor;
+
+namespace ActorFarm.Tests.Serialization;
+
+/// <summary>
+/// Hand-built instances of every wire message and journal event, with every field set to a
+/// non-default value where it can be (and nulls where a field is optional), so a field the
+/// serializer dropped would show up as a difference.
+/// </summary>
+public static class Samples
+{
+    private static readonly DateTimeOffset Accepted = new(2024, 5, 1, 12, 0, 0, TimeSpan.FromHours(2));
+    private static readonly DateTimeOffset Started = new(2024, 5, 1, 12, 0, 1, 250, TimeSpan.Zero);
+    private static readonly DateTimeOffset Ended = Started.AddSeconds(3.5);
+
+    /// <summary>A process job with all four sweep axis kinds and every option set.</summary>
+    public static JobSpec FullSpec() => new()
+    {
+        Name = "render",
+        Command = new CommandSpec { Argv = ["/usr/bin/render", "--frame", "${frame}", "--quality=${quality}"] },
+        Sweep = new SweepSpec
+        {
+            Mode = SweepMode.Product,
+            Axes =
+            [
+                new ListAxis { Name = "quality", Values = ["low", "high", "with spaces; and $(quotes)"] },
+                new IntRangeAxis { Name = "frame", From = -10, To = 1_000_000, Step = 7 },
+                new FloatRangeAxis { Name = "alpha", From = 0.1, To = 0.9, Step = 0.2 },
+                new FileLinesAxis { Name = "scene", Path = "/data/scenes.txt", LineCount = 42 },
+            ],
+        },
+        Environment = new() { ["RENDER_MODE"] = "batch", ["lower_case"] = "ünïcødé" },
+        WorkingDirectory = "/work/render",
+        Timeout = TimeSpan.FromMinutes(5),
+        Retry = new RetryPolicy
+        {
+            MaxAttempts = 3, ExitCodes = [75, 137], OnTimeout = true,
+            Backoff = TimeSpan.FromMilliseconds(250), MaxBackoff = TimeSpan.FromSeconds(30),
+        },
+        Priority = 7,
+        Output = new OutputSpec { Directory = "/data/out", Capture = OutputCapture.Combined, MaxBytesPerTask = 65_536 },
+        SourceFile = "/work/jobs.hocon",
+    };
+
+    /// <summary>An in-process handler job: the other shape of <see cref="CommandSpec"/>, optional fields unset.</summary>
+    public static JobSpec HandlerSpec() => new()
+    {
+        Name = "sleepy",
+        Command = new CommandSpec { Handler = "sleep", HandlerArgs = new() { ["ms"] = "${i}" } },
+        Sweep = new SweepSpec { Mode = SweepMode.Zip, Axes = [new IntRangeAxis { Name = "i", From = 0, To = 9 }] },
+        Output = new OutputSpec { Directory = "/tmp/out", Capture = OutputCapture.None },
+    };
+
+    public static JobStatusReport Status() =>
+        new("job-7f3a", "render", JobPhase.Running, 1_000_000, 1234, 5, 16, Accepted, null, null);
+
+    public static TaskResult Result(long index, TaskOutcome outcome) =>
+        new(index, 2, outcome, outcome == TaskOutcome.Succeeded ? 0 : null, Started, Ended,
+            outcome == TaskOutcome.Succeeded ? null : "exit code 3", OutputTruncated: index % 2 == 0);
+
+    private static readonly TaskLease[] Leases = [new(0, 1), new(41, 2), new(long.MaxValue - 1, 3)];
+
+    /// <summary>Samples of wire messages by label; one or more per concrete type.</summary>
+    public static IReadOnlyDictionary<string, Func<IActorRef, IWireMessage>> Wire { get; } =
+        new Dictionary<string, Func<IActorRef, IWireMessage>>
+        {
+            ["RegisterNode"] = r => new RegisterNode(r, "node-a", 16),
+            ["ActiveJobs"] = _ => new ActiveJobs([new ActiveJob("job-1", "render", 7), new ActiveJob("job-2", "sleepy", 0)]),
+            ["ActiveJobs(empty)"] = _ => new ActiveJobs([]),
+            ["JobActivated"] = _ => new JobActivated("job-1", "render", 7),
+            ["JobDeactivated"] = _ => new JobDeactivated("job-1", JobPhase.Cancelled),
+            ["ListJobs"] = _ => ListJobs.Instance,
+            ["JobList"] = _ => new JobList([new JobListEntry("job-1", "render", 7, JobPhase.Finished, Accepted)]),
+            ["RequestTasks"] = r => new RequestTasks("job-1", r, "node-a", 24, NeedSpec: true),
+            ["TaskBatch"] = _ => new TaskBatch("job-1", FullSpec(), Leases, Exhausted: false),
+            ["TaskBatch(no spec)"] = _ => new TaskBatch("job-1", null, Leases, Exhausted: true),
+            ["TaskResults"] = _ => new TaskResults("job-1", "node-a",
+                Enum.GetValues<TaskOutcome>().Select((o, i) => Result(i, o)).ToArray()),
+            ["ReturnLeases"] = r => new ReturnLeases("job-1", r, Leases),
+            ["TasksAvailable"] = _ => new TasksAvailable("job-1"),
+            ["StopJobTasks"] = _ => new StopJobTasks("job-1"),
+            ["SubmitJob"] = _ => new SubmitJob("job-1", FullSpec()),
+            ["SubmitJob(handler)"] = _ => new SubmitJob("job-2", HandlerSpec()),
+            ["JobSubmitted"] = _ => new JobSubmitted("job-1", Resumed: true, Status()),
+            ["GetJobStatus"] = _ => new GetJobStatus("job-1"),
+            ["CancelJob"] = _ => new CancelJob("job-1", "operator asked"),
+            ["WatchJob"] = r => new WatchJob("job-1", r),
+            ["JobProgress"] = _ => new JobProgress(Status()),
+            ["JobCompleted"] = _ => new JobCompleted(Status() with { Phase = JobPhase.Finished, EndedAt = Ended, ResultsFile = "/data/out/render/results.jsonl" }),
+            ["JobStatusReport"] = _ => Status(),
+            ["JobStatusReport(unknown)"] = _ => JobStatusReport.Unknown("job-404"),
+            ["WorkerReady"] = _ => new WorkerReady(3),
+            ["RunTask"] = _ => new RunTask("job-1", FullSpec(), new TaskLease(12, 1)),
+            ["WorkerFinished"] = _ => new WorkerFinished(3, "job-1", Result(12, TaskOutcome.TimedOut)),
+            ["CancelRunningTask"] = _ => new CancelRunningTask("job-1"),
+        };
+
+    /// <summary>Samples of journal events and snapshots by label; one or more per concrete type.</summary>
+    public static IReadOnlyDictionary<string, Func<IJournalEvent>> Journal { get; } =
+        new Dictionary<string, Func<IJournalEvent>>
+        {
+            ["JobAccepted"] = () => new JobAccepted("job-1", FullSpec(), Accepted),
+            ["JobAccepted(handler)"] = () => new JobAccepted("job-2", HandlerSpec(), Accepted),
+            ["TaskResultsRecorded"] = () => new TaskResultsRecorded(Enum.GetValues<TaskOutcome>()
+                .Select((o, i) => new TaskRecord(i, 1 + i % 3, o, o == TaskOutcome.Succeeded ? 0 : null, "node-a",
+                    Started, Ended, o == TaskOutcome.Succeeded ? null : "boom", i % 2 == 1))
+                .ToArray()),
+            ["JobFinished"] = () => new JobFinished(999_995, 5, Ended),
+            ["JobCancelled"] = () => new JobCancelled("operator asked", Ended),
+            ["JobSnapshot"] = () => new JobSnapshot("job-1", FullSpec(), JobPhase.Running, Accepted, null, 70, 2,
+                [ulong.MaxValue, 0, 0x8000_0000_0000_0001, 0x0123_4567_89AB_CDEF]),
+            ["JobSnapshot(ended)"] = () => new JobSnapshot("job-2", HandlerSpec(), JobPhase.Finished, Accepted, Ended, 10, 0, []),
+            ["JobRegistered"] = () => new JobRegistered("job-1", "render", 7, Accepted),
+            ["JobClosed"] = () => new JobClosed("job-1", JobPhase.Finished, Ended),
+        };
+
+    /// <summary>Concrete types implementing <typeparamref name="T"/> in the ActorFarm assembly.</summary>
+    public static IReadOnlyList<Type> ConcreteTypes<T>() =>
+        typeof(IWireMessage).Assembly.GetTypes()
+            .Where(t => t is { IsAbstract: false, IsInterface: false } && typeof(T).IsAssignableFrom(t))
+            .OrderBy(t => t.FullName, StringComparer.Ordinal)
+            .ToList();
+}

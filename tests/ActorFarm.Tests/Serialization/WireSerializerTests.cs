@@ -1,0 +1,132 @@
+using System.Runtime.Serialization;
+using System.Text;
+using ActorFarm.Persistence;
+using ActorFarm.Protocol;
+using ActorFarm.Serialization;
+using Akka.Actor;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace ActorFarm.Tests.Serialization;
+
+public class WireSerializerTests(ITestOutputHelper output) : SerializationTestKit(output)
+{
+    public static TheoryData<string> WireLabels() => new(Samples.Wire.Keys);
+
+    [Theory]
+    [MemberData(nameof(WireLabels))]
+    public void Every_wire_message_round_trips_through_the_bound_hyperion_serializer(string label)
+    {
+        var message = Samples.Wire[label](TestActor);
+
+        var result = RoundTrip(message);
+
+        Assert.IsType<HyperionWireSerializer>(result.Serializer);
+        Assert.Equal(4171, result.Serializer.Identifier);
+        Assert.Equal("", result.Manifest);
+        DeepEqual.AssertEqual(message, result.Value);
+    }
+
+    [Fact]
+    public void Every_concrete_wire_message_type_has_a_round_trip_sample()
+    {
+        var sampled = Samples.Wire.Values.Select(f => f(TestActor).GetType()).ToHashSet();
+
+        var missing = Samples.ConcreteTypes<IWireMessage>().Where(t => !sampled.Contains(t)).Select(t => t.FullName);
+
+        Assert.Empty(missing);
+    }
+
+    [Fact]
+    public void No_type_is_both_a_wire_message_and_a_journal_event()
+    {
+        // Both bindings would match it and Akka would pick one arbitrarily.
+        Assert.Empty(Samples.ConcreteTypes<IWireMessage>().Intersect(Samples.ConcreteTypes<IJournalEvent>()));
+        Assert.Empty(Samples.ConcreteTypes<IJournalEvent>().Intersect(Samples.ConcreteTypes<IWireMessage>()));
+    }
+
+    [Fact]
+    public void An_actor_ref_survives_a_round_trip_and_can_be_messaged()
+    {
+        var probe = CreateTestProbe();
+        var echo = Sys.ActorOf(Props.Create(() => new EchoActor()), "echo");
+
+        var watch = (WatchJob)RoundTrip(new WatchJob("job-1", probe.Ref)).Value;
+        var request = (RequestTasks)RoundTrip(new RequestTasks("job-1", echo, "node-a", 4, false)).Value;
+
+        Assert.Equal(probe.Ref, watch.Subscriber);
+        Assert.Equal(echo.Path, request.Node.Path);
+        watch.Subscriber.Tell("hello");
+        probe.ExpectMsg("hello");
+        request.Node.Tell("ping", probe.Ref);
+        probe.ExpectMsg("ping");
+    }
+
+    [Fact]
+    public void Messages_sent_between_actors_go_through_the_serializer_and_keep_working_refs()
+    {
+        // serialize-messages = on: delivery itself serializes RegisterNode (with our surrogate
+        // for the Node ref) and deserializes it before the directory stand-in sees it.
+        Assert.True(Sys.Settings.SerializeAllMessages);
+        var directory = Sys.ActorOf(Props.Create(() => new DirectoryStandIn()), "directory");
+
+        directory.Tell(new RegisterNode(TestActor, "node-a", 2));
+
+        var jobs = ExpectMsg<ActiveJobs>();
+        Assert.Equal("node-a", jobs.Jobs.Single().Name);
+    }
+
+    [Fact]
+    public void Known_types_keep_type_names_off_the_wire()
+    {
+        var result = RoundTrip(Samples.Wire["TaskBatch"](TestActor));
+
+        var text = Encoding.UTF8.GetString(result.Bytes);
+        Assert.DoesNotContain("ActorFarm", text);
+        Output?.WriteLine($"TaskBatch with a full spec and 3 leases: {result.Bytes.Length} bytes");
+    }
+
+    [Fact]
+    public void Serializing_a_type_outside_the_allowlist_fails_with_a_serialization_exception_naming_it()
+    {
+        var serializer = Sys.Serialization.FindSerializerFor(new TasksAvailable("x"));
+
+        var error = Assert.Throws<SerializationException>(() => serializer.ToBinary(new NotOnTheList("x")));
+
+        Assert.Contains(nameof(NotOnTheList), error.Message);
+    }
+
+    [Fact]
+    public void Garbage_bytes_fail_with_a_serialization_exception()
+    {
+        var serializer = Sys.Serialization.FindSerializerFor(new TasksAvailable("x"));
+
+        Assert.Throws<SerializationException>(() => serializer.FromBinary([0xFF, 0x13, 0x37, 0x00], typeof(TasksAvailable)));
+    }
+
+    [Fact]
+    public void The_identifiers_in_the_hocon_match_the_serializers()
+    {
+        var ids = Sys.Settings.Config.GetConfig("akka.actor.serialization-identifiers");
+
+        Assert.Equal(HyperionWireSerializer.SerializerId,
+            ids.GetInt("\"ActorFarm.Serialization.HyperionWireSerializer, ActorFarm\""));
+        Assert.Equal(JournalEventSerializer.SerializerId,
+            ids.GetInt("\"ActorFarm.Persistence.JournalEventSerializer, ActorFarm\""));
+        Assert.IsType<HyperionWireSerializer>(Sys.Serialization.GetSerializerById(4171));
+        Assert.IsType<JournalEventSerializer>(Sys.Serialization.GetSerializerById(4172));
+    }
+
+    public sealed record NotOnTheList(string Value);
+
+    private sealed class EchoActor : ReceiveActor
+    {
+        public EchoActor() => ReceiveAny(message => Sender.Tell(message));
+    }
+
+    private sealed class DirectoryStandIn : ReceiveActor
+    {
+        public DirectoryStandIn() =>
+            Receive<RegisterNode>(register => register.Node.Tell(new ActiveJobs([new ActiveJob("job-1", register.NodeName, 1)])));
+    }
+}
