@@ -18,8 +18,9 @@ namespace ActorFarm.Serialization;
 /// dictionary lookup per object on both sides;</item>
 /// <item>no version tolerance: every node of a farm runs the same ActorFarm build (the
 /// known-types table below requires it anyway), so field names need not travel;</item>
-/// <item>the allowlist doubles as Hyperion's known-types table, so a message's type is written
-/// as a two-byte index instead of its assembly-qualified name;</item>
+/// <item>the allowlist doubles as Hyperion's known-types table
+/// (<see cref="WireTypeAllowlist.KnownTypes"/>), so a message's types are written as two-byte
+/// indices instead of assembly-qualified names;</item>
 /// <item><see cref="IActorRef"/> values travel as their serialized actor path
 /// (<see cref="ActorRefSurrogate"/>) and are resolved by the receiving system's provider, so a
 /// deserialized ref can be messaged.</item>
@@ -47,7 +48,7 @@ public sealed class HyperionWireSerializer : Akka.Serialization.Serializer
             preserveObjectReferences: false,
             surrogates: [actorRefs],
             serializerFactories: null,
-            knownTypes: WireTypeAllowlist.AllowedTypes,
+            knownTypes: WireTypeAllowlist.KnownTypes,
             // Hyperion's ISerializable path runs constructors chosen by the payload; none of
             // our types needs it.
             ignoreISerializable: true,
@@ -107,13 +108,15 @@ public sealed class HyperionWireSerializer : Akka.Serialization.Serializer
             using var stream = new MemoryStream(bytes, writable: false);
             result = _hyperion.Deserialize(stream);
         }
-        catch (EvilDeserializationException e)
-        {
-            throw new SerializationException(
-                $"Refused to deserialize a {expected}: type '{e.BadTypeString}' is not on the ActorFarm wire type allowlist.", e);
-        }
         catch (Exception e)
         {
+            // Hyperion wraps the refusal of a nested type in its own exceptions.
+            for (var inner = e; inner is not null; inner = inner.InnerException)
+            {
+                if (inner is EvilDeserializationException evil)
+                    throw new SerializationException(
+                        $"Refused to deserialize a {expected}: type '{evil.BadTypeString}' is not on the ActorFarm wire type allowlist.", e);
+            }
             throw new SerializationException($"Hyperion could not deserialize a {expected}: {e.Message}", e);
         }
 
@@ -131,16 +134,18 @@ public sealed class HyperionWireSerializer : Akka.Serialization.Serializer
 /// <summary>
 /// What an <see cref="IActorRef"/> becomes on the wire: its full path including the sender's
 /// address (<see cref="Akka.Serialization.Serialization.SerializedActorPath"/>), so the receiver
-/// can resolve it to a working (possibly remote) ref. Implements Akka's own
-/// <see cref="ISurrogate"/> contract; Hyperion applies it through the <see cref="Surrogate"/>
-/// registered by <see cref="HyperionWireSerializer"/>.
+/// can resolve it to a working (possibly remote) ref. <see cref="ActorRefs.Nobody"/> travels as
+/// the empty path, because its real path resolves to dead letters, not to Nobody. Implements
+/// Akka's own <see cref="ISurrogate"/> contract; Hyperion applies it through the
+/// <see cref="Surrogate"/> registered by <see cref="HyperionWireSerializer"/>.
 /// </summary>
 public sealed record ActorRefSurrogate(string Path) : ISurrogate
 {
     public static ActorRefSurrogate From(IActorRef actorRef) =>
-        new(Akka.Serialization.Serialization.SerializedActorPath(actorRef));
+        new(ReferenceEquals(actorRef, ActorRefs.Nobody) ? "" : Akka.Serialization.Serialization.SerializedActorPath(actorRef));
 
-    public IActorRef Resolve(ExtendedActorSystem system) => system.Provider.ResolveActorRef(Path);
+    public IActorRef Resolve(ExtendedActorSystem system) =>
+        Path.Length == 0 ? ActorRefs.Nobody : system.Provider.ResolveActorRef(Path);
 
     public ISurrogated FromSurrogate(ActorSystem system) => Resolve((ExtendedActorSystem)system);
 }

@@ -3,7 +3,6 @@ using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Reflection;
 using ActorFarm.Protocol;
-using Akka.Actor;
 using Hyperion;
 
 namespace ActorFarm.Serialization;
@@ -16,15 +15,14 @@ namespace ActorFarm.Serialization;
 /// </summary>
 /// <remarks>
 /// The list is discovered by reflection once per process, so a new message record is admitted
-/// without touching this file: every public, concrete data type of the ActorFarm namespaces that
-/// hold wire data (<see cref="DataNamespaces"/>, plus any namespace holding an
-/// <see cref="IWireMessage"/>), arrays of them, the <see cref="ActorRefSurrogate"/>, and a fixed
-/// set of BCL types. Types that carry behaviour rather than data (actors, exceptions,
-/// disposables, delegates, types with finalizers) are never admitted even when they sit in
-/// those namespaces: a half-initialised instance of such a type is exactly what gadget chains
-/// are made of. The order of <see cref="AllowedTypes"/> is stable (ordinal by type name)
-/// because the wire serializer also uses it as Hyperion's known-types table, which must be
-/// identical on every node.
+/// without touching this file: every public, concrete data type (record, struct or enum) of the
+/// ActorFarm namespaces that hold wire data (<see cref="DataNamespaces"/>, plus any namespace
+/// holding an <see cref="IWireMessage"/>), the arrays their fields use, the <see cref="ActorRefSurrogate"/>,
+/// and a fixed set of BCL types. Plain classes in those namespaces (actors, parsers, caches) are
+/// not admitted, nor is anything carrying behaviour (exceptions, disposables, delegates, types
+/// with finalizers): a half-initialised instance of such a type is what gadget chains are made
+/// of. The order is stable because the wire serializer also uses the list as Hyperion's
+/// known-types table (<see cref="KnownTypes"/>), which must be identical on every node.
 /// </remarks>
 public static class WireTypeAllowlist
 {
@@ -53,6 +51,17 @@ public static class WireTypeAllowlist
     /// <summary>Every type the wire serializer admits, in a stable order.</summary>
     public static IReadOnlyCollection<Type> AllowedTypes { get; } = Array.AsReadOnly(Types);
 
+    /// <summary>
+    /// Hyperion's known-types table: written as a two-byte index instead of a type name, so it
+    /// must be the same list in the same order on every node (same ActorFarm build). The
+    /// surrogate is left out: Hyperion reads a known type with the serializer it writes it with,
+    /// which would skip turning the surrogate back into an actor ref. Every type comes after the
+    /// types its fields use: Hyperion 0.12.2 compiles a record's serializer with the serializers
+    /// of its fields, and an array or dictionary serializer only writes the known-type index
+    /// once it has been built on its own first.
+    /// </summary>
+    public static IReadOnlyList<Type> KnownTypes { get; } = DependenciesFirst(Types.Where(t => t != typeof(ActorRefSurrogate)));
+
     /// <summary>The Hyperion filter admitting exactly <see cref="AllowedTypes"/>.</summary>
     public static ITypeFilter Filter { get; } = new AllowlistFilter(Types);
 
@@ -69,12 +78,14 @@ public static class WireTypeAllowlist
                 namespaces.Add(ns);
         }
 
-        // Abstract data records (SweepAxis) are never instances, but arrays of them are.
         var farmTypes = exported
             .Where(t => t.Namespace is { } ns && namespaces.Contains(ns) && IsPlainData(t))
             .ToList();
         var concrete = farmTypes.Where(t => !t.IsAbstract).Append(typeof(ActorRefSurrogate));
-        var arrays = farmTypes.Concat(BclTypes).Select(t => t.MakeArrayType());
+        // Only the array types the records really use (SweepAxis[] included: an abstract
+        // record is never an instance, but arrays of it are).
+        var elements = farmTypes.Concat(BclTypes).ToHashSet();
+        var arrays = farmTypes.SelectMany(FieldTypes).Where(t => t.IsArray && elements.Contains(t.GetElementType()!));
 
         return concrete.Concat(BclTypes).Concat(arrays)
             .Distinct()
@@ -82,19 +93,52 @@ public static class WireTypeAllowlist
             .ToArray();
     }
 
+    /// <summary>A depth-first post-order over field types, roots in ordinal name order: deterministic.</summary>
+    private static Type[] DependenciesFirst(IEnumerable<Type> types)
+    {
+        var known = types.ToHashSet();
+        var ordered = new List<Type>(known.Count);
+        var visited = new HashSet<Type>();
+        foreach (var type in known.OrderBy(t => t.AssemblyQualifiedName, StringComparer.Ordinal))
+            Visit(type);
+        return [.. ordered];
+
+        void Visit(Type type)
+        {
+            if (!known.Contains(type) || !visited.Add(type))
+                return;
+            foreach (var dependency in FieldTypes(type).OrderBy(t => t.AssemblyQualifiedName, StringComparer.Ordinal))
+                Visit(dependency);
+            ordered.Add(type);
+        }
+    }
+
+    /// <summary>The types a serializer for <paramref name="type"/> needs (BCL internals are not followed).</summary>
+    private static IEnumerable<Type> FieldTypes(Type type)
+    {
+        if (type.IsArray)
+            return [type.GetElementType()!];
+        if (type.IsGenericType)
+            return type.GetGenericArguments();
+        if (type.Assembly != typeof(IWireMessage).Assembly)
+            return [];
+        return type.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic)
+            .Select(f => Nullable.GetUnderlyingType(f.FieldType) ?? f.FieldType)
+            .Distinct();
+    }
+
     /// <summary>True for records, structs and enums that hold data only.</summary>
     private static bool IsPlainData(Type type)
     {
         if (type.IsInterface || type.IsGenericTypeDefinition || type.ContainsGenericParameters)
             return false;
-        // Static classes are abstract and sealed: helpers, never values.
-        if (type is { IsAbstract: true, IsSealed: true })
+        // Record classes have a compiler-generated "<Clone>$"; other classes (actors, parsers,
+        // caches, exceptions, delegates) are behaviour, not data.
+        if (!type.IsValueType && type.GetMethod("<Clone>$", BindingFlags.Instance | BindingFlags.Public) is null)
             return false;
-        if (typeof(Delegate).IsAssignableFrom(type) || typeof(Exception).IsAssignableFrom(type)
-            || typeof(Attribute).IsAssignableFrom(type) || typeof(ActorBase).IsAssignableFrom(type)
-            || typeof(IDisposable).IsAssignableFrom(type) || typeof(IAsyncDisposable).IsAssignableFrom(type))
+        // Dispose and finalizers would run on an instance built from attacker-chosen field values.
+        if (typeof(IDisposable).IsAssignableFrom(type) || typeof(IAsyncDisposable).IsAssignableFrom(type))
             return false;
-        // A finalizer runs on an instance Hyperion built from attacker-chosen field values.
         return type.IsValueType
             || type.GetMethod("Finalize", BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.DeclaredOnly) is null;
     }

@@ -7,7 +7,7 @@ namespace ActorFarm.Tests.Coordinator;
 
 public class TaskLedgerTests : Akka.TestKit.Xunit2.TestKit
 {
-    private static readonly DateTimeOffset Now = DateTimeOffset.UnixEpoch;
+    private static readonly DateTimeOffset At = DateTimeOffset.UnixEpoch;
     private readonly IActorRef _nodeA;
     private readonly IActorRef _nodeB;
 
@@ -25,7 +25,7 @@ public class TaskLedgerTests : Akka.TestKit.Xunit2.TestKit
     }
 
     private static TaskResult Result(TaskLease lease, TaskOutcome outcome, int? exitCode = null) =>
-        new(lease.Index, lease.Attempt, outcome, exitCode, Now, Now);
+        new(lease.Index, lease.Attempt, outcome, exitCode, At, At);
 
     [Fact]
     public void Leases_fresh_indices_in_order_until_exhausted()
@@ -53,17 +53,17 @@ public class TaskLedgerTests : Akka.TestKit.Xunit2.TestKit
         var ledger = new TaskLedger(2);
         var leases = Lease(ledger, _nodeA, 2);
 
-        Assert.Equal(Verdict.Final, ledger.Resolve(Result(leases[0], TaskOutcome.Failed, 1), retry, 3, Now));
-        Assert.Equal(Verdict.RetryLater, ledger.Resolve(Result(leases[1], TaskOutcome.Failed, 75), retry, 3, Now));
+        Assert.Equal(Verdict.Final, ledger.Resolve(Result(leases[0], TaskOutcome.Failed, 1), retry, 3, At));
+        Assert.Equal(Verdict.RetryLater, ledger.Resolve(Result(leases[1], TaskOutcome.Failed, 75), retry, 3, At));
 
-        ledger.PromoteDue(Now);
+        ledger.PromoteDue(At);
         var second = Lease(ledger, _nodeA, 5).Single();
         Assert.Equal(new TaskLease(1, 2), second);
-        Assert.Equal(Verdict.RetryLater, ledger.Resolve(Result(second, TaskOutcome.Failed, 75), retry, 3, Now));
-        ledger.PromoteDue(Now);
+        Assert.Equal(Verdict.RetryLater, ledger.Resolve(Result(second, TaskOutcome.Failed, 75), retry, 3, At));
+        ledger.PromoteDue(At);
         var third = Lease(ledger, _nodeA, 5).Single();
         Assert.Equal(3, third.Attempt);
-        Assert.Equal(Verdict.Final, ledger.Resolve(Result(third, TaskOutcome.Failed, 75), retry, 3, Now));
+        Assert.Equal(Verdict.Final, ledger.Resolve(Result(third, TaskOutcome.Failed, 75), retry, 3, At));
     }
 
     [Fact]
@@ -72,12 +72,12 @@ public class TaskLedgerTests : Akka.TestKit.Xunit2.TestKit
         var ledger = new TaskLedger(1);
         var lease = Lease(ledger, _nodeA, 1)[0];
         Assert.Equal(Verdict.Final,
-            ledger.Resolve(Result(lease, TaskOutcome.TimedOut), new RetryPolicy { MaxAttempts = 3 }, 3, Now));
+            ledger.Resolve(Result(lease, TaskOutcome.TimedOut), new RetryPolicy { MaxAttempts = 3 }, 3, At));
 
         ledger = new TaskLedger(1);
         lease = Lease(ledger, _nodeA, 1)[0];
         Assert.Equal(Verdict.RetryLater,
-            ledger.Resolve(Result(lease, TaskOutcome.TimedOut), new RetryPolicy { MaxAttempts = 3, OnTimeout = true }, 3, Now));
+            ledger.Resolve(Result(lease, TaskOutcome.TimedOut), new RetryPolicy { MaxAttempts = 3, OnTimeout = true }, 3, At));
     }
 
     [Fact]
@@ -91,10 +91,10 @@ public class TaskLedgerTests : Akka.TestKit.Xunit2.TestKit
 
         var ledger = new TaskLedger(1);
         var lease = Lease(ledger, _nodeA, 1)[0];
-        ledger.Resolve(Result(lease, TaskOutcome.Failed, 1), retry, 3, Now);
-        Assert.Equal(Now + TimeSpan.FromSeconds(1), ledger.PromoteDue(Now));
+        ledger.Resolve(Result(lease, TaskOutcome.Failed, 1), retry, 3, At);
+        Assert.Equal(At + TimeSpan.FromSeconds(1), ledger.PromoteDue(At));
         Assert.Empty(Lease(ledger, _nodeA, 1));
-        Assert.Null(ledger.PromoteDue(Now + TimeSpan.FromSeconds(1)));
+        Assert.Null(ledger.PromoteDue(At + TimeSpan.FromSeconds(1)));
         Assert.Single(Lease(ledger, _nodeA, 1));
     }
 
@@ -105,16 +105,16 @@ public class TaskLedgerTests : Akka.TestKit.Xunit2.TestKit
         var onA = Lease(ledger, _nodeA, 2);
         Lease(ledger, _nodeB, 2);
 
-        var lost = ledger.LeasesOf(_nodeA, Now);
+        var lost = ledger.LeasesOf(_nodeA, At);
         Assert.Equal(2, lost.Count);
         foreach (var l in lost)
-            Assert.Equal(Verdict.Requeued, ledger.Resolve(l, RetryPolicy.None, 3, Now));
+            Assert.Equal(Verdict.Requeued, ledger.Resolve(l, RetryPolicy.None, 3, At));
 
         var again = Lease(ledger, _nodeB, 5);
         Assert.Equal(onA.Select(l => l.Index), again.Select(l => l.Index));
         Assert.All(again, l => Assert.Equal(2, l.Attempt));
         // The lost node's answer for attempt 1 arrives late: it is not counted.
-        Assert.Equal(Verdict.Stale, ledger.Resolve(Result(onA[0], TaskOutcome.Succeeded, 0), RetryPolicy.None, 3, Now));
+        Assert.Equal(Verdict.Stale, ledger.Resolve(Result(onA[0], TaskOutcome.Succeeded, 0), RetryPolicy.None, 3, At));
     }
 
     [Fact]
@@ -125,10 +125,10 @@ public class TaskLedgerTests : Akka.TestKit.Xunit2.TestKit
         {
             var lease = Lease(ledger, _nodeA, 1).Single();
             Assert.Equal(attempt, lease.Attempt);
-            Assert.Equal(Verdict.Requeued, ledger.Resolve(Result(lease, TaskOutcome.WorkerCrashed), RetryPolicy.None, 3, Now));
+            Assert.Equal(Verdict.Requeued, ledger.Resolve(Result(lease, TaskOutcome.WorkerCrashed), RetryPolicy.None, 3, At));
         }
         var last = Lease(ledger, _nodeA, 1).Single();
-        Assert.Equal(Verdict.Final, ledger.Resolve(Result(last, TaskOutcome.WorkerCrashed), RetryPolicy.None, 3, Now));
+        Assert.Equal(Verdict.Final, ledger.Resolve(Result(last, TaskOutcome.WorkerCrashed), RetryPolicy.None, 3, At));
     }
 
     [Fact]
@@ -136,7 +136,7 @@ public class TaskLedgerTests : Akka.TestKit.Xunit2.TestKit
     {
         var ledger = new TaskLedger(1);
         var lease = Lease(ledger, _nodeA, 1).Single();
-        Assert.Equal(Verdict.Requeued, ledger.Resolve(Result(lease, TaskOutcome.Returned), RetryPolicy.None, 3, Now));
+        Assert.Equal(Verdict.Requeued, ledger.Resolve(Result(lease, TaskOutcome.Returned), RetryPolicy.None, 3, At));
         Assert.Equal(lease, Lease(ledger, _nodeB, 1).Single());
     }
 }

@@ -155,7 +155,7 @@ public class JournalSerializerTests(ITestOutputHelper output) : SerializationTes
     [Fact]
     public void An_event_type_without_a_stable_name_is_refused_before_anything_is_written()
     {
-        var serializer = Sys.Serialization.GetSerializerById(JournalEventSerializer.SerializerId);
+        var serializer = JournalSerializer;
 
         var error = Assert.Throws<SerializationException>(() => serializer.ToBinary(new UnnamedEvent("x")));
 

@@ -1,3 +1,5 @@
+using ActorFarm.Persistence;
+using ActorFarm.Protocol;
 using ActorFarm.Tests.Support;
 using Akka.Configuration;
 using Xunit.Abstractions;
@@ -26,6 +28,12 @@ public abstract class SerializationTestKit : Akka.TestKit.Xunit2.TestKit
                 """)
             .WithFallback(ConfigurationFactory.ParseString(File.ReadAllText(file)));
     }
+
+    /// <summary>The serializer the bindings choose for wire messages.</summary>
+    protected AkkaSerializer WireSerializer => Sys.Serialization.FindSerializerForType(typeof(TasksAvailable));
+
+    /// <summary>The serializer the bindings choose for journal events and snapshots.</summary>
+    protected AkkaSerializer JournalSerializer => Sys.Serialization.FindSerializerForType(typeof(JobAccepted));
 
     /// <summary>
     /// Serializes <paramref name="message"/> the way remoting and persistence do: the serializer

@@ -1,12 +1,13 @@
-using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.Serialization;
+using System.Text;
 using ActorFarm.Manifest;
 using ActorFarm.Protocol;
 using ActorFarm.Serialization;
 using Akka.Actor;
 using Xunit;
 using Hyperion;
+using Hyperion.ValueSerializers;
 using Xunit.Abstractions;
 
 namespace ActorFarm.Tests.Serialization;
@@ -61,12 +62,22 @@ public class WireAllowlistTests(ITestOutputHelper output) : SerializationTestKit
     }
 
     [Fact]
-    public void The_allowlist_is_in_a_stable_order_because_it_is_the_known_types_table()
+    public void The_known_types_table_is_the_allowlist_without_the_surrogate_with_field_types_first()
     {
-        var names = WireTypeAllowlist.AllowedTypes.Select(t => t.AssemblyQualifiedName).ToList();
+        var known = WireTypeAllowlist.KnownTypes;
+        var position = known.Select((t, i) => (t, i)).ToDictionary(p => p.t, p => p.i);
 
-        Assert.Equal(names.Order(StringComparer.Ordinal), names);
-        Output?.WriteLine(string.Join(Environment.NewLine, WireTypeAllowlist.AllowedTypes.Select(t => t.FullName)));
+        Assert.Equal(WireTypeAllowlist.AllowedTypes.Except([typeof(ActorRefSurrogate)]).ToHashSet(), known.ToHashSet());
+        Assert.Equal(known.Count, position.Count);
+        foreach (var type in known.Where(t => t.Assembly == typeof(IWireMessage).Assembly))
+        {
+            foreach (var field in type.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic))
+            {
+                if (position.TryGetValue(field.FieldType, out var at))
+                    Assert.True(at < position[type], $"{field.FieldType.Name} must precede {type.Name}");
+            }
+        }
+        Output?.WriteLine(string.Join(Environment.NewLine, known.Select(t => t.FullName)));
     }
 
     public static TheoryData<string> Gadgets() => new(GadgetPayloads.Keys);
@@ -75,33 +86,37 @@ public class WireAllowlistTests(ITestOutputHelper output) : SerializationTestKit
     [MemberData(nameof(Gadgets))]
     public void A_payload_naming_a_type_outside_the_allowlist_is_refused(string gadget)
     {
-        // Crafted as an attacker would: with a plain Hyperion serializer without any filter.
         var (payload, refusedTypeName) = GadgetPayloads[gadget]();
-        var serializer = Sys.Serialization.GetSerializerById(HyperionWireSerializer.SerializerId);
 
-        var error = Assert.Throws<SerializationException>(() => serializer.FromBinary(payload, null));
+        var error = Assert.Throws<SerializationException>(() => WireSerializer.FromBinary(payload, null));
 
         Assert.Contains(refusedTypeName, error.Message);
         Assert.Contains("allowlist", error.Message);
     }
 
     [Fact]
-    public void A_payload_from_a_plain_hyperion_serializer_with_only_allowed_types_is_accepted()
+    public void A_payload_of_allowed_types_from_an_unfiltered_peer_is_accepted()
     {
-        // The control for the refusal tests: type names (not known-type indices) that are on the
-        // list pass, so the refusals above are the filter's doing.
-        var message = Samples.Wire["SubmitJob"](TestActor);
-        var serializer = Sys.Serialization.GetSerializerById(HyperionWireSerializer.SerializerId);
+        // The control for the refusals: the same crafting path with allowed types only passes,
+        // so the refusals are the filter's doing. (RegisterNode: a type name, the surrogate's,
+        // really travels.)
+        var message = Samples.Wire["RegisterNode"](TestActor);
 
-        DeepEqual.AssertEqual(message, serializer.FromBinary(Craft(message), null));
+        DeepEqual.AssertEqual(message, WireSerializer.FromBinary(Craft(message), null));
     }
 
+    /// <summary>
+    /// Payloads as an attacker would craft them: with a plain Hyperion serializer without any
+    /// filter or deny list, but knowing our known-types table (it is no secret), so the payload
+    /// is well-formed up to the smuggled type.
+    /// </summary>
     private static readonly Dictionary<string, Func<(byte[] Payload, string RefusedTypeName)>> GadgetPayloads = new()
     {
-        ["process"] = () => (Craft(new Process()), "System.Diagnostics.Process"),
+        // Hyperion cannot even write a Process, so its manifest is written by hand.
+        ["process"] = () => (NamedObject("System.Diagnostics.Process, System.Diagnostics.Process"), "System.Diagnostics.Process"),
         ["file-info"] = () => (Craft(new FileInfo("/etc/passwd")), "System.IO.FileInfo"),
         ["foreign record"] = () => (Craft(new Smuggled("rm -rf /")), nameof(Smuggled)),
-        ["allowed-looking BCL type"] = () => (Craft(new List<string> { "a" }), "System.Collections.Generic.List`1"),
+        ["unlisted BCL type"] = () => (Craft(new List<string> { "a" }), "System.Collections.Generic.List`1"),
         // The envelope is a genuine SubmitJob; the gadget hides in a polymorphic field.
         ["nested in a sweep"] = () => (Craft(new SubmitJob("job-1", Samples.FullSpec() with
         {
@@ -112,12 +127,20 @@ public class WireAllowlistTests(ITestOutputHelper output) : SerializationTestKit
     private static byte[] Craft(object value)
     {
         var plain = new Hyperion.Serializer(new SerializerOptions(
-            versionTolerance: false, preserveObjectReferences: false, surrogates: null, serializerFactories: null,
-            knownTypes: null, ignoreISerializable: true, packageNameOverrides: null,
-            disallowUnsafeTypes: false, typeFilter: DisabledTypeFilter.Instance));
+            versionTolerance: false, preserveObjectReferences: false,
+            surrogates: [Surrogate.Create<IActorRef, ActorRefSurrogate>(ActorRefSurrogate.From, _ => ActorRefs.Nobody)],
+            serializerFactories: null, knownTypes: WireTypeAllowlist.KnownTypes, ignoreISerializable: true,
+            packageNameOverrides: null, disallowUnsafeTypes: false, typeFilter: DisabledTypeFilter.Instance));
         using var stream = new MemoryStream();
         plain.Serialize(value, stream);
         return stream.ToArray();
+    }
+
+    /// <summary>An object manifest as Hyperion writes it: marker, Int32 length, UTF-8 type name; then junk.</summary>
+    private static byte[] NamedObject(string typeName)
+    {
+        var name = Encoding.UTF8.GetBytes(typeName);
+        return [ObjectSerializer.ManifestFull, .. BitConverter.GetBytes(name.Length), .. name, 0, 0, 0, 0];
     }
 
     public sealed record Smuggled(string Command);

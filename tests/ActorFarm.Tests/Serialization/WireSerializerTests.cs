@@ -63,6 +63,14 @@ public class WireSerializerTests(ITestOutputHelper output) : SerializationTestKi
     }
 
     [Fact]
+    public void Nobody_stays_nobody()
+    {
+        var watch = (WatchJob)RoundTrip(new WatchJob("job-1", ActorRefs.Nobody)).Value;
+
+        Assert.Same(ActorRefs.Nobody, watch.Subscriber);
+    }
+
+    [Fact]
     public void Messages_sent_between_actors_go_through_the_serializer_and_keep_working_refs()
     {
         // serialize-messages = on: delivery itself serializes RegisterNode (with our surrogate
@@ -76,20 +84,24 @@ public class WireSerializerTests(ITestOutputHelper output) : SerializationTestKi
         Assert.Equal("node-a", jobs.Jobs.Single().Name);
     }
 
-    [Fact]
-    public void Known_types_keep_type_names_off_the_wire()
+    [Theory]
+    [InlineData("TaskBatch")]
+    [InlineData("TaskResults")]
+    [InlineData("SubmitJob")]
+    [InlineData("ActiveJobs")]
+    [InlineData("JobCompleted")]
+    public void Known_types_keep_type_names_off_the_wire(string label)
     {
-        var result = RoundTrip(Samples.Wire["TaskBatch"](TestActor));
+        var result = RoundTrip(Samples.Wire[label](TestActor));
 
-        var text = Encoding.UTF8.GetString(result.Bytes);
-        Assert.DoesNotContain("ActorFarm", text);
-        Output?.WriteLine($"TaskBatch with a full spec and 3 leases: {result.Bytes.Length} bytes");
+        Assert.DoesNotContain("ActorFarm", Encoding.UTF8.GetString(result.Bytes));
+        Output?.WriteLine($"{label}: {result.Bytes.Length} bytes");
     }
 
     [Fact]
     public void Serializing_a_type_outside_the_allowlist_fails_with_a_serialization_exception_naming_it()
     {
-        var serializer = Sys.Serialization.FindSerializerFor(new TasksAvailable("x"));
+        var serializer = WireSerializer;
 
         var error = Assert.Throws<SerializationException>(() => serializer.ToBinary(new NotOnTheList("x")));
 
@@ -99,7 +111,7 @@ public class WireSerializerTests(ITestOutputHelper output) : SerializationTestKi
     [Fact]
     public void Garbage_bytes_fail_with_a_serialization_exception()
     {
-        var serializer = Sys.Serialization.FindSerializerFor(new TasksAvailable("x"));
+        var serializer = WireSerializer;
 
         Assert.Throws<SerializationException>(() => serializer.FromBinary([0xFF, 0x13, 0x37, 0x00], typeof(TasksAvailable)));
     }
@@ -113,8 +125,8 @@ public class WireSerializerTests(ITestOutputHelper output) : SerializationTestKi
             ids.GetInt("\"ActorFarm.Serialization.HyperionWireSerializer, ActorFarm\""));
         Assert.Equal(JournalEventSerializer.SerializerId,
             ids.GetInt("\"ActorFarm.Persistence.JournalEventSerializer, ActorFarm\""));
-        Assert.IsType<HyperionWireSerializer>(Sys.Serialization.GetSerializerById(4171));
-        Assert.IsType<JournalEventSerializer>(Sys.Serialization.GetSerializerById(4172));
+        Assert.Equal(HyperionWireSerializer.SerializerId, Assert.IsType<HyperionWireSerializer>(WireSerializer).Identifier);
+        Assert.Equal(JournalEventSerializer.SerializerId, Assert.IsType<JournalEventSerializer>(JournalSerializer).Identifier);
     }
 
     public sealed record NotOnTheList(string Value);
