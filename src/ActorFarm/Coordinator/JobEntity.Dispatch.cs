@@ -116,7 +116,7 @@ public sealed partial class JobEntity
         if (_phase != JobPhase.Running || _writesInFlight > 0 || _unrecorded.Count > 0) return;
         if (_ledger!.Recorded < _ledger.Total) return;
         _writesInFlight++;
-        Persist(new JobFinished(_recordedSucceeded, _recordedFailed, DateTimeOffset.UtcNow), e =>
+        PersistAsync(new JobFinished(_recordedSucceeded, _recordedFailed, DateTimeOffset.UtcNow), e =>
         {
             _writesInFlight--;
             Apply(e);

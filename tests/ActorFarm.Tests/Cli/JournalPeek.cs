@@ -16,7 +16,7 @@ public static class JournalPeek
         using var db = new SqliteConnection(connection.ToString());
         db.Open();
         using var command = db.CreateCommand();
-        command.CommandText = "SELECT payload FROM event_journal WHERE manifest = 'task-results.v1'";
+        command.CommandText = "SELECT message FROM journal WHERE manifest = 'task-results.v1'";
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
