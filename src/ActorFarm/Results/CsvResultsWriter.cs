@@ -26,7 +26,7 @@ internal sealed class CsvResultsWriter : IResultsWriter
         _line.Append(r.Index.ToString(CultureInfo.InvariantCulture));
         foreach (var name in _parameterNames)
             _line.Append(',').Append(Quote(row.Parameters.GetValueOrDefault(name, "")));
-        _line.Append(',').Append(r.Outcome.ToString().ToLowerInvariant())
+        _line.Append(',').Append(OutcomeNames.Of(r.Outcome))
             .Append(',').Append(r.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "")
             .Append(',').Append(r.Attempts.ToString(CultureInfo.InvariantCulture))
             .Append(',').Append(Quote(r.Node))

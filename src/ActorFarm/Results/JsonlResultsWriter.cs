@@ -15,7 +15,7 @@ internal sealed class JsonlResultsWriter(Stream stream) : IResultsWriter
         _json.WriteStartObject("parameters");
         foreach (var (name, value) in row.Parameters) _json.WriteString(name, value);
         _json.WriteEndObject();
-        _json.WriteString("outcome", r.Outcome.ToString().ToLowerInvariant());
+        _json.WriteString("outcome", OutcomeNames.Of(r.Outcome));
         if (r.ExitCode is { } code) _json.WriteNumber("exitCode", code);
         else _json.WriteNull("exitCode");
         _json.WriteNumber("attempts", r.Attempts);
