@@ -1,6 +1,6 @@
+using ActorFarm.Protocol;
 using System.CommandLine;
 using ActorFarm.Cli.Output;
-using ActorFarm.Coordinator;
 using ActorFarm.Manifest;
 
 namespace ActorFarm.Cli.Commands;

@@ -60,6 +60,8 @@ internal static class ProgressView
     private static async Task PlainAsync(Func<IReadOnlyList<JobStatusReport>> current, Task allEnded, CancellationToken ct)
     {
         var meters = new Dictionary<string, RateMeter>();
+        // A first sample now, so the first line (after one interval) already has a rate.
+        foreach (var job in current()) Meter(meters, job);
         while (!allEnded.IsCompleted)
         {
             await Task.WhenAny(allEnded, Task.Delay(PlainInterval, ct));

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
-using ActorFarm.Coordinator;
 using ActorFarm.Manifest;
 using ActorFarm.Protocol;
 using ActorFarm.Results;

@@ -44,12 +44,16 @@ public sealed class FarmHost : IAsyncDisposable
         var system = ActorSystem.Create(options.SystemName, config);
         try
         {
+            // Everything is started before the node joins: the journal's start-up (table check,
+            // linq2db warm-up), the sharding extension's and the actors' then overlap with the
+            // cluster join instead of following it. Singletons, shard regions and the node
+            // supervisor wait for membership by themselves.
+            Akka.Persistence.Persistence.Instance.Apply(system);
             var cluster = Cluster.Get(system);
             var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             cluster.RegisterOnMemberUp(() => up.TrySetResult());
             if (options.Seeds.Length == 0)
                 cluster.Join(cluster.SelfAddress);
-            await up.Task.WaitAsync(options.StartTimeout, cancellationToken);
 
             var jobSettings = JobEntitySettings.From(system.Settings.Config);
             var directory = StartDirectory(system, options);
@@ -63,6 +67,7 @@ public sealed class FarmHost : IAsyncDisposable
                 var executor = options.Executor ?? new TaskExecutor(options.Handlers ?? TaskHandlerRegistry.CreateDefault());
                 node = system.ActorOf(NodeSupervisor.Props(settings, directory, jobs, executor), "node");
             }
+            await up.Task.WaitAsync(options.StartTimeout, cancellationToken);
             return new FarmHost(system, new FarmClient(system, jobs, directory), node, nodeName);
         }
         catch

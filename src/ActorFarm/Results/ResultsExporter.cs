@@ -1,4 +1,4 @@
-using ActorFarm.Coordinator;
+using ActorFarm.Protocol;
 using ActorFarm.Manifest;
 using ActorFarm.Persistence;
 using Akka.Actor;

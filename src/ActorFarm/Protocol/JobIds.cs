@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using ActorFarm.Manifest;
 
-namespace ActorFarm.Coordinator;
+namespace ActorFarm.Protocol;
 
 /// <summary>
 /// A job's id is its name plus a hash of its spec. Running the same manifest again therefore
@@ -11,10 +11,17 @@ namespace ActorFarm.Coordinator;
 /// </summary>
 public static class JobIds
 {
+    // Unset optional keys are left out, so a key added to JobSpec in a later release (null by
+    // default) does not change the id of a job journaled by an earlier one.
+    private static readonly JsonSerializerOptions Canonical = new()
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+
     public static string For(JobSpec spec)
     {
         // SourceFile is where the job came from, not what it does: moving the manifest keeps the id.
-        var canonical = JsonSerializer.SerializeToUtf8Bytes(spec with { SourceFile = null });
+        var canonical = JsonSerializer.SerializeToUtf8Bytes(spec with { SourceFile = null }, Canonical);
         var hash = SHA256.HashData(canonical);
         return $"{spec.Name}-{Convert.ToHexStringLower(hash.AsSpan(0, 4))}";
     }
