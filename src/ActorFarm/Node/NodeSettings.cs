@@ -12,7 +12,8 @@ public sealed record NodeSettings(
     TimeSpan RequestTimeout,
     TimeSpan RegisterInterval,
     TimeSpan WorkerRestartMinBackoff,
-    TimeSpan WorkerRestartMaxBackoff)
+    TimeSpan WorkerRestartMaxBackoff,
+    TimeSpan DrainGrace)
 {
     public static NodeSettings From(Config config, string nodeName, int? slotsOverride = null)
     {
@@ -27,6 +28,7 @@ public sealed record NodeSettings(
             c.GetTimeSpan("request-timeout"),
             c.GetTimeSpan("register-interval"),
             c.GetTimeSpan("worker-restart-min-backoff"),
-            c.GetTimeSpan("worker-restart-max-backoff"));
+            c.GetTimeSpan("worker-restart-max-backoff"),
+            c.GetTimeSpan("drain-grace"));
     }
 }
