@@ -34,12 +34,16 @@ internal static class NodeCommand
         {
             Description = "PostgreSQL connection string for the journal (or set ACTORFARM_POSTGRES); without it a coordinator journals to SQLite in --state-dir.",
         };
+        var leaveAt = new Option<string?>("--leave-at")
+        {
+            Description = "When this node must be gone (e.g. the end of a SLURM allocation): an ISO 8601 time (local unless it has an offset) or Unix seconds. It drains and leaves in time, and never starts a task whose expected-duration would run past it.",
+        };
         var json = CommonOptions.Json();
         var verbose = RunCommand.VerboseOption();
         var extra = ExtraConfig.Create();
         var command = new Command("node", "Run a farm node in a cluster until SIGTERM or Ctrl+C.")
         {
-            seeds, roles, slots, host, port, name, state, postgres, json, verbose,
+            seeds, roles, slots, host, port, name, state, postgres, leaveAt, json, verbose,
         };
         foreach (var option in extra.Options) command.Options.Add(option);
 
@@ -68,6 +72,7 @@ internal static class NodeCommand
                     NodeName = parse.GetValue(name),
                     StateDirectory = parse.GetValue(state)!.FullName,
                     PostgresConnectionString = parse.GetValue(postgres) ?? Environment.GetEnvironmentVariable("ACTORFARM_POSTGRES"),
+                    LeaveAt = parse.GetValue(leaveAt) is { } at ? ParseTime(at) : null,
                     Config = config,
                 };
             }
@@ -95,6 +100,11 @@ internal static class NodeCommand
                 var stopped = new TaskCompletionSource();
                 await using var registration = ct.Register(() => stopped.TrySetResult());
                 var ended = await Task.WhenAny(stopped.Task, farm.WhenTerminated);
+                if (ended == farm.WhenTerminated && farm.LeftOnSchedule)
+                {
+                    output.NodeLeft(farm.NodeName, "its --leave-at time came");
+                    return ExitCodes.Success;
+                }
                 if (ended == farm.WhenTerminated)
                 {
                     // Downed by the cluster (split brain resolver) or its seeds never answered.
@@ -106,6 +116,16 @@ internal static class NodeCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    private static DateTimeOffset ParseTime(string text)
+    {
+        if (long.TryParse(text, out var unixSeconds))
+            return DateTimeOffset.FromUnixTimeSeconds(unixSeconds);
+        if (DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AssumeLocal, out var time))
+            return time;
+        throw new ArgumentException($"--leave-at: expected an ISO 8601 time or Unix seconds, got '{text}'");
     }
 
     // Akka's own INFO lines are for --verbose; warnings and errors always show.

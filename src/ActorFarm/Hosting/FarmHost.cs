@@ -86,11 +86,13 @@ public sealed class FarmHost : IAsyncDisposable
             var slots = 0;
             if (options.HasRole(FarmOptions.WorkerRole))
             {
-                var settings = NodeSettings.From(system.Settings.Config, nodeName, options.Slots);
+                var settings = NodeSettings.From(system.Settings.Config, nodeName, options.Slots, options.LeaveAt);
                 slots = settings.Slots;
                 var executor = options.Executor ?? new TaskExecutor(options.Handlers ?? TaskHandlerRegistry.CreateDefault());
                 node = system.ActorOf(NodeSupervisor.Props(settings, directory, jobs, executor), "node");
                 DrainBeforeLeaving(system, node, settings.DrainGrace);
+                if (settings.DrainAt is { } drainAt)
+                    LeaveOnSchedule(system, drainAt);
             }
             await up.Task.WaitAsync(options.StartTimeout, cancellationToken);
             return new FarmHost(system, new FarmClient(new LocalFarmEndpoint(gateway)), node, nodeName, slots);
@@ -145,6 +147,33 @@ public sealed class FarmHost : IAsyncDisposable
             }
             return Akka.Done.Instance;
         });
+    }
+
+    /// <summary>Why a node with <see cref="FarmOptions.LeaveAt"/> left: its time was up, as planned.</summary>
+    public sealed class ScheduledLeaveReason : CoordinatedShutdown.Reason
+    {
+        public static readonly ScheduledLeaveReason Instance = new();
+
+        private ScheduledLeaveReason()
+        {
+        }
+
+        public override int ExitCode => 0;
+    }
+
+    /// <summary>Whether the node left because its <see cref="FarmOptions.LeaveAt"/> came.</summary>
+    public bool LeftOnSchedule => CoordinatedShutdown.Get(System).ShutdownReason is ScheduledLeaveReason;
+
+    private static void LeaveOnSchedule(ActorSystem system, DateTimeOffset drainAt)
+    {
+        var delay = drainAt - DateTimeOffset.UtcNow;
+        var shutdown = CoordinatedShutdown.Get(system);
+        if (delay <= TimeSpan.Zero)
+        {
+            shutdown.Run(ScheduledLeaveReason.Instance);
+            return;
+        }
+        system.Scheduler.Advanced.ScheduleOnce(delay, () => shutdown.Run(ScheduledLeaveReason.Instance));
     }
 
     /// <summary>Leaves the cluster and stops the actor system (coordinated shutdown).</summary>

@@ -18,7 +18,7 @@ public sealed partial class NodeSupervisor
         if (_drain is not null) return;
         foreach (var job in _activeJobs)
         {
-            if (_exhausted.Contains(job.JobId)) continue;
+            if (_exhausted.Contains(job.JobId) || _unfit.Contains(job.JobId)) continue;
             if (_outstanding.ContainsKey(job.JobId)) return;
             var policy = PrefetchFor(job.JobId);
             var capacity = _settings.Slots * (1 + policy.PrefetchPerSlot);
@@ -92,5 +92,6 @@ public sealed partial class NodeSupervisor
         _outstanding.Remove(jobId);
         _results.Remove(jobId);
         _incarnations.Remove(jobId);
+        _unfit.Remove(jobId);
     }
 }

@@ -23,6 +23,8 @@ public sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
     private readonly Queue<QueuedTask> _queue = new();
     private ActiveJob[] _activeJobs = [];
     private readonly HashSet<string> _exhausted = new();
+    // Jobs whose tasks would outlast this node's scheduled leave (see FitsBeforeLeaving).
+    private readonly HashSet<string> _unfit = new();
     private readonly Dictionary<string, PendingRequest> _outstanding = new();
     private readonly Dictionary<string, JobSpec> _specs = new();
     private readonly Dictionary<string, PrefetchPolicy> _prefetch = new();
@@ -166,14 +168,29 @@ public sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
         {
             if (slot.Worker is null || slot.JobId is not null) continue;
             QueuedTask next;
+            JobSpec? spec;
             do
             {
                 if (!_queue.TryDequeue(out next)) return;
-            } while (!_specs.ContainsKey(next.JobId));
+            } while (!_specs.TryGetValue(next.JobId, out spec) || !FitsBeforeLeaving(next, spec));
             slot.JobId = next.JobId;
             slot.Lease = next.Lease;
-            slot.Worker.Tell(new RunTask(next.JobId, _specs[next.JobId], next.Lease));
+            slot.Worker.Tell(new RunTask(next.JobId, spec, next.Lease));
         }
+    }
+
+    /// <summary>
+    /// A node that must leave at a known time does not start a task expected to outlast it: the
+    /// lease goes back (no attempt used) and the node stops asking that job for tasks.
+    /// </summary>
+    private bool FitsBeforeLeaving(QueuedTask task, JobSpec spec)
+    {
+        if (_settings.DrainAt is not { } drainAt || spec.ExpectedDuration is not { } expected) return true;
+        if (DateTimeOffset.UtcNow + expected <= drainAt + _settings.DrainGrace) return true;
+        if (_unfit.Add(task.JobId))
+            _log.Info("Job {0}: tasks take up to {1}, more than this node has left; leaving them for other nodes", task.JobId, expected);
+        _jobs.Tell(new ReturnLeases(task.JobId, Self, [task.Lease]));
+        return false;
     }
 
     private sealed class Slot
