@@ -21,10 +21,17 @@ public static class LighthouseConfig
         var port = DefaultPort;
         if (portText is not null && (!int.TryParse(portText, out port) || port is < 1 or > 65535))
             throw new ArgumentException($"CLUSTER_PORT must be a port number, got '{portText}'");
-        var self = $"akka.tcp://actorfarm@{ip}:{port}";
-        var seeds = (Value(environment, "CLUSTER_SEEDS") ?? self)
+        Config? overrides = null;
+        if (Value(environment, "CLUSTER_CONFIG") is { } file)
+        {
+            if (!File.Exists(file))
+                throw new ArgumentException($"CLUSTER_CONFIG: {file} does not exist");
+            overrides = ConfigurationFactory.ParseString(File.ReadAllText(file));
+        }
+        var tls = overrides is not null && ClusterAddress.UsesTls(overrides);
+        var seeds = (Value(environment, "CLUSTER_SEEDS") ?? $"{ip}:{port}")
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(s => ClusterAddress.Normalize(s))
+            .Select(s => ClusterAddress.Normalize(s, tls: tls))
             .ToArray();
 
         var address = ConfigurationFactory.ParseString($$"""
@@ -33,14 +40,7 @@ public static class LighthouseConfig
             akka.cluster.seed-nodes = [{{string.Join(", ", seeds.Select(s => $"\"{s}\""))}}]
             """);
         var composed = address.WithFallback(FarmConfig.Embedded("lighthouse.hocon")).WithFallback(FarmConfig.Base());
-
-        if (Value(environment, "CLUSTER_CONFIG") is { } file)
-        {
-            if (!File.Exists(file))
-                throw new ArgumentException($"CLUSTER_CONFIG: {file} does not exist");
-            composed = ConfigurationFactory.ParseString(File.ReadAllText(file)).WithFallback(composed);
-        }
-        return composed;
+        return overrides is null ? composed : overrides.WithFallback(composed);
     }
 
     private static string? Value(IReadOnlyDictionary<string, string?> environment, string name) =>

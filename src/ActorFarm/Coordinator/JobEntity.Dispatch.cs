@@ -44,8 +44,14 @@ public sealed partial class JobEntity
 
     private void HandleResults(TaskResults batch)
     {
-        if (_phase != JobPhase.Running) return;
+        if (_phase != JobPhase.Running)
+        {
+            // Nothing more is journaled for an ended job: the node may forget the batch.
+            batch.Node.Tell(new ResultsAcknowledged(_jobId, batch.BatchId));
+            return;
+        }
         Absorb(batch.Results, batch.NodeName);
+        ExpectAck(batch.Node, batch.BatchId);
     }
 
     private void HandleReturn(ReturnLeases returned)
@@ -71,6 +77,7 @@ public sealed partial class JobEntity
                 case Verdict.Final:
                     if (result.Outcome == TaskOutcome.Succeeded) _succeeded++;
                     else _failed++;
+                    _finalsAbsorbed++;
                     _unrecorded.Add(new TaskRecord(result.Index, result.Attempt, result.Outcome, result.ExitCode,
                         nodeName, result.Started, result.Ended, result.Error, result.OutputTruncated));
                     break;
@@ -115,6 +122,7 @@ public sealed partial class JobEntity
         {
             _writesInFlight--;
             Apply(e);
+            OnJournaled(e.Results.Length);
             MaybeSnapshot();
             CheckFinished();
             FlushResults();

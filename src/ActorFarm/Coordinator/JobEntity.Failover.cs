@@ -1,5 +1,6 @@
 using ActorFarm.Protocol;
 using Akka.Actor;
+using Akka.Cluster;
 using Akka.Event;
 
 namespace ActorFarm.Coordinator;
@@ -8,9 +9,24 @@ namespace ActorFarm.Coordinator;
 // up while this entity was recovered elsewhere, and this entity's own node leaving.
 public sealed partial class JobEntity
 {
-    private void HandleTerminated(Terminated terminated)
+    private void HandleTerminated(Terminated terminated) => LoseNode(terminated.ActorRef);
+
+    /// <summary>
+    /// The split brain resolver downed a member: its nodes are gone for good (a downed member
+    /// never comes back), and acting now instead of at the <see cref="Terminated"/> that follows
+    /// its removal saves the 1–2 s the removal takes.
+    /// </summary>
+    private void HandleDowned(ClusterEvent.MemberDowned downed)
     {
-        var actor = terminated.ActorRef;
+        foreach (var node in _watchedNodes.Where(n => n.Path.Address.Equals(downed.Member.Address)).ToList())
+        {
+            Context.Unwatch(node);
+            LoseNode(node);
+        }
+    }
+
+    private void LoseNode(IActorRef actor)
+    {
         _hungryNodes.Remove(actor);
         if (!_watchedNodes.Remove(actor) || _ledger is null || _phase != JobPhase.Running)
             return;

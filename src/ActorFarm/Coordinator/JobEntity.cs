@@ -3,6 +3,7 @@ using ActorFarm.Persistence;
 using ActorFarm.Results;
 using ActorFarm.Protocol;
 using Akka.Actor;
+using Akka.Cluster;
 using Akka.Cluster.Sharding;
 using Akka.Event;
 using Akka.Persistence;
@@ -69,6 +70,8 @@ public sealed partial class JobEntity : ReceivePersistentActor, IWithTimers
         Command<TaskResults>(HandleResults);
         Command<ReturnLeases>(HandleReturn);
         Command<Terminated>(HandleTerminated);
+        Command<ClusterEvent.MemberDowned>(HandleDowned);
+        Command<ClusterEvent.CurrentClusterState>(_ => { });
         Command<RetryDue>(_ => OnRetryDue());
         Command<ReattachGraceOver>(_ => EndReattachGrace());
         Command<ResultsExported>(HandleExported);
@@ -92,6 +95,19 @@ public sealed partial class JobEntity : ReceivePersistentActor, IWithTimers
     }
 
     public override string PersistenceId => JobIds.PersistenceId(_jobId);
+
+    protected override void PreStart()
+    {
+        base.PreStart();
+        Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot,
+            typeof(ClusterEvent.MemberDowned));
+    }
+
+    protected override void PostStop()
+    {
+        Cluster.Get(Context.System).Unsubscribe(Self);
+        base.PostStop();
+    }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -216,6 +232,7 @@ public sealed partial class JobEntity : ReceivePersistentActor, IWithTimers
             {
                 _writesInFlight--;
                 Apply(e);
+                OnJournaled(e.Results.Length);
             });
         }
         _writesInFlight++;

@@ -51,7 +51,7 @@ public sealed class FarmClient : IAsyncDisposable
         try
         {
             var contacts = options.Contacts
-                .Select(c => ActorPath.Parse(ClusterAddress.Normalize(c, options.SystemName) + "/system/receptionist"))
+                .Select(c => ActorPath.Parse(ClusterAddress.Normalize(c, options.SystemName, ClusterAddress.UsesTls(config)) + "/system/receptionist"))
                 .ToImmutableHashSet();
             var settings = ClusterClientSettings.Create(system).WithInitialContacts(contacts);
             var clusterClient = system.ActorOf(ClusterClient.Props(settings), "farm-client");

@@ -42,11 +42,12 @@ public static class FarmConfig
         var journal = options.PostgresConnectionString is { } pg
             ? ConnectionStrings(pg).WithFallback(Embedded("postgres.hocon"))
             : ConnectionStrings(SqliteJournal.ConnectionString(options.StateDirectory)).WithFallback(Embedded("sqlite.hocon"));
+        var tls = options.Config is { } overrides && ClusterAddress.UsesTls(overrides);
         var hostValues = ConfigurationFactory.ParseString($$"""
             akka.remote.dot-netty.tcp.hostname = {{Quote(options.Host)}}
             akka.remote.dot-netty.tcp.port = {{options.Port}}
             akka.cluster.roles = [{{string.Join(", ", options.Roles.Select(Quote))}}]
-            akka.cluster.seed-nodes = [{{string.Join(", ", options.Seeds.Select(s => Quote(ClusterAddress.Normalize(s, options.SystemName))))}}]
+            akka.cluster.seed-nodes = [{{string.Join(", ", options.Seeds.Select(s => Quote(ClusterAddress.Normalize(s, options.SystemName, tls))))}}]
             """);
         if (options.Seeds.Length == 0)
         {

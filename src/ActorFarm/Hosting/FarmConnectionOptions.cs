@@ -15,7 +15,7 @@ public sealed record FarmConnectionOptions
     public string Host { get; init; } = "127.0.0.1";
 
     /// <summary>How long the first round trip may take before the farm counts as unreachable.</summary>
-    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(15);
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Highest-precedence configuration (TLS settings, for instance: see docs/cluster.md).</summary>
     public Config? Config { get; init; }

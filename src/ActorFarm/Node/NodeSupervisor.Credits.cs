@@ -47,6 +47,7 @@ public sealed partial class NodeSupervisor
         // Exhausted marks are refreshed too: a TasksAvailable may have been lost the same way.
         _exhausted.Clear();
         RequestMore();
+        ResendOverdueBatches();
     }
 
     private void BufferResult(string jobId, TaskResult result)
@@ -68,8 +69,37 @@ public sealed partial class NodeSupervisor
 
     private void Flush(string jobId, List<TaskResult> buffer)
     {
-        _jobs.Tell(new TaskResults(jobId, _settings.NodeName, buffer.ToArray()));
+        var batchId = _batchIds.GetValueOrDefault(jobId) + 1;
+        _batchIds[jobId] = batchId;
+        var results = buffer.ToArray();
         buffer.Clear();
+        if (!_unacked.TryGetValue(jobId, out var sent))
+            _unacked[jobId] = sent = new List<SentBatch>();
+        sent.Add(new SentBatch(batchId, results, DateTime.UtcNow));
+        _jobs.Tell(new TaskResults(jobId, Self, _settings.NodeName, batchId, results));
+    }
+
+    private void HandleAcknowledged(ResultsAcknowledged ack)
+    {
+        if (_unacked.TryGetValue(ack.JobId, out var sent))
+            sent.RemoveAll(b => b.BatchId <= ack.UpToBatchId);
+        CheckDrained();
+    }
+
+    /// <summary>
+    /// Batches unacknowledged for long were lost on the way (a remoting hiccup, the job moving):
+    /// send them again. A duplicate is harmless: the job ignores results it no longer expects.
+    /// </summary>
+    private void ResendOverdueBatches()
+    {
+        var overdue = DateTime.UtcNow - UnackedResendAfter;
+        foreach (var (jobId, sent) in _unacked)
+            for (var i = 0; i < sent.Count; i++)
+                if (sent[i].SentAt < overdue)
+                {
+                    sent[i] = sent[i] with { SentAt = DateTime.UtcNow };
+                    _jobs.Tell(new TaskResults(jobId, Self, _settings.NodeName, sent[i].BatchId, sent[i].Results));
+                }
     }
 
     /// <summary>The job was cancelled: drop its queued leases and kill its running tasks.</summary>
@@ -93,5 +123,7 @@ public sealed partial class NodeSupervisor
         _results.Remove(jobId);
         _incarnations.Remove(jobId);
         _unfit.Remove(jobId);
+        _unacked.Remove(jobId);
+        _batchIds.Remove(jobId);
     }
 }

@@ -31,6 +31,7 @@ public sealed partial class NodeSupervisor
         public int Finished { get; set; }
         public int Returned { get; set; }
         public bool Replied { get; set; }
+        public bool DeadlinePassed { get; set; }
     }
 
     /// <summary>
@@ -56,11 +57,22 @@ public sealed partial class NodeSupervisor
             if (slot.JobId == jobId && !slot.Returned) held.Add(slot.Lease);
         if (_results.TryGetValue(jobId, out var unsent))
             foreach (var result in unsent) held.Add(new TaskLease(result.Index, result.Attempt));
+        var unacked = _unacked.GetValueOrDefault(jobId) ?? [];
+        foreach (var batch in unacked)
+            foreach (var result in batch.Results) held.Add(new TaskLease(result.Index, result.Attempt));
         // A request sent to the old life may never be answered.
         _outstanding.Remove(jobId);
         if (held.Count == 0) return;
-        _log.Info("Job {0} has a new incarnation; re-attaching {1} leases", jobId, held.Count);
+        _log.Warning("Job {0} has a new incarnation (its coordinator restarted or moved); re-attaching {1} leases, {2} of them finished",
+            jobId, held.Count, unacked.Sum(b => b.Results.Length));
         _jobs.Tell(new ReattachLeases(jobId, incarnation, Self, _settings.NodeName, held.ToArray()));
+        // The old life may have journaled none of these: the new one takes them (in order, after
+        // the re-attach), and ignores those the journal already holds.
+        for (var i = 0; i < unacked.Count; i++)
+        {
+            unacked[i] = unacked[i] with { SentAt = DateTime.UtcNow };
+            _jobs.Tell(new TaskResults(jobId, Self, _settings.NodeName, unacked[i].BatchId, unacked[i].Results));
+        }
     }
 
     private void HandleDrain(Drain drain)
@@ -95,6 +107,7 @@ public sealed partial class NodeSupervisor
     private void GiveUpRunningTasks()
     {
         if (_drain is null) return;
+        _drain.DeadlinePassed = true;
         foreach (var group in _slots.Where(s => s.JobId is not null && !s.Returned).GroupBy(s => s.JobId!))
         {
             var leases = group.Select(s => s.Lease).ToArray();
@@ -114,6 +127,8 @@ public sealed partial class NodeSupervisor
         if (_drain is null || _drain.Replied) return;
         if (_slots.Any(s => s.JobId is not null && !s.Returned)) return;
         FlushAll();
+        // Leave only once the jobs have journaled what this node finished (or the grace is over).
+        if (!_drain.DeadlinePassed && _unacked.Values.Any(sent => sent.Count > 0)) return;
         _drain.Replied = true;
         Timers.Cancel(nameof(DrainDeadline));
         _log.Info("Node {0} drained: {1} tasks finished, {2} given back", _settings.NodeName, _drain.Finished, _drain.Returned);

@@ -29,6 +29,10 @@ public sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
     private readonly Dictionary<string, JobSpec> _specs = new();
     private readonly Dictionary<string, PrefetchPolicy> _prefetch = new();
     private readonly Dictionary<string, List<TaskResult>> _results = new();
+    // Result batches sent and not yet acknowledged as journaled, per job, oldest first.
+    private readonly Dictionary<string, List<SentBatch>> _unacked = new();
+    private readonly Dictionary<string, long> _batchIds = new();
+    private static readonly TimeSpan UnackedResendAfter = TimeSpan.FromSeconds(30);
     // The incarnation of each job entity our leases came from (see ReattachLeases).
     private readonly Dictionary<string, string> _incarnations = new();
 
@@ -58,6 +62,7 @@ public sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
         Receive<WorkerFinished>(HandleWorkerFinished);
         Receive<StopJobTasks>(stop => StopJob(stop.JobId));
         Receive<FlushResults>(_ => FlushAll());
+        Receive<ResultsAcknowledged>(HandleAcknowledged);
         Receive<Reregister>(_ => Register());
         Receive<CheckRequests>(_ => ExpireRequests());
         Receive<Drain>(HandleDrain);
@@ -207,6 +212,8 @@ public sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
     private readonly record struct QueuedTask(string JobId, TaskLease Lease);
 
     private readonly record struct PendingRequest(int Credits, DateTime SentAt);
+
+    private readonly record struct SentBatch(long BatchId, TaskResult[] Results, DateTime SentAt);
 
     private sealed record FlushResults : INoSerializationVerificationNeeded
     {

@@ -28,8 +28,20 @@ public sealed record TaskBatch(string JobId, string Incarnation, JobSpec? Spec, 
 /// <summary>One task handed to a node: which index, and which attempt (1-based) this is.</summary>
 public readonly record struct TaskLease(long Index, int Attempt);
 
-/// <summary>Results of many tasks of one job from one node.</summary>
-public sealed record TaskResults(string JobId, string NodeName, TaskResult[] Results) : IDispatchMessage, IWithJobId;
+/// <summary>
+/// Results of many tasks of one job from one node. <paramref name="BatchId"/> counts the node's
+/// batches for the job (1, 2, …): the node keeps each batch until the job acknowledges it
+/// (<see cref="ResultsAcknowledged"/>), and sends the unacknowledged ones again to a new
+/// incarnation of the job, so results finished while the coordinator was down are not lost.
+/// </summary>
+public sealed record TaskResults(string JobId, IActorRef Node, string NodeName, long BatchId, TaskResult[] Results)
+    : IDispatchMessage, IWithJobId;
+
+/// <summary>
+/// Every result of the node's batches up to <paramref name="UpToBatchId"/> is journaled (or was
+/// not needed): the node may forget them.
+/// </summary>
+public sealed record ResultsAcknowledged(string JobId, long UpToBatchId) : IDispatchMessage;
 
 /// <summary>
 /// The outcome of one attempt. Output files are not named here: they follow from the job's

@@ -10,6 +10,7 @@ namespace ActorFarm.Tests.Cli;
 /// whose result was journaled before a kill ever ran again. Each execution leaves a file behind,
 /// so runs are counted by their side effects, not by what the farm says about itself.
 /// </summary>
+[Collection(ProcessHeavyCollection.Name)]
 public class CrashResumeTests
 {
     private const int Tasks = 300;

@@ -13,6 +13,10 @@ public sealed class TestFarm : IAsyncDisposable
 {
     public static readonly Config TestConfig = ConfigurationFactory.ParseString("""
         akka.actor.serialize-messages = on
+        akka.actor.serializers.process-local = "ActorFarm.Tests.Support.ProcessLocalSerializer, ActorFarm.Tests"
+        akka.actor.serialization-bindings {
+          "Akka.Persistence.Sql.Journal.Types.WriteFinished, Akka.Persistence.Sql" = process-local
+        }
         akka.loglevel = WARNING
         
         """);

@@ -1,0 +1,56 @@
+using ActorFarm.Hosting;
+using ActorFarm.Tests.EndToEnd;
+using ActorFarm.Tests.Support;
+using Xunit.Abstractions;
+
+namespace ActorFarm.Tests.Cluster;
+
+/// <summary>
+/// The only coordinator is killed with SIGKILL and started again on the same address and journal.
+/// The worker nodes that stayed up are not restarted: they re-attach the tasks they hold to the
+/// job's new incarnation and carry on, and the job completes with every task exactly once.
+/// </summary>
+[Collection(ProcessHeavyCollection.Name)]
+public class ReattachTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Workers_that_stayed_up_continue_the_job_after_the_coordinator_restarts()
+    {
+        await using var cluster = await LocalCluster.StartAsync();
+        var port = FreePort.Next();
+        string[] coordinatorArgs = ["--state-dir", cluster.Directory.File("state")];
+        var coordinator = cluster.StartNode("c1", "coordinator", port, args: coordinatorArgs);
+        await LocalCluster.WaitUpAsync(coordinator);
+        var workers = Enumerable.Range(1, 3).Select(i => cluster.StartNode($"w{i}", "worker", slots: 2)).ToArray();
+        await LocalCluster.WaitUpAsync(workers);
+        var workerPids = workers.Select(w => w.Pid).ToArray();
+
+        var manifest = ClusterManifests.CountedRuns(cluster.Directory, "steady", 300, 0.2, out var executions);
+        var client = cluster.StartClient("submit", "--manifest", manifest, "--wait", "--progress", "plain");
+        await client.WaitForLineAsync("300 tasks", LocalCluster.StartTimeout);
+        await Waiting.UntilAsync(() => ClusterManifests.Executions(executions).Count >= 60, TimeSpan.FromMinutes(2));
+
+        await coordinator.KillHardAsync();
+        var journaledBeforeKill = JournalPeek.RecordedIndices(SqliteJournal.DatabasePath(cluster.Directory.File("state")));
+        var runsAtKill = ClusterManifests.Executions(executions);
+        output.WriteLine($"killed the coordinator with {journaledBeforeKill.Count} tasks journaled, {runsAtKill.Count} started");
+
+        var restarted = cluster.StartNode("c1", "coordinator", port, args: coordinatorArgs);
+        await LocalCluster.WaitUpAsync(restarted);
+
+        var exit = await client.WaitForExitAsync(TimeSpan.FromMinutes(4));
+        Assert.True(exit == 0, $"submit exited {exit}\n{cluster.Logs()}");
+
+        Assert.All(workers, w => Assert.False(w.HasExited, "a worker node died"));
+        Assert.Equal(workerPids, workers.Select(w => w.Pid));
+        Assert.Contains(workers, w => w.Output.Contains("re-attaching"));
+
+        var rows = ResultsFile.Read(cluster.Directory.File("out/steady/results.jsonl"));
+        Assert.Equal(300, rows.Count);
+        Assert.Equal(300, rows.Select(r => r.Index()).Distinct().Count());
+        var finalRuns = ClusterManifests.Executions(executions);
+        Assert.Equal(300, finalRuns.Count);
+        RerunCheck.AssertNoJournaledTaskRanAgain(journaledBeforeKill, runsAtKill, finalRuns, cluster.Logs());
+        output.WriteLine($"tasks run twice: {finalRuns.Values.Sum() - 300}");
+    }
+}

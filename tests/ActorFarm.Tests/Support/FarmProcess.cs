@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace ActorFarm.Tests.Support;
+
+/// <summary>
+/// One real farm process started by a test (the Lighthouse, an <c>actorfarm node</c>, a client
+/// command): its output captured with arrival times, readiness awaited on a line it prints,
+/// and stopped the hard way (SIGKILL) or the graceful way (SIGTERM).
+/// </summary>
+public sealed partial class FarmProcess : IAsyncDisposable
+{
+    private readonly List<(DateTime At, string Line)> _lines = new();
+    private readonly string _label;
+
+    private FarmProcess(string label, Process process)
+    {
+        _label = label;
+        Process = process;
+        Pid = process.Id;
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public Process Process { get; }
+
+    public string Label => _label;
+
+    public int Pid { get; }
+
+    public bool HasExited => Process.HasExited;
+
+    public static string CliPath => Path.Combine(AppContext.BaseDirectory, "ActorFarm.Cli.dll");
+
+    public static string LighthousePath => Path.Combine(AppContext.BaseDirectory, "ActorFarm.Lighthouse.dll");
+
+    /// <summary>Starts <c>dotnet &lt;dll&gt; args</c> with extra environment variables.</summary>
+    public static FarmProcess Start(string label, string dll, string workingDirectory, IReadOnlyDictionary<string, string>? environment,
+        params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(dll);
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        if (environment is not null)
+            foreach (var (name, value) in environment) info.Environment[name] = value;
+        return new FarmProcess(label, Process.Start(info)!);
+    }
+
+    public string Output
+    {
+        get
+        {
+            lock (_lines) return string.Join('\n', _lines.Select(l => l.Line));
+        }
+    }
+
+    /// <summary>The last lines of output, for failure messages that must stay readable.</summary>
+    public string Tail(int lines = 150)
+    {
+        lock (_lines) return string.Join('\n', _lines.Skip(Math.Max(0, _lines.Count - lines)).Select(l => l.Line.Length > 400 ? l.Line[..400] + "…" : l.Line));
+    }
+
+    /// <summary>Waits until a line contains <paramref name="text"/>; fails with the output if the process exits or time runs out.</summary>
+    public async Task<string> WaitForLineAsync(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            lock (_lines)
+            {
+                var hit = _lines.FirstOrDefault(l => l.Line.Contains(text, StringComparison.Ordinal));
+                if (hit.Line is not null) return hit.Line;
+            }
+            if (Process.HasExited)
+                throw new InvalidOperationException($"{_label} exited ({Process.ExitCode}) before printing '{text}':\n{Tail()}");
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"{_label} did not print '{text}' within {timeout}:\n{Tail()}");
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>The UTC time an Akka log line matching <paramref name="pattern"/> carries, or null.</summary>
+    public DateTime? LoggedAt(Regex pattern)
+    {
+        lock (_lines)
+        {
+            foreach (var (_, line) in _lines)
+            {
+                if (!pattern.IsMatch(line)) continue;
+                var stamp = AkkaTimestamp().Match(line);
+                if (stamp.Success)
+                    return DateTime.ParseExact(stamp.Groups[1].Value, "MM/dd/yyyy HH:mm:ss.fff", CultureInfo.InvariantCulture,
+                        DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+            }
+        }
+        return null;
+    }
+
+    /// <summary>SIGKILL: no shutdown hook runs, nothing is flushed; the process is gone when this returns.</summary>
+    public async Task KillHardAsync()
+    {
+        if (Process.HasExited) return;
+        Process.Kill(entireProcessTree: false);
+        await Process.WaitForExitAsync();
+    }
+
+    /// <summary>SIGTERM (what SLURM and systemd send): the process leaves gracefully; returns its exit code.</summary>
+    public async Task<int> TerminateAsync(TimeSpan timeout)
+    {
+        if (!Process.HasExited)
+            _ = Kill(Process.Id, 15);
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await Process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"{_label} did not exit within {timeout} of SIGTERM:\n{Tail()}");
+        }
+        Process.WaitForExit();
+        return Process.ExitCode;
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await Process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"{_label} did not exit within {timeout}:\n{Tail()}");
+        }
+        Process.WaitForExit();
+        return Process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!Process.HasExited)
+        {
+            Process.Kill(entireProcessTree: true);
+            await Process.WaitForExitAsync();
+        }
+        Process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null) return;
+        lock (_lines) _lines.Add((DateTime.UtcNow, line));
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+
+    [GeneratedRegex(@"\]\[(\d\d/\d\d/\d{4} \d\d:\d\d:\d\d\.\d{3})Z\]")]
+    private static partial Regex AkkaTimestamp();
+}

@@ -1,0 +1,46 @@
+using System.Data.Common;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace ActorFarm.Tests.Support;
+
+/// <summary>
+/// Reads which task indices a (killed) farm had journaled, straight from its journal (SQLite file
+/// or PostgreSQL database), the way an operator would check after a crash. Used to prove that
+/// journaled tasks never run again.
+/// </summary>
+public static class JournalPeek
+{
+    private const string Query = "SELECT message FROM journal WHERE manifest = 'task-results.v1'";
+
+    public static HashSet<long> RecordedIndices(string sqliteDatabasePath)
+    {
+        var connection = new SqliteConnectionStringBuilder { DataSource = sqliteDatabasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false };
+        using var db = new SqliteConnection(connection.ToString());
+        db.Open();
+        return Read(db);
+    }
+
+    public static HashSet<long> RecordedIndicesInPostgres(string connectionString)
+    {
+        using var db = new NpgsqlConnection(connectionString);
+        db.Open();
+        return Read(db);
+    }
+
+    private static HashSet<long> Read(DbConnection db)
+    {
+        var indices = new HashSet<long>();
+        using var command = db.CreateCommand();
+        command.CommandText = Query;
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            using var doc = JsonDocument.Parse((byte[])reader[0]);
+            foreach (var result in doc.RootElement.GetProperty("results").EnumerateArray())
+                indices.Add(result.GetProperty("index").GetInt64());
+        }
+        return indices;
+    }
+}

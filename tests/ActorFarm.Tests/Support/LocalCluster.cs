@@ -1,0 +1,101 @@
+namespace ActorFarm.Tests.Support;
+
+/// <summary>
+/// A real multi-process farm on 127.0.0.1 for one test: a Lighthouse seed, then coordinator and
+/// worker nodes started as separate <c>actorfarm node</c> processes, and clients run as
+/// <c>actorfarm submit/status/...</c> processes. Everything is killed when the test ends.
+/// </summary>
+public sealed class LocalCluster : IAsyncDisposable
+{
+    /// <summary>Generous: several .NET processes starting at once on a 2-core machine.</summary>
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+
+    private readonly List<FarmProcess> _processes = new();
+    private readonly string[] _extraNodeArgs;
+
+    private LocalCluster(TempDirectory directory, int seedPort, string[] extraNodeArgs, IReadOnlyDictionary<string, string> lighthouseEnvironment)
+    {
+        Directory = directory;
+        SeedPort = seedPort;
+        _extraNodeArgs = extraNodeArgs;
+        LighthouseEnvironment = lighthouseEnvironment;
+    }
+
+    public TempDirectory Directory { get; }
+
+    public int SeedPort { get; }
+
+    public string Seed => $"127.0.0.1:{SeedPort}";
+
+    public IReadOnlyDictionary<string, string> LighthouseEnvironment { get; }
+
+    public FarmProcess Lighthouse { get; private set; } = null!;
+
+    /// <summary>Starts the Lighthouse and waits until it is up. <paramref name="extraNodeArgs"/> go to every node and client (TLS options, for instance).</summary>
+    public static async Task<LocalCluster> StartAsync(string[]? extraNodeArgs = null, IReadOnlyDictionary<string, string>? lighthouseEnvironment = null)
+    {
+        var port = FreePort.Next();
+        var environment = new Dictionary<string, string>(lighthouseEnvironment ?? new Dictionary<string, string>())
+        {
+            ["CLUSTER_IP"] = "127.0.0.1",
+            ["CLUSTER_PORT"] = port.ToString(),
+        };
+        var cluster = new LocalCluster(new TempDirectory("actorfarm-cluster"), port, extraNodeArgs ?? [], environment);
+        cluster.Lighthouse = cluster.Track(FarmProcess.Start("lighthouse", FarmProcess.LighthousePath, cluster.Directory.Path, environment));
+        await cluster.Lighthouse.WaitForLineAsync("lighthouse up at", StartTimeout);
+        return cluster;
+    }
+
+    /// <summary>Starts an <c>actorfarm node</c> (not waiting for it: see <see cref="WaitUpAsync"/>).</summary>
+    public FarmProcess StartNode(string name, string roles, int port = 0, int slots = 2, params string[] args)
+    {
+        string[] all =
+        [
+            "node", "--seeds", Seed, "--roles", roles, "--name", name, "--port", port.ToString(), "--slots", slots.ToString(),
+            .. args, .. _extraNodeArgs,
+        ];
+        return Track(FarmProcess.Start(name, FarmProcess.CliPath, Directory.Path, null, all));
+    }
+
+    public static Task WaitUpAsync(params FarmProcess[] nodes) =>
+        Task.WhenAll(nodes.Select(n => n.WaitForLineAsync(" up at ", StartTimeout)));
+
+    /// <summary>Runs a client command (<c>submit</c>, <c>status</c>, …) against this cluster to its end.</summary>
+    public async Task<(int ExitCode, string Output)> RunClientAsync(TimeSpan timeout, params string[] args)
+    {
+        string[] all = [.. args, "--cluster", Seed, .. _extraNodeArgs];
+        await using var client = FarmProcess.Start("client " + args[0], FarmProcess.CliPath, Directory.Path, null, all);
+        var exit = await client.WaitForExitAsync(timeout);
+        return (exit, client.Output);
+    }
+
+    /// <summary>Starts a client command without waiting for it (e.g. <c>submit --wait</c> while the test kills nodes).</summary>
+    public FarmProcess StartClient(params string[] args)
+    {
+        string[] all = [.. args, "--cluster", Seed, .. _extraNodeArgs];
+        return Track(FarmProcess.Start("client " + args[0], FarmProcess.CliPath, Directory.Path, null, all));
+    }
+
+    /// <summary>Everything every process printed, for failure messages.</summary>
+    public string Logs() => string.Join("\n\n", _processes.Select(p => $"==== {p.Label} (pid {p.Pid}), last lines ====\n{p.Tail(60)}"));
+
+    private FarmProcess Track(FarmProcess process)
+    {
+        _processes.Add(process);
+        return process;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in _processes)
+            await process.DisposeAsync();
+        // For post-mortems: ACTORFARM_TEST_LOGS=<dir> keeps every process's output.
+        if (Environment.GetEnvironmentVariable("ACTORFARM_TEST_LOGS") is { Length: > 0 } logs)
+        {
+            System.IO.Directory.CreateDirectory(logs);
+            await File.WriteAllTextAsync(Path.Combine(logs, $"cluster-{SeedPort}.log"),
+                string.Join("\n\n", _processes.Select(p => $"==== {p.Label} (pid {p.Pid}) ====\n{p.Output}")));
+        }
+        Directory.Dispose();
+    }
+}
