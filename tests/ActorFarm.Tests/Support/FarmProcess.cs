@@ -15,11 +15,24 @@ public sealed partial class FarmProcess : IAsyncDisposable
     private readonly List<(DateTime At, string Line)> _lines = new();
     private readonly string _label;
 
+    // A test host that dies or is aborted must not leave farm processes behind to load the
+    // machine (and disturb every later test): they die with it.
+    private static readonly List<Process> Started = new();
+
+    static FarmProcess() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+    {
+        lock (Started)
+            foreach (var process in Started)
+                try { if (!process.HasExited) process.Kill(entireProcessTree: true); }
+                catch (InvalidOperationException) { }
+    };
+
     private FarmProcess(string label, Process process)
     {
         _label = label;
         Process = process;
         Pid = process.Id;
+        lock (Started) Started.Add(process);
         process.OutputDataReceived += (_, e) => Append(e.Data);
         process.ErrorDataReceived += (_, e) => Append(e.Data);
         process.BeginOutputReadLine();
