@@ -26,9 +26,7 @@ internal sealed class RemoteFarm
         FarmConnectionOptions options;
         try
         {
-            var contacts = parse.GetValue(_cluster)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            foreach (var contact in contacts) ClusterAddress.Normalize(contact);
-            options = new FarmConnectionOptions { Contacts = contacts, Config = _extra.Read(parse) };
+            options = new FarmConnectionOptions { Contacts = ClusterAddress.ParseList(parse.GetValue(_cluster)!), Config = _extra.Read(parse) };
         }
         catch (Exception e) when (e is ArgumentException or FormatException)
         {

@@ -57,8 +57,7 @@ internal static class NodeCommand
                 var unknown = roleList.Where(r => r is not (FarmOptions.CoordinatorRole or FarmOptions.WorkerRole)).ToList();
                 if (roleList.Length == 0 || unknown.Count > 0)
                     throw new ArgumentException($"--roles: expected coordinator and/or worker, got '{parse.GetValue(roles)}'");
-                var seedList = parse.GetValue(seeds)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-                foreach (var seed in seedList) ClusterAddress.Normalize(seed);
+                var seedList = ClusterAddress.ParseList(parse.GetValue(seeds)!);
                 var config = extra.Read(parse);
                 if (!parse.GetValue(verbose))
                     config = config is null ? Quiet : config.WithFallback(Quiet);

@@ -26,6 +26,20 @@ public static class ClusterAddress
         return $"{scheme}{systemName}@{trimmed}";
     }
 
+    /// <summary>
+    /// A comma-separated list of addresses as typed on a command line, each checked
+    /// (<see cref="FormatException"/> names the bad one) but kept as typed: the scheme is settled
+    /// later, once it is known whether remoting runs over TLS.
+    /// </summary>
+    public static string[] ParseList(string text)
+    {
+        var addresses = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (addresses.Length == 0)
+            throw new FormatException("expected at least one node address (host:port)");
+        foreach (var address in addresses) Normalize(address);
+        return addresses;
+    }
+
     /// <summary>Whether <paramref name="config"/> switches remoting to TLS.</summary>
     public static bool UsesTls(Akka.Configuration.Config config) =>
         config.GetBoolean("akka.remote.dot-netty.tcp.enable-ssl", false);

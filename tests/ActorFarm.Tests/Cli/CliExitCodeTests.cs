@@ -29,7 +29,7 @@ public class CliExitCodeTests
             }
             """);
 
-        var (exit, stdout, stderr) = await CliProcess.RunAsync(dir.Path, Limit,
+        var (exit, stdout, stderr) = await FarmProcess.RunCliAsync(dir.Path, Limit,
             "run", "--manifest", manifest, "--state-dir", dir.File("state"));
 
         Assert.True(exit == 2, $"exit {exit}\n{stdout}\n{stderr}");
@@ -54,8 +54,8 @@ public class CliExitCodeTests
             jobs { a { command = ["/bin/echo", "${y}"], sweep { x = [1, 2, 3] } } }
             """);
 
-        var ok = await CliProcess.RunAsync(dir.Path, Limit, "validate", "--manifest", good, "--json");
-        var failed = await CliProcess.RunAsync(dir.Path, Limit, "validate", "--manifest", bad, "--json");
+        var ok = await FarmProcess.RunCliAsync(dir.Path, Limit, "validate", "--manifest", good, "--json");
+        var failed = await FarmProcess.RunCliAsync(dir.Path, Limit, "validate", "--manifest", bad, "--json");
 
         Assert.Equal(0, ok.ExitCode);
         var valid = JsonDocument.Parse(ok.Stdout).RootElement;
@@ -95,9 +95,9 @@ public class CliExitCodeTests
             }
             """);
 
-        var failing = await CliProcess.RunAsync(dir.Path, Limit,
+        var failing = await FarmProcess.RunCliAsync(dir.Path, Limit,
             "run", "--manifest", manifest, "--state-dir", dir.File("state"), "--progress", "none", "--csv");
-        var succeeding = await CliProcess.RunAsync(dir.Path, Limit,
+        var succeeding = await FarmProcess.RunCliAsync(dir.Path, Limit,
             "run", "--manifest", clean, "--state-dir", dir.File("state"), "--progress", "none");
 
         Assert.True(failing.ExitCode == 1, $"exit {failing.ExitCode}\n{failing.Stdout}\n{failing.Stderr}");

@@ -38,24 +38,23 @@ public class CrashResumeTests
         var journaledBeforeKill = new List<(HashSet<long> Indices, Dictionary<long, int> Runs)>();
         for (var kill = 0; kill < Kills; kill++)
         {
-            using var cli = CliProcess.Start(dir.Path, args);
-            var target = Executions(executions).Values.Sum() + 40;
-            await WaitUntil(() => Executions(executions).Values.Sum() >= target || cli.Process.HasExited, TimeSpan.FromMinutes(2));
-            Assert.False(cli.Process.HasExited, $"the run ended before kill {kill + 1}:\n{cli.Stdout}\n{cli.Stderr}");
-            cli.KillHard();
-            await cli.Process.WaitForExitAsync();
+            await using var cli = FarmProcess.Start("actorfarm run", FarmProcess.CliPath, dir.Path, null, args);
+            var target = TestManifests.Executions(executions).Values.Sum() + 40;
+            await Waiting.UntilAsync(() => TestManifests.Executions(executions).Values.Sum() >= target || cli.HasExited, TimeSpan.FromMinutes(2));
+            Assert.False(cli.HasExited, $"the run ended before kill {kill + 1}:\n{cli.Tail()}");
+            await cli.KillHardAsync();
             await Task.Delay(100); // orphaned task processes finish their mktemp
-            journaledBeforeKill.Add((JournalPeek.RecordedIndices(database), Executions(executions)));
+            journaledBeforeKill.Add((JournalPeek.RecordedIndices(database), TestManifests.Executions(executions)));
         }
 
-        var (exitCode, stdout, stderr) = await CliProcess.RunAsync(dir.Path, TimeSpan.FromMinutes(3), args);
+        var (exitCode, stdout, stderr) = await FarmProcess.RunCliAsync(dir.Path, TimeSpan.FromMinutes(3), args);
         Assert.True(exitCode == 0, $"exit {exitCode}\n{stdout}\n{stderr}");
 
         var rows = ResultsFile.Read(Path.Combine(dir.Path, "out", "crash", "results.jsonl"));
         Assert.Equal(Tasks, rows.Count);
         Assert.Equal(Tasks, rows.Select(r => r.Index()).Distinct().Count());
 
-        var finalRuns = Executions(executions);
+        var finalRuns = TestManifests.Executions(executions);
         Assert.Equal(Tasks, finalRuns.Count);
         foreach (var (journaled, runsThen) in journaledBeforeKill)
         {
@@ -67,22 +66,5 @@ public class CrashResumeTests
         // Only tasks in flight at a kill may run twice: a handful per kill, never a sweep.
         var rerun = finalRuns.Values.Sum() - Tasks;
         Assert.InRange(rerun, 0, Kills * 10);
-    }
-
-    /// <summary>Executions per task index, from the side-effect files.</summary>
-    private static Dictionary<long, int> Executions(string directory) =>
-        Directory.EnumerateFiles(directory)
-            .Select(f => long.Parse(Path.GetFileName(f).Split('.')[0]))
-            .GroupBy(i => i)
-            .ToDictionary(g => g.Key, g => g.Count());
-
-    private static async Task WaitUntil(Func<bool> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not met in time");
-            await Task.Delay(50);
-        }
     }
 }

@@ -23,7 +23,7 @@ public class ClusterJobTests(ITestOutputHelper output)
         var workers = Enumerable.Range(1, 3).Select(i => cluster.StartNode($"w{i}", "worker", slots: 2)).ToArray();
         await LocalCluster.WaitUpAsync(workers);
 
-        var manifest = ClusterManifests.Sleep(cluster.Directory, "spread", 2000, 0.005);
+        var manifest = TestManifests.Sleep(cluster.Directory, "spread", 2000, 0.005);
         var (exit, submitOutput) = await cluster.RunClientAsync(ClientTimeout, "submit", "--manifest", manifest, "--wait", "--json");
         Assert.True(exit == 0, $"submit exited {exit}\n{submitOutput}\n{cluster.Logs()}");
         var jobId = JsonLines(submitOutput).First(e => e.GetProperty("event").GetString() == "submitted").GetProperty("jobId").GetString()!;
@@ -50,7 +50,7 @@ public class ClusterJobTests(ITestOutputHelper output)
         Assert.Equal(2001, File.ReadLines(csv).Count());
 
         // cancel a second, long job while it runs
-        var slow = ClusterManifests.Sleep(cluster.Directory, "slow", 400, 0.5);
+        var slow = TestManifests.Sleep(cluster.Directory, "slow", 400, 0.5);
         var (slowExit, slowOutput) = await cluster.RunClientAsync(ClientTimeout, "submit", "--manifest", slow, "--json");
         Assert.True(slowExit == 0, slowOutput);
         var slowId = JsonLines(slowOutput).Single().GetProperty("jobId").GetString()!;

@@ -23,27 +23,24 @@ public class CoordinatorFailoverTests(PostgresServer postgres, ITestOutputHelper
         var workers = Enumerable.Range(1, 3).Select(i => cluster.StartNode($"w{i}", "worker", slots: 2)).ToArray();
         await LocalCluster.WaitUpAsync(workers);
 
-        var manifest = ClusterManifests.CountedRuns(cluster.Directory, "moving", 300, 0.2, out var executions);
+        var manifest = TestManifests.CountedRuns(cluster.Directory, "moving", 300, 0.2, out var executions);
         var client = cluster.StartClient("submit", "--manifest", manifest, "--wait", "--progress", "plain");
         await client.WaitForLineAsync("300 tasks", LocalCluster.StartTimeout);
-        await Waiting.UntilAsync(() => ClusterManifests.Executions(executions).Count >= 60, TimeSpan.FromMinutes(2));
+        await Waiting.UntilAsync(() => TestManifests.Executions(executions).Count >= 60, TimeSpan.FromMinutes(2));
 
         var host = coordinators.Single(c => c.Output.Contains("accepted: 300 tasks"));
         var survivor = coordinators.Single(c => c != host);
         await host.KillHardAsync();
         var journaledBeforeKill = JournalPeek.RecordedIndicesInPostgres(journal);
-        var runsAtKill = ClusterManifests.Executions(executions);
+        var runsAtKill = TestManifests.Executions(executions);
         output.WriteLine($"killed the job's coordinator with {journaledBeforeKill.Count} tasks journaled, {runsAtKill.Count} started");
 
         var exit = await client.WaitForExitAsync(TimeSpan.FromMinutes(4));
         Assert.True(exit == 0, $"submit exited {exit}\n{cluster.Logs()}");
         Assert.Contains("recovered", survivor.Output);
 
-        var rows = ResultsFile.Read(cluster.Directory.File("out/moving/results.jsonl"));
-        Assert.Equal(300, rows.Count);
-        Assert.Equal(300, rows.Select(r => r.Index()).Distinct().Count());
-        var finalRuns = ClusterManifests.Executions(executions);
-        Assert.Equal(300, finalRuns.Count);
+        RerunCheck.AssertEveryTaskOnce(cluster.Directory.File("out/moving/results.jsonl"), executions, 300);
+        var finalRuns = TestManifests.Executions(executions);
         RerunCheck.AssertNoJournaledTaskRanAgain(journaledBeforeKill, runsAtKill, finalRuns, cluster.Logs());
         output.WriteLine($"tasks run twice: {finalRuns.Values.Sum() - 300}");
     }

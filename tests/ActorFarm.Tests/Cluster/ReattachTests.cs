@@ -25,14 +25,14 @@ public class ReattachTests(ITestOutputHelper output)
         await LocalCluster.WaitUpAsync(workers);
         var workerPids = workers.Select(w => w.Pid).ToArray();
 
-        var manifest = ClusterManifests.CountedRuns(cluster.Directory, "steady", 300, 0.2, out var executions);
+        var manifest = TestManifests.CountedRuns(cluster.Directory, "steady", 300, 0.2, out var executions);
         var client = cluster.StartClient("submit", "--manifest", manifest, "--wait", "--progress", "plain");
         await client.WaitForLineAsync("300 tasks", LocalCluster.StartTimeout);
-        await Waiting.UntilAsync(() => ClusterManifests.Executions(executions).Count >= 60, TimeSpan.FromMinutes(2));
+        await Waiting.UntilAsync(() => TestManifests.Executions(executions).Count >= 60, TimeSpan.FromMinutes(2));
 
         await coordinator.KillHardAsync();
         var journaledBeforeKill = JournalPeek.RecordedIndices(SqliteJournal.DatabasePath(cluster.Directory.File("state")));
-        var runsAtKill = ClusterManifests.Executions(executions);
+        var runsAtKill = TestManifests.Executions(executions);
         output.WriteLine($"killed the coordinator with {journaledBeforeKill.Count} tasks journaled, {runsAtKill.Count} started");
 
         var restarted = cluster.StartNode("c1", "coordinator", port, args: coordinatorArgs);
@@ -45,11 +45,8 @@ public class ReattachTests(ITestOutputHelper output)
         Assert.Equal(workerPids, workers.Select(w => w.Pid));
         Assert.Contains(workers, w => w.Output.Contains("re-attaching"));
 
-        var rows = ResultsFile.Read(cluster.Directory.File("out/steady/results.jsonl"));
-        Assert.Equal(300, rows.Count);
-        Assert.Equal(300, rows.Select(r => r.Index()).Distinct().Count());
-        var finalRuns = ClusterManifests.Executions(executions);
-        Assert.Equal(300, finalRuns.Count);
+        RerunCheck.AssertEveryTaskOnce(cluster.Directory.File("out/steady/results.jsonl"), executions, 300);
+        var finalRuns = TestManifests.Executions(executions);
         RerunCheck.AssertNoJournaledTaskRanAgain(journaledBeforeKill, runsAtKill, finalRuns, cluster.Logs());
         output.WriteLine($"tasks run twice: {finalRuns.Values.Sum() - 300}");
     }

@@ -35,7 +35,7 @@ public class TlsClusterTests
         var node = cluster.StartNode("n1", "coordinator,worker", args: ["--state-dir", cluster.Directory.File("state")]);
         await LocalCluster.WaitUpAsync(node);
 
-        var manifest = ClusterManifests.Sleep(cluster.Directory, "secure", 50, 0.01);
+        var manifest = TestManifests.Sleep(cluster.Directory, "secure", 50, 0.01);
         var (exit, output) = await cluster.RunClientAsync(TimeSpan.FromMinutes(3), "submit", "--manifest", manifest, "--wait");
         Assert.True(exit == 0, $"submit exited {exit}\n{output}\n{cluster.Logs()}");
         Assert.Equal(50, ResultsFile.Read(cluster.Directory.File("out/secure/results.jsonl")).Count);

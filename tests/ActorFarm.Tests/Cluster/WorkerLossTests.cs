@@ -22,10 +22,10 @@ public partial class WorkerLossTests(ITestOutputHelper output)
         var workers = Enumerable.Range(1, 3).Select(i => cluster.StartNode($"w{i}", "worker", slots: 2)).ToArray();
         await LocalCluster.WaitUpAsync(workers);
 
-        var manifest = ClusterManifests.CountedRuns(cluster.Directory, "survivor", 240, 0.1, out var executions);
+        var manifest = TestManifests.CountedRuns(cluster.Directory, "survivor", 240, 0.1, out var executions);
         var client = cluster.StartClient("submit", "--manifest", manifest, "--wait", "--progress", "plain");
         await client.WaitForLineAsync("240 tasks", LocalCluster.StartTimeout);
-        await Waiting.UntilAsync(() => ClusterManifests.Executions(executions).Count >= 40, TimeSpan.FromMinutes(2));
+        await Waiting.UntilAsync(() => TestManifests.Executions(executions).Count >= 40, TimeSpan.FromMinutes(2));
 
         var killedAt = DateTime.UtcNow;
         await workers[0].KillHardAsync();
@@ -36,7 +36,7 @@ public partial class WorkerLossTests(ITestOutputHelper output)
         var rows = ResultsFile.Read(cluster.Directory.File("out/survivor/results.jsonl"));
         Assert.Equal(240, rows.Count);
         Assert.Equal(240, rows.Select(r => r.Index()).Distinct().Count());
-        Assert.Equal(240, ClusterManifests.Executions(executions).Count);
+        Assert.Equal(240, TestManifests.Executions(executions).Count);
         var lateNodes = rows.Where(r => r.GetProperty("start").GetDateTimeOffset() > killedAt.AddSeconds(1))
             .Select(r => r.GetProperty("node").GetString()).Distinct().ToList();
         Assert.DoesNotContain("w1", lateNodes);

@@ -12,7 +12,7 @@ namespace ActorFarm.Tests.Support;
 /// </summary>
 public sealed partial class FarmProcess : IAsyncDisposable
 {
-    private readonly List<(DateTime At, string Line)> _lines = new();
+    private readonly List<(DateTime At, string Line, bool IsError)> _lines = new();
     private readonly string _label;
 
     // A test host that dies or is aborted must not leave farm processes behind to load the
@@ -33,8 +33,8 @@ public sealed partial class FarmProcess : IAsyncDisposable
         Process = process;
         Pid = process.Id;
         lock (Started) Started.Add(process);
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.OutputDataReceived += (_, e) => Append(e.Data, isError: false);
+        process.ErrorDataReceived += (_, e) => Append(e.Data, isError: true);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
     }
@@ -70,12 +70,25 @@ public sealed partial class FarmProcess : IAsyncDisposable
         return new FarmProcess(label, Process.Start(info)!);
     }
 
-    public string Output
+    /// <summary>Standard output and error interleaved as they arrived.</summary>
+    public string Output => Join(_ => true);
+
+    public string Stdout => Join(l => !l.IsError);
+
+    public string Stderr => Join(l => l.IsError);
+
+    private string Join(Func<(DateTime At, string Line, bool IsError), bool> which)
     {
-        get
-        {
-            lock (_lines) return string.Join('\n', _lines.Select(l => l.Line));
-        }
+        lock (_lines) return string.Join('\n', _lines.Where(which).Select(l => l.Line));
+    }
+
+    /// <summary>Runs the CLI with <paramref name="args"/> to its end: exit code, standard output, standard error.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunCliAsync(string workingDirectory, TimeSpan timeout,
+        params string[] args)
+    {
+        await using var cli = Start("actorfarm " + args[0], CliPath, workingDirectory, null, args);
+        var exit = await cli.WaitForExitAsync(timeout);
+        return (exit, cli.Stdout, cli.Stderr);
     }
 
     /// <summary>The last lines of output, for failure messages that must stay readable.</summary>
@@ -108,7 +121,7 @@ public sealed partial class FarmProcess : IAsyncDisposable
     {
         lock (_lines)
         {
-            foreach (var (_, line) in _lines)
+            foreach (var (_, line, _) in _lines)
             {
                 if (!pattern.IsMatch(line)) continue;
                 var stamp = AkkaTimestamp().Match(line);
@@ -129,21 +142,11 @@ public sealed partial class FarmProcess : IAsyncDisposable
     }
 
     /// <summary>SIGTERM (what SLURM and systemd send): the process leaves gracefully; returns its exit code.</summary>
-    public async Task<int> TerminateAsync(TimeSpan timeout)
+    public Task<int> TerminateAsync(TimeSpan timeout)
     {
         if (!Process.HasExited)
             _ = Kill(Process.Id, 15);
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await Process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            throw new TimeoutException($"{_label} did not exit within {timeout} of SIGTERM:\n{Tail()}");
-        }
-        Process.WaitForExit();
-        return Process.ExitCode;
+        return WaitForExitAsync(timeout);
     }
 
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
@@ -157,7 +160,7 @@ public sealed partial class FarmProcess : IAsyncDisposable
         {
             throw new TimeoutException($"{_label} did not exit within {timeout}:\n{Tail()}");
         }
-        Process.WaitForExit();
+        Process.WaitForExit(); // drains the redirected streams
         return Process.ExitCode;
     }
 
@@ -171,10 +174,10 @@ public sealed partial class FarmProcess : IAsyncDisposable
         Process.Dispose();
     }
 
-    private void Append(string? line)
+    private void Append(string? line, bool isError)
     {
         if (line is null) return;
-        lock (_lines) _lines.Add((DateTime.UtcNow, line));
+        lock (_lines) _lines.Add((DateTime.UtcNow, line, isError));
     }
 
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]

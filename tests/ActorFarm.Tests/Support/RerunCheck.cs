@@ -1,13 +1,21 @@
-using ActorFarm.Tests.Support;
 
-namespace ActorFarm.Tests.Cluster;
+namespace ActorFarm.Tests.Support;
 
 /// <summary>
 /// What a kill may and may not cost, judged by side effects: a task journaled before the kill
 /// never runs again; only tasks in flight may run twice.
 /// </summary>
-internal static class RerunCheck
+public static class RerunCheck
 {
+    /// <summary>The results file holds every task once, and every task left its side effect.</summary>
+    public static void AssertEveryTaskOnce(string resultsFile, string executions, int tasks)
+    {
+        var rows = ActorFarm.Tests.EndToEnd.ResultsFile.Read(resultsFile);
+        Assert.Equal(tasks, rows.Count);
+        Assert.Equal(tasks, rows.Select(r => ActorFarm.Tests.EndToEnd.ResultsFile.Index(r)).Distinct().Count());
+        Assert.Equal(tasks, TestManifests.Executions(executions).Count);
+    }
+
     public static void AssertNoJournaledTaskRanAgain(HashSet<long> journaledBeforeKill, Dictionary<long, int> runsAtKill,
         Dictionary<long, int> finalRuns, string context)
     {

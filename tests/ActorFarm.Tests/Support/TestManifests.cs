@@ -1,9 +1,8 @@
-using ActorFarm.Tests.Support;
 
-namespace ActorFarm.Tests.Cluster;
+namespace ActorFarm.Tests.Support;
 
-/// <summary>Manifests the cluster tests submit, written into the cluster's directory.</summary>
-internal static class ClusterManifests
+/// <summary>Manifests the process tests run, written into the cluster's directory.</summary>
+public static class TestManifests
 {
     /// <summary><paramref name="tasks"/> in-process sleep tasks of <paramref name="seconds"/> each.</summary>
     public static string Sleep(TempDirectory dir, string name, int tasks, double seconds)
