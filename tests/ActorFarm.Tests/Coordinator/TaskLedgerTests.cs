@@ -139,4 +139,37 @@ public class TaskLedgerTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(Verdict.Requeued, ledger.Resolve(Result(lease, TaskOutcome.Returned), RetryPolicy.None, 3, At));
         Assert.Equal(lease, Lease(ledger, _nodeB, 1).Single());
     }
+
+    [Fact]
+    public void Adopted_leases_are_not_handed_out_again_and_their_results_count()
+    {
+        // A recovered job: 0 and 1 are journaled, 2 and 5 are still running on node A.
+        var recorded = new CompletionBitmap(8);
+        recorded.Set(0);
+        recorded.Set(1);
+        var ledger = new TaskLedger(8, recorded);
+
+        Assert.True(ledger.Adopt(_nodeA, new TaskLease(2, 1)));
+        Assert.True(ledger.Adopt(_nodeA, new TaskLease(5, 2)));
+        Assert.False(ledger.Adopt(_nodeB, new TaskLease(1, 1)), "a journaled task cannot be adopted");
+        Assert.False(ledger.Adopt(_nodeB, new TaskLease(5, 1)), "a task is leased to one node at a time");
+        Assert.False(ledger.Adopt(_nodeB, new TaskLease(8, 1)), "outside the sweep");
+
+        var fresh = Lease(ledger, _nodeB, 10);
+        Assert.Equal([3L, 4L, 6L, 7L], fresh.Select(l => l.Index));
+        Assert.Equal(Verdict.Final, ledger.Resolve(Result(new TaskLease(5, 2), TaskOutcome.Succeeded, 0), RetryPolicy.None, 3, At));
+        Assert.Equal(Verdict.Stale, ledger.Resolve(Result(new TaskLease(5, 2), TaskOutcome.Succeeded, 0), RetryPolicy.None, 3, At));
+    }
+
+    [Fact]
+    public void A_lost_node_s_adopted_leases_run_again()
+    {
+        var ledger = new TaskLedger(4);
+        ledger.Adopt(_nodeA, new TaskLease(3, 1));
+
+        var lost = ledger.LeasesOf(_nodeA, At);
+        Assert.Equal(Verdict.Requeued, ledger.Resolve(lost.Single(), RetryPolicy.None, 3, At));
+
+        Assert.Equal([new TaskLease(3, 2), new TaskLease(0, 1)], Lease(ledger, _nodeB, 2));
+    }
 }

@@ -1,0 +1,138 @@
+using ActorFarm.Coordinator;
+using ActorFarm.Hosting;
+using ActorFarm.Protocol;
+using ActorFarm.Tests.EndToEnd;
+using ActorFarm.Tests.Support;
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.TestKit;
+
+namespace ActorFarm.Tests.Coordinator;
+
+/// <summary>
+/// The job entity on its own, on a real SQLite journal, driven message by message by a test
+/// probe standing in for a node: results are acknowledged only once journaled, and a recovered
+/// entity (a new incarnation) adopts the leases a node re-attaches, takes the results it sends
+/// again, and never hands out or journals a task twice.
+/// </summary>
+public sealed class JobEntityTests : Akka.TestKit.Xunit2.TestKit, IDisposable
+{
+    private static readonly DateTimeOffset At = DateTimeOffset.UtcNow;
+    private readonly TempDirectory _state;
+    private readonly TempDirectory _output = new("actorfarm-entity-out");
+    private readonly JobEntitySettings _settings;
+    private readonly TestProbe _directory;
+    private readonly TestProbe _node;
+
+    public JobEntityTests() : this(new TempDirectory("actorfarm-entity"))
+    {
+    }
+
+    private JobEntityTests(TempDirectory state) : base(ConfigFor(state))
+    {
+        _state = state;
+        _settings = JobEntitySettings.From(Sys.Settings.Config) with { ReattachGrace = TimeSpan.FromMilliseconds(500) };
+        _directory = CreateTestProbe("directory");
+        _node = CreateTestProbe("node");
+    }
+
+    private static Config ConfigFor(TempDirectory state)
+    {
+        SqliteJournal.Prepare(state.Path);
+        return FarmConfig.Build(new FarmOptions { StateDirectory = state.Path, Config = TestFarm.TestConfig });
+    }
+
+    [Fact]
+    public void Results_are_acknowledged_once_journaled_and_a_new_incarnation_adopts_re_attached_work()
+    {
+        var spec = Specs.Handler("adopt", "noop", 10, _output.Path);
+        var jobId = JobIds.For(spec);
+        var first = Start(jobId);
+        first.Tell(new SubmitJob(jobId, spec), TestActor);
+        ExpectMsg<JobSubmitted>(s => !s.Resumed);
+        var firstLife = _directory.ExpectMsg<JobActivated>().Incarnation;
+
+        first.Tell(new RequestTasks(jobId, _node.Ref, "n1", 4, NeedSpec: true), _node.Ref);
+        var batch = _node.ExpectMsg<TaskBatch>();
+        Assert.Equal(firstLife, batch.Incarnation);
+        Assert.Equal([0L, 1L, 2L, 3L], batch.Leases.Select(l => l.Index));
+
+        first.Tell(new TaskResults(jobId, _node.Ref, "n1", 1, [Succeeded(0), Succeeded(1)]), _node.Ref);
+        Assert.Equal(1, _node.ExpectMsg<ResultsAcknowledged>().UpToBatchId);
+
+        // The entity dies with 2 and 3 still running on the node.
+        Watch(first);
+        first.Tell(PoisonPill.Instance);
+        ExpectTerminated(first);
+
+        var second = Start(jobId);
+        var secondLife = _directory.ExpectMsg<JobActivated>().Incarnation;
+        Assert.NotEqual(firstLife, secondLife);
+
+        // During the re-attach grace nothing is handed out.
+        second.Tell(new RequestTasks(jobId, _node.Ref, "n1", 10, NeedSpec: false), _node.Ref);
+        var waiting = _node.ExpectMsg<TaskBatch>();
+        Assert.Equal(secondLife, waiting.Incarnation);
+        Assert.Empty(waiting.Leases);
+
+        // The node re-attaches 2 and 3 and sends again what the first life may not have journaled
+        // (1 was journaled: it must not count twice).
+        second.Tell(new ReattachLeases(jobId, secondLife, _node.Ref, "n1", [new TaskLease(1, 1), new TaskLease(2, 1), new TaskLease(3, 1)]), _node.Ref);
+        second.Tell(new TaskResults(jobId, _node.Ref, "n1", 2, [Succeeded(1), Succeeded(2), Succeeded(3)]), _node.Ref);
+        Assert.Equal(2, _node.ExpectMsg<ResultsAcknowledged>().UpToBatchId);
+
+        // When the grace ends, the rest is handed out: never 0-3 again.
+        _node.ExpectMsg<TasksAvailable>(TimeSpan.FromSeconds(5));
+        second.Tell(new RequestTasks(jobId, _node.Ref, "n1", 10, NeedSpec: false), _node.Ref);
+        var rest = _node.ExpectMsg<TaskBatch>();
+        Assert.Equal([4L, 5L, 6L, 7L, 8L, 9L], rest.Leases.Select(l => l.Index));
+
+        second.Tell(new TaskResults(jobId, _node.Ref, "n1", 3, rest.Leases.Select(l => Succeeded(l.Index)).ToArray()), _node.Ref);
+        Assert.Equal(3, _node.ExpectMsg<ResultsAcknowledged>().UpToBatchId);
+
+        var status = AwaitSettled(second, jobId);
+        Assert.Equal(JobPhase.Finished, status.Phase);
+        Assert.Equal(10, status.Succeeded);
+        var rows = ResultsFile.Read(status.ResultsFile!);
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => (long)i), rows.Select(r => r.Index()).Order());
+    }
+
+    [Fact]
+    public void A_batch_is_acknowledged_even_when_it_brings_nothing_to_journal()
+    {
+        var spec = Specs.Handler("stale", "noop", 3, _output.Path);
+        var jobId = JobIds.For(spec);
+        var entity = Start(jobId);
+        entity.Tell(new SubmitJob(jobId, spec), TestActor);
+        ExpectMsg<JobSubmitted>();
+
+        // Results for leases the entity never granted are stale: nothing to journal, still acknowledged.
+        entity.Tell(new TaskResults(jobId, _node.Ref, "n1", 7, [Succeeded(0), Succeeded(1)]), _node.Ref);
+        Assert.Equal(7, _node.ExpectMsg<ResultsAcknowledged>().UpToBatchId);
+        entity.Tell(new GetJobStatus(jobId), TestActor);
+        Assert.Equal(0, ExpectMsg<JobStatusReport>().Done);
+    }
+
+    private IActorRef Start(string jobId) => Sys.ActorOf(JobEntity.Props(jobId, _settings, _directory.Ref), jobId);
+
+    private JobStatusReport AwaitSettled(IActorRef entity, string jobId)
+    {
+        JobStatusReport? status = null;
+        AwaitCondition(() =>
+        {
+            entity.Tell(new GetJobStatus(jobId), TestActor);
+            status = ExpectMsg<JobStatusReport>();
+            return status.IsSettled;
+        }, TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(100));
+        return status!;
+    }
+
+    private static TaskResult Succeeded(long index) => new(index, 1, TaskOutcome.Succeeded, 0, At, At);
+
+    void IDisposable.Dispose()
+    {
+        Shutdown();
+        _state.Dispose();
+        _output.Dispose();
+    }
+}
