@@ -7,7 +7,8 @@ namespace ActorFarm.Tests.Cluster;
 
 /// <summary>
 /// A real cluster of processes on 127.0.0.1 (a Lighthouse, a coordinator node, three worker
-/// nodes) driven by the real CLI through ClusterClient: submit, status, results, cancel.
+/// nodes) driven by the real CLI through ClusterClient: submit, status, results, cancel, and a
+/// graceful leave of a worker node mid-job.
 /// </summary>
 [Collection(ProcessHeavyCollection.Name)]
 public class ClusterJobTests(ITestOutputHelper output)
@@ -64,6 +65,18 @@ public class ClusterJobTests(ITestOutputHelper output)
             .ToDictionary(j => j.GetProperty("jobId").GetString()!, j => j.GetProperty("phase").GetString());
         Assert.Equal("finished", jobs[jobId]);
         Assert.Equal("cancelled", jobs[slowId]);
+
+        // A graceful leave mid-job (SIGTERM): the node finishes what runs, gives back what is
+        // queued, waits until its results are journaled and leaves; no task runs twice.
+        var leaving = TestManifests.CountedRuns(cluster.Directory, "leaving", 120, 0.2, out var executions);
+        var follower = cluster.StartClient("submit", "--manifest", leaving, "--wait", "--progress", "none");
+        await Waiting.UntilAsync(() => TestManifests.Executions(executions).Count >= 30, TimeSpan.FromMinutes(2));
+        Assert.Equal(0, await workers[2].TerminateAsync(TimeSpan.FromMinutes(1)));
+        Assert.Contains("left the cluster: shut down", workers[2].Output);
+        var leftExit = await follower.WaitForExitAsync(TimeSpan.FromMinutes(3));
+        Assert.True(leftExit == 0, $"submit exited {leftExit}\n{cluster.Logs()}");
+        RerunCheck.AssertEveryTaskOnce(cluster.Directory.File("out/leaving/results.jsonl"), executions, 120);
+        Assert.Equal(120, TestManifests.Executions(executions).Values.Sum());
     }
 
     internal static List<JsonElement> JsonLines(string text) =>

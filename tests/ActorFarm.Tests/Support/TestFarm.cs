@@ -18,6 +18,8 @@ public sealed class TestFarm : IAsyncDisposable
           "Akka.Persistence.Sql.Journal.Types.WriteFinished, Akka.Persistence.Sql" = process-local
         }
         akka.loglevel = WARNING
+        # The first journal write costs 1-2 s, more when the whole suite runs beside it.
+        akka.test.single-expect-default = 15s
         
         """);
 
