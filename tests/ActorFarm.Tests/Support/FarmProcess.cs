@@ -91,6 +91,12 @@ public sealed partial class FarmProcess : IAsyncDisposable
         return (exit, cli.Stdout, cli.Stderr);
     }
 
+    /// <summary>Every line with the time it arrived (UTC), for post-mortems.</summary>
+    public string TimedOutput()
+    {
+        lock (_lines) return string.Join('\n', _lines.Select(l => $"{l.At:HH:mm:ss.fff} {l.Line}"));
+    }
+
     /// <summary>The last lines of output, for failure messages that must stay readable.</summary>
     public string Tail(int lines = 150)
     {

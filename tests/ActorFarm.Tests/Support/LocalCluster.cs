@@ -94,7 +94,7 @@ public sealed class LocalCluster : IAsyncDisposable
         {
             System.IO.Directory.CreateDirectory(logs);
             await File.WriteAllTextAsync(Path.Combine(logs, $"cluster-{SeedPort}.log"),
-                string.Join("\n\n", _processes.Select(p => $"==== {p.Label} (pid {p.Pid}) ====\n{p.Output}")));
+                string.Join("\n\n", _processes.Select(p => $"==== {p.Label} (pid {p.Pid}) ====\n{p.TimedOutput()}")));
         }
         Directory.Dispose();
     }
