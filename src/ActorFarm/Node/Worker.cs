@@ -50,7 +50,11 @@ public sealed class Worker : ReceiveActor
 
     private void Busy()
     {
-        Receive<TaskExecuted>(Finish);
+        Receive<TaskExecuted>(executed =>
+        {
+            Finish(executed);
+            Become(Idle);
+        });
         Receive<CancelRunningTask>(cancel =>
         {
             if (cancel.JobId == _runningJob) _running?.Cancel();
@@ -80,8 +84,15 @@ public sealed class Worker : ReceiveActor
         _runningJob = run.JobId;
         var lease = run.Lease;
         var jobId = run.JobId;
-        _executor.ExecuteAsync(run.Spec, rendered, lease.Attempt, _nodeName, _running.Token)
-            .PipeTo(Self, success: outcome => new TaskExecuted(jobId, lease, outcome));
+        var execution = _executor.ExecuteAsync(run.Spec, rendered, lease.Attempt, _nodeName, _running.Token);
+        if (execution.IsCompletedSuccessfully)
+        {
+            // An in-process handler that finished synchronously (noop): completed, so reading the
+            // result cannot block, and the round trip through PipeTo and the mailbox is saved.
+            Finish(new TaskExecuted(jobId, lease, execution.Result));
+            return;
+        }
+        execution.PipeTo(Self, success: outcome => new TaskExecuted(jobId, lease, outcome));
         Become(Busy);
     }
 
@@ -91,7 +102,6 @@ public sealed class Worker : ReceiveActor
         _running = null;
         _runningJob = null;
         _node.Tell(new WorkerFinished(_slot, executed.JobId, ToResult(executed.Lease, executed.Outcome)));
-        Become(Idle);
     }
 
     internal static TaskResult ToResult(TaskLease lease, ExecutionOutcome outcome)
