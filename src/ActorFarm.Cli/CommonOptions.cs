@@ -26,4 +26,25 @@ internal static class CommonOptions
     {
         Description = "Worker slots (tasks run at once) on this node; default: the number of processors.",
     };
+
+    public static Option<string> Cluster() => new("--cluster", "-c")
+    {
+        Description = "The farm to talk to: one or more contact points (the Lighthouse seed, or any node), host:port or akka.tcp://actorfarm@host:port, comma-separated.",
+        Required = true,
+    };
+
+    public static Option<FileInfo?> TlsCertificate() => new("--tls-certificate")
+    {
+        Description = "Switch remoting to mutual TLS with this PKCS#12 certificate (the same file on every process of the farm).",
+    };
+
+    public static Option<string?> TlsPassword() => new("--tls-password")
+    {
+        Description = "Password of the --tls-certificate file (or set ACTORFARM_TLS_PASSWORD).",
+    };
+
+    public static Option<FileInfo?> Config() => new("--config")
+    {
+        Description = "A HOCON file with Akka/ActorFarm settings that override the defaults (e.g. TLS, failure detection).",
+    };
 }

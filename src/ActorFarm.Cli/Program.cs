@@ -7,6 +7,11 @@ var root = new RootCommand("ActorFarm: run a command thousands to millions of ti
     RunCommand.Create(),
     ResumeCommand.Create(),
     ValidateCommand.Create(),
+    NodeCommand.Create(),
+    SubmitCommand.Create(),
+    StatusCommand.Create(),
+    CancelCommand.Create(),
+    ResultsCommand.Create(),
 };
 
 var parsed = root.Parse(args);
@@ -17,4 +22,6 @@ if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.Help
     Console.Error.WriteLine("Try 'actorfarm --help'.");
     return ExitCodes.BadInput;
 }
-return await parsed.InvokeAsync();
+// SIGTERM and Ctrl+C cancel the command's token; a node then drains and leaves, which may take
+// the drain grace plus the cluster's leave: give it time before the process is torn down.
+return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(60) });

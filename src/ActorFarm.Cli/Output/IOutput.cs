@@ -17,6 +17,20 @@ internal interface IOutput
 
     void Summary(IReadOnlyList<JobStatusReport> jobs, TimeSpan elapsed);
 
+    /// <summary>One job's status (<c>status &lt;job&gt;</c>, <c>cancel</c>).</summary>
+    void JobStatus(JobStatusReport status);
+
+    /// <summary>Every job the farm knows (<c>status</c> without a job).</summary>
+    void JobList(IReadOnlyList<JobListEntry> jobs);
+
+    /// <summary>A results file was written (<c>results</c>).</summary>
+    void ResultsWritten(string jobId, string path);
+
+    /// <summary>A farm node is up (<c>node</c>), or has left.</summary>
+    void NodeUp(string nodeName, string address, IReadOnlyList<string> roles, int? slots);
+
+    void NodeLeft(string nodeName, string reason);
+
     void Error(string message);
 
     /// <summary>Whether live progress may be drawn on standard output.</summary>

@@ -29,6 +29,17 @@ internal sealed class JsonOutput : IOutput
     public void Summary(IReadOnlyList<JobStatusReport> jobs, TimeSpan elapsed) =>
         Write(new { @event = "summary", elapsedSeconds = elapsed.TotalSeconds, jobs });
 
+    public void JobStatus(JobStatusReport status) => Write(new { @event = "status", status });
+
+    public void JobList(IReadOnlyList<JobListEntry> jobs) => Write(new { @event = "jobs", jobs });
+
+    public void ResultsWritten(string jobId, string path) => Write(new { @event = "results", jobId, path });
+
+    public void NodeUp(string nodeName, string address, IReadOnlyList<string> roles, int? slots) =>
+        Write(new { @event = "node-up", node = nodeName, address, roles, slots });
+
+    public void NodeLeft(string nodeName, string reason) => Write(new { @event = "node-left", node = nodeName, reason });
+
     public void Error(string message) => Write(new { @event = "error", message });
 
     private static void Write(object value) => Console.WriteLine(JsonSerializer.Serialize(value, Options));

@@ -44,5 +44,39 @@ internal sealed class TextOutput : IOutput
         Console.WriteLine($"elapsed {elapsed:hh\\:mm\\:ss\\.f}");
     }
 
+    public void JobStatus(JobStatusReport s)
+    {
+        Console.WriteLine($"job {s.Name} ({s.JobId}): {PhaseName(s.Phase)}");
+        if (s.Phase == JobPhase.Unknown) return;
+        Console.WriteLine($"  tasks     {s.Total:N0}: {s.Succeeded:N0} succeeded, {s.Failed:N0} failed, {s.Running:N0} running, {s.Pending:N0} pending");
+        if (s.AcceptedAt is { } accepted) Console.WriteLine($"  accepted  {accepted.ToLocalTime():yyyy-MM-dd HH:mm:ss}");
+        if (s.EndedAt is { } ended) Console.WriteLine($"  ended     {ended.ToLocalTime():yyyy-MM-dd HH:mm:ss}");
+        if (s.ResultsFile is { } file) Console.WriteLine($"  results   {file}");
+        if (s.ResultsError is { } error) Console.WriteLine($"  results   not written: {error}");
+    }
+
+    public void JobList(IReadOnlyList<JobListEntry> jobs)
+    {
+        if (jobs.Count == 0)
+        {
+            Console.WriteLine("no jobs");
+            return;
+        }
+        var table = new Table().Border(TableBorder.Simple).AddColumns("id", "name", "state", "priority", "submitted");
+        foreach (var j in jobs)
+            table.AddRow(Markup.Escape(j.JobId), Markup.Escape(j.Name), PhaseName(j.Phase), j.Priority.ToString(),
+                j.RegisteredAt.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss"));
+        AnsiConsole.Write(table);
+    }
+
+    public void ResultsWritten(string jobId, string path) => Console.WriteLine($"results of {jobId}: {path}");
+
+    public void NodeUp(string nodeName, string address, IReadOnlyList<string> roles, int? slots) =>
+        Console.WriteLine($"node {nodeName} up at {address} (roles {string.Join(",", roles)}{(slots is { } n ? $", {n} slots" : "")})");
+
+    public void NodeLeft(string nodeName, string reason) => Console.WriteLine($"node {nodeName} left the cluster: {reason}");
+
     public void Error(string message) => Console.Error.WriteLine("actorfarm: " + message);
+
+    private static string PhaseName(JobPhase phase) => phase.ToString().ToLowerInvariant();
 }

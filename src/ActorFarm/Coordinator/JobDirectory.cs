@@ -18,6 +18,9 @@ public sealed class JobDirectory : ReceivePersistentActor
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<string, JobListEntry> _jobs = new();
+    // Not journaled: an incarnation only means something while its entity lives, and every
+    // entity announces its own when it starts. Unknown after the directory itself moved.
+    private readonly Dictionary<string, string> _incarnations = new();
     private readonly HashSet<IActorRef> _nodes = new();
 
     public JobDirectory()
@@ -47,6 +50,7 @@ public sealed class JobDirectory : ReceivePersistentActor
 
     private void HandleActivated(JobActivated activated)
     {
+        _incarnations[activated.JobId] = activated.Incarnation;
         if (_jobs.TryGetValue(activated.JobId, out var known) && known.Phase == JobPhase.Running)
         {
             // A recovered entity announcing itself again: nothing to record, but nodes may have
@@ -69,6 +73,7 @@ public sealed class JobDirectory : ReceivePersistentActor
         Persist(new JobClosed(deactivated.JobId, deactivated.Phase, DateTimeOffset.UtcNow), e =>
         {
             Apply(e);
+            _incarnations.Remove(e.JobId);
             Broadcast();
         });
     }
@@ -93,6 +98,6 @@ public sealed class JobDirectory : ReceivePersistentActor
         .Where(j => j.Phase == JobPhase.Running)
         .OrderByDescending(j => j.Priority)
         .ThenBy(j => j.RegisteredAt)
-        .Select(j => new ActiveJob(j.JobId, j.Name, j.Priority))
+        .Select(j => new ActiveJob(j.JobId, j.Name, j.Priority, _incarnations.GetValueOrDefault(j.JobId, "")))
         .ToArray());
 }

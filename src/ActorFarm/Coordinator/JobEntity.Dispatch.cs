@@ -13,17 +13,33 @@ public sealed partial class JobEntity
     {
         if (_phase != JobPhase.Running)
         {
-            request.Node.Tell(new TaskBatch(_jobId, null, [], Exhausted: true));
+            request.Node.Tell(new TaskBatch(_jobId, _incarnation, null, [], Exhausted: true));
+            return;
+        }
+        var spec = request.NeedSpec ? _spec : null;
+        if (_awaitingReattach || _stopWhenFlushed)
+        {
+            // Nothing is handed out while nodes re-attach or while the entity hands off; the node
+            // is woken (TasksAvailable) when the grace ends, or asks the next incarnation.
+            _hungryNodes.Add(request.Node);
+            request.Node.Tell(new TaskBatch(_jobId, _incarnation, spec, [], Exhausted: true));
             return;
         }
         _leaseBuffer.Clear();
         _ledger!.LeaseTo(request.Node, request.Credits, _leaseBuffer);
-        var exhausted = !_ledger.HasRunnable;
+        // Fewer than asked means the ready queue is empty and the cursor reached the end.
+        var exhausted = _leaseBuffer.Count < request.Credits || !_ledger.HasRunnable;
         if (exhausted)
             _hungryNodes.Add(request.Node);
-        if (_leaseBuffer.Count > 0 && _watchedNodes.Add(request.Node))
-            Context.Watch(request.Node);
-        request.Node.Tell(new TaskBatch(_jobId, request.NeedSpec ? _spec : null, _leaseBuffer.ToArray(), exhausted));
+        if (_leaseBuffer.Count > 0)
+            WatchNode(request.Node);
+        request.Node.Tell(new TaskBatch(_jobId, _incarnation, spec, _leaseBuffer.ToArray(), exhausted));
+    }
+
+    private void WatchNode(IActorRef node)
+    {
+        if (_watchedNodes.Add(node))
+            Context.Watch(node);
     }
 
     private void HandleResults(TaskResults batch)
@@ -78,7 +94,11 @@ public sealed partial class JobEntity
     /// </summary>
     private void FlushResults()
     {
-        if (_writesInFlight > 0 || _unrecorded.Count == 0) return;
+        if (_writesInFlight > 0 || _unrecorded.Count == 0)
+        {
+            if (_stopWhenFlushed && _writesInFlight == 0) Context.Stop(Self);
+            return;
+        }
         TaskRecord[] records;
         if (_unrecorded.Count <= _settings.MaxResultsPerEvent)
         {
@@ -96,8 +116,8 @@ public sealed partial class JobEntity
             _writesInFlight--;
             Apply(e);
             MaybeSnapshot();
-            FlushResults();
             CheckFinished();
+            FlushResults();
         });
     }
 
@@ -122,6 +142,7 @@ public sealed partial class JobEntity
             Apply(e);
             _log.Info("Job {0} finished: {1} succeeded, {2} failed", _jobId, e.Succeeded, e.Failed);
             OnEnded();
+            FlushResults(); // a pending hand-off stops the entity now
         });
     }
 
@@ -129,7 +150,7 @@ public sealed partial class JobEntity
     {
         Timers.Cancel(nameof(RetryDue));
         _directory.Tell(new JobDeactivated(_jobId, _phase));
-        foreach (var node in _hungryNodes) node.Tell(new TaskBatch(_jobId, null, [], Exhausted: true));
+        foreach (var node in _hungryNodes) node.Tell(new TaskBatch(_jobId, _incarnation, null, [], Exhausted: true));
         _hungryNodes.Clear();
         foreach (var node in _watchedNodes) Context.Unwatch(node);
         _watchedNodes.Clear();
@@ -147,10 +168,15 @@ public sealed partial class JobEntity
     {
         _exported = true;
         _resultsFile = exported.Path;
-        var completed = new JobCompleted(Status());
-        foreach (var watcher in _watchers) watcher.Tell(completed);
-        _watchers.Clear();
-        Timers.Cancel(nameof(ProgressTick));
+        _exportError = null;
+        SetReceiveTimeout(_settings.PassivateEndedAfter);
+    }
+
+    private void HandleExportFailed(Status.Failure failure)
+    {
+        // The journal keeps every result: `actorfarm results` can still export them elsewhere.
+        _exportError = $"writing {_resultsFile} failed: {failure.Cause.Message}";
+        _log.Error(failure.Cause, "Job {0}: {1}", _jobId, _exportError);
         SetReceiveTimeout(_settings.PassivateEndedAfter);
     }
 

@@ -39,8 +39,14 @@ public sealed partial class JobEntity : ReceivePersistentActor, IWithTimers
 
     private readonly HashSet<IActorRef> _hungryNodes = new();
     private readonly HashSet<IActorRef> _watchedNodes = new();
-    private readonly HashSet<IActorRef> _watchers = new();
     private readonly List<TaskLease> _leaseBuffer = new();
+
+    // This life of the entity. Nodes holding leases from an earlier life re-attach them when
+    // they see it change (see ReattachLeases).
+    private readonly string _incarnation = Guid.NewGuid().ToString("N")[..12];
+    private bool _awaitingReattach;
+    private bool _stopWhenFlushed;
+    private string? _exportError;
 
     public JobEntity(string jobId, JobEntitySettings settings, IActorRef directory)
     {
@@ -58,22 +64,32 @@ public sealed partial class JobEntity : ReceivePersistentActor, IWithTimers
         Command<SubmitJob>(HandleSubmit);
         Command<GetJobStatus>(_ => Sender.Tell(Status()));
         Command<CancelJob>(HandleCancel);
-        Command<WatchJob>(HandleWatch);
         Command<RequestTasks>(HandleRequest);
+        Command<ReattachLeases>(HandleReattach);
         Command<TaskResults>(HandleResults);
         Command<ReturnLeases>(HandleReturn);
         Command<Terminated>(HandleTerminated);
         Command<RetryDue>(_ => OnRetryDue());
-        Command<ProgressTick>(_ => PushProgress());
+        Command<ReattachGraceOver>(_ => EndReattachGrace());
         Command<ResultsExported>(HandleExported);
-        Command<Status.Failure>(f => _log.Error(f.Cause, "Job {0}: writing the results file failed", _jobId));
-        Command<ReceiveTimeout>(_ => Context.Parent.Tell(new Passivate(PoisonPill.Instance)));
+        Command<Status.Failure>(HandleExportFailed);
+        Command<HandOff>(_ => StopWhenFlushed());
+        Command<ReceiveTimeout>(_ => Context.Parent.Tell(new Passivate(HandOff.Instance)));
         Command<SaveSnapshotSuccess>(_ => { });
         Command<SaveSnapshotFailure>(f => _log.Warning("Job {0}: snapshot failed: {1}", _jobId, f.Cause.Message));
     }
 
     public static Props Props(string jobId, JobEntitySettings settings, IActorRef directory) =>
         Akka.Actor.Props.Create(() => new JobEntity(jobId, settings, directory));
+
+    /// <summary>
+    /// Sharding's hand-off (the entity's node leaves) and passivation stop message: results
+    /// already received are journaled before the entity stops, so a graceful leave loses none.
+    /// </summary>
+    public sealed record HandOff : INoSerializationVerificationNeeded
+    {
+        public static readonly HandOff Instance = new();
+    }
 
     public override string PersistenceId => JobIds.PersistenceId(_jobId);
 
@@ -82,7 +98,7 @@ public sealed partial class JobEntity : ReceivePersistentActor, IWithTimers
     private JobStatusReport Status() => _spec is null
         ? JobStatusReport.Unknown(_jobId)
         : new JobStatusReport(_jobId, _spec.Name, _phase, _spec.TaskCount, _succeeded, _failed,
-            _ledger?.Leased ?? 0, _acceptedAt, _endedAt, _exported ? _resultsFile : null);
+            _ledger?.Leased ?? 0, _acceptedAt, _endedAt, _exported ? _resultsFile : null, _exportError);
 
     // ---- recovery -------------------------------------------------------------------------
 
@@ -138,11 +154,18 @@ public sealed partial class JobEntity : ReceivePersistentActor, IWithTimers
     {
         if (_spec is null)
             return;
-        _resultsFile = ResultsExporter.ResultsPath(_spec);
+        _resultsFile = ResultsFileWriter.DefaultPath(_spec);
         if (_phase == JobPhase.Running)
         {
             _log.Info("Job {0} recovered: {1} of {2} tasks already done", _jobId, _ledger!.Recorded, _spec.TaskCount);
-            _directory.Tell(new JobActivated(_jobId, _spec.Name, _spec.Priority));
+            // Nodes that stayed up may still hold leases of the previous life: give them a moment
+            // to re-attach before handing out anything, so their tasks are not run twice.
+            if (_settings.ReattachGrace > TimeSpan.Zero)
+            {
+                _awaitingReattach = true;
+                Timers.StartSingleTimer(nameof(ReattachGraceOver), ReattachGraceOver.Instance, _settings.ReattachGrace);
+            }
+            _directory.Tell(new JobActivated(_jobId, _spec.Name, _spec.Priority, _incarnation));
             CheckFinished();
         }
         else
@@ -166,9 +189,9 @@ public sealed partial class JobEntity : ReceivePersistentActor, IWithTimers
         {
             _writesInFlight--;
             Apply(e);
-            _resultsFile = ResultsExporter.ResultsPath(e.Spec);
+            _resultsFile = ResultsFileWriter.DefaultPath(e.Spec);
             _log.Info("Job {0} accepted: {1} tasks", _jobId, e.Spec.TaskCount);
-            _directory.Tell(new JobActivated(_jobId, e.Spec.Name, e.Spec.Priority));
+            _directory.Tell(new JobActivated(_jobId, e.Spec.Name, e.Spec.Priority, _incarnation));
             sender.Tell(new JobSubmitted(_jobId, Resumed: false, Status()));
             CheckFinished();
         });
@@ -207,57 +230,14 @@ public sealed partial class JobEntity : ReceivePersistentActor, IWithTimers
         });
     }
 
-    private void HandleWatch(WatchJob watch)
-    {
-        if (_phase is JobPhase.Finished or JobPhase.Cancelled && _exported)
-        {
-            watch.Subscriber.Tell(new JobCompleted(Status()));
-            return;
-        }
-        if (_watchers.Add(watch.Subscriber))
-            Context.Watch(watch.Subscriber);
-        watch.Subscriber.Tell(new JobProgress(Status()));
-        if (!Timers.IsTimerActive(nameof(ProgressTick)))
-            Timers.StartPeriodicTimer(nameof(ProgressTick), ProgressTick.Instance, _settings.ProgressInterval);
-    }
-
-    private void PushProgress()
-    {
-        if (_watchers.Count == 0)
-        {
-            Timers.Cancel(nameof(ProgressTick));
-            return;
-        }
-        var progress = new JobProgress(Status());
-        foreach (var watcher in _watchers) watcher.Tell(progress);
-    }
-
-    private void HandleTerminated(Terminated terminated)
-    {
-        var actor = terminated.ActorRef;
-        _watchers.Remove(actor);
-        _hungryNodes.Remove(actor);
-        if (!_watchedNodes.Remove(actor) || _ledger is null || _phase != JobPhase.Running)
-            return;
-        // A node supervisor that stops (crash, node removed from the cluster) takes its leases
-        // with it: they run again elsewhere. Lost attempts count, so a task that kills every
-        // node it lands on ends as failed instead of taking the whole farm down.
-        var lost = _ledger.LeasesOf(actor, DateTimeOffset.UtcNow);
-        if (lost.Count > 0)
-        {
-            _log.Warning("Job {0}: node {1} lost with {2} tasks; re-queuing them", _jobId, actor.Path, lost.Count);
-            Absorb(lost, actor.Path.Address.ToString());
-        }
-    }
-
     private sealed record RetryDue : INoSerializationVerificationNeeded
     {
         public static readonly RetryDue Instance = new();
     }
 
-    private sealed record ProgressTick : INoSerializationVerificationNeeded
+    private sealed record ReattachGraceOver : INoSerializationVerificationNeeded
     {
-        public static readonly ProgressTick Instance = new();
+        public static readonly ReattachGraceOver Instance = new();
     }
 
     private sealed record ResultsExported(string Path) : INoSerializationVerificationNeeded;

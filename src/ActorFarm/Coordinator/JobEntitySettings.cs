@@ -6,7 +6,7 @@ namespace ActorFarm.Coordinator;
 public sealed record JobEntitySettings(
     int MaxResultsPerEvent,
     int SnapshotEveryEvents,
-    TimeSpan ProgressInterval,
+    TimeSpan ReattachGrace,
     int MinAttemptsOnLoss,
     TimeSpan PassivateEndedAfter,
     int NumberOfShards)
@@ -17,7 +17,7 @@ public sealed record JobEntitySettings(
         return new JobEntitySettings(
             c.GetInt("max-results-per-event"),
             c.GetInt("snapshot-every-events"),
-            c.GetTimeSpan("progress-interval"),
+            c.GetTimeSpan("reattach-grace"),
             c.GetInt("min-attempts-on-loss"),
             c.GetTimeSpan("passivate-ended-after"),
             c.GetInt("number-of-shards"));

@@ -48,7 +48,10 @@ internal sealed class TaskLedger
     public void LeaseTo(IActorRef node, int max, List<TaskLease> into)
     {
         while (into.Count < max && _ready.TryDequeue(out var again))
-            Grant(node, again, into);
+        {
+            // A re-attached node may have claimed it meanwhile.
+            if (!_leased.ContainsKey(again.Index)) Grant(node, again, into);
+        }
 
         while (into.Count < max)
         {
@@ -59,8 +62,22 @@ internal sealed class TaskLedger
                 break;
             }
             _cursor = next + 1;
-            Grant(node, new TaskLease(next, 1), into);
+            // Past the cursor only re-attached leases can be live (see Adopt).
+            if (!_leased.ContainsKey(next)) Grant(node, new TaskLease(next, 1), into);
         }
+    }
+
+    /// <summary>
+    /// Takes over a lease granted by an earlier incarnation of the job (a node re-attaching after
+    /// the coordinator crashed or moved). False when the task is already journaled or leased to
+    /// another node: the node's result will then be stale and ignored.
+    /// </summary>
+    public bool Adopt(IActorRef node, TaskLease lease)
+    {
+        if (lease.Index < 0 || lease.Index >= Total || _recorded.IsSet(lease.Index) || _leased.ContainsKey(lease.Index))
+            return false;
+        _leased[lease.Index] = new Lease(node, lease.Attempt);
+        return true;
     }
 
     private void Grant(IActorRef node, TaskLease lease, List<TaskLease> into)

@@ -1,67 +1,156 @@
+using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 using ActorFarm.Manifest;
 using ActorFarm.Protocol;
 using ActorFarm.Results;
 using Akka.Actor;
+using Akka.Actor.Setup;
+using Akka.Cluster.Tools.Client;
 
 namespace ActorFarm.Hosting;
 
 /// <summary>
-/// The public API for jobs: submit, watch, query, cancel, export results. The CLI is a thin
-/// client of this class. Every call that waits for an answer has a timeout.
+/// The public API for jobs: submit, watch, query, cancel, export results. The same class serves
+/// an in-process farm (<see cref="FarmHost.Client"/>) and a farm reached from outside the cluster
+/// (<see cref="ConnectAsync"/>); the CLI is a thin client of it. Every call that waits for an
+/// answer has a timeout.
 /// </summary>
-public sealed class FarmClient
+public sealed class FarmClient : IAsyncDisposable
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly ActorSystem _system;
-    private readonly IActorRef _jobs;
-    private readonly IActorRef _directory;
+    /// <summary>How often <see cref="WatchAsync"/> asks for a job's status.</summary>
+    public static readonly TimeSpan DefaultPollInterval = TimeSpan.FromMilliseconds(500);
 
-    internal FarmClient(ActorSystem system, IActorRef jobs, IActorRef directory)
+    /// <summary>Results records per page when exporting through the farm (each page is one remote message).</summary>
+    private const int ResultsPageSize = 1_000;
+
+    private static readonly TimeSpan ConnectRetry = TimeSpan.FromSeconds(2);
+
+    private readonly IFarmEndpoint _endpoint;
+    private readonly ActorSystem? _ownedSystem;
+
+    internal FarmClient(IFarmEndpoint endpoint, ActorSystem? ownedSystem = null)
     {
-        _system = system;
-        _jobs = jobs;
-        _directory = directory;
+        _endpoint = endpoint;
+        _ownedSystem = ownedSystem;
+    }
+
+    /// <summary>
+    /// Connects to a farm cluster from outside it, through ClusterClient: the seeds (usually the
+    /// Lighthouse) serve as contact points and the answers come back through them. The process
+    /// does not join the cluster. Dispose the client to close the connection.
+    /// </summary>
+    public static async Task<FarmClient> ConnectAsync(FarmConnectionOptions options, CancellationToken cancellationToken = default)
+    {
+        var config = FarmConfig.BuildClient(options);
+        var setup = BootstrapSetup.Create().WithConfig(config);
+        var system = FarmTls.PinnedSetup(config) is { } tls
+            ? ActorSystem.Create(options.SystemName + "-client", ActorSystemSetup.Create(setup, tls))
+            : ActorSystem.Create(options.SystemName + "-client", setup);
+        try
+        {
+            var contacts = options.Contacts
+                .Select(c => ActorPath.Parse(ClusterAddress.Normalize(c, options.SystemName) + "/system/receptionist"))
+                .ToImmutableHashSet();
+            var settings = ClusterClientSettings.Create(system).WithInitialContacts(contacts);
+            var clusterClient = system.ActorOf(ClusterClient.Props(settings), "farm-client");
+            var client = new FarmClient(new ClusterClientFarmEndpoint(clusterClient), system);
+            // One round trip proves the farm answers; a wrong address fails here, not later. It is
+            // retried: right after the farm starts, the receptionist may not know the gateway yet
+            // (its registration spreads by gossip) and drops the question.
+            var deadline = DateTime.UtcNow + options.ConnectTimeout;
+            while (true)
+            {
+                var left = deadline - DateTime.UtcNow;
+                try
+                {
+                    await client.ListAsync(left < ConnectRetry ? left : ConnectRetry, cancellationToken);
+                    return client;
+                }
+                catch (AskTimeoutException) when (DateTime.UtcNow + TimeSpan.FromMilliseconds(100) < deadline)
+                {
+                }
+            }
+        }
+        catch
+        {
+            await system.Terminate();
+            throw;
+        }
     }
 
     /// <summary>Submits a job, or reaches the existing one when the same spec was submitted before (it then resumes).</summary>
     public Task<JobSubmitted> SubmitAsync(JobSpec spec, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
-        _jobs.Ask<JobSubmitted>(new SubmitJob(JobIds.For(spec), spec), timeout ?? DefaultTimeout, cancellationToken);
+        _endpoint.AskAsync<JobSubmitted>(new SubmitJob(JobIds.For(spec), spec), timeout ?? DefaultTimeout, cancellationToken);
 
     public Task<JobStatusReport> StatusAsync(string jobId, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
-        _jobs.Ask<JobStatusReport>(new GetJobStatus(jobId), timeout ?? DefaultTimeout, cancellationToken);
+        _endpoint.AskAsync<JobStatusReport>(new GetJobStatus(jobId), timeout ?? DefaultTimeout, cancellationToken);
 
     public Task<JobStatusReport> CancelAsync(string jobId, string reason = "cancelled by user", TimeSpan? timeout = null,
         CancellationToken cancellationToken = default) =>
-        _jobs.Ask<JobStatusReport>(new CancelJob(jobId, reason), timeout ?? DefaultTimeout, cancellationToken);
+        _endpoint.AskAsync<JobStatusReport>(new CancelJob(jobId, reason), timeout ?? DefaultTimeout, cancellationToken);
 
     /// <summary>Every job the farm has seen, newest first.</summary>
     public async Task<JobListEntry[]> ListAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
-        (await _directory.Ask<JobList>(ListJobs.Instance, timeout ?? DefaultTimeout, cancellationToken)).Jobs;
+        (await _endpoint.AskAsync<JobList>(ListJobs.Instance, timeout ?? DefaultTimeout, cancellationToken)).Jobs;
 
     /// <summary>
-    /// Progress of a job, about once per progress interval, ending with its final status once the
-    /// job ended and its results file is written.
+    /// The job's status about once per <paramref name="pollInterval"/> until it has ended and its
+    /// results file is written (<see cref="JobStatusReport.IsSettled"/>), which is the last item.
+    /// An unanswered poll (the job moving to another node after a crash) is skipped, not fatal:
+    /// the watch outlives a coordinator fail-over and ends only with the job or the token.
     /// </summary>
-    public async IAsyncEnumerable<JobStatusReport> WatchAsync(string jobId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<JobStatusReport> WatchAsync(string jobId, TimeSpan? pollInterval = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var channel = Channel.CreateUnbounded<JobStatusReport>(new UnboundedChannelOptions { SingleReader = true });
-        var watcher = _system.ActorOf(JobWatcher.Props(jobId, _jobs, channel.Writer));
-        try
+        var interval = pollInterval ?? DefaultPollInterval;
+        while (true)
         {
-            await foreach (var status in channel.Reader.ReadAllAsync(cancellationToken))
+            JobStatusReport? status = null;
+            try
+            {
+                status = await StatusAsync(jobId, TimeSpan.FromSeconds(5) + interval, cancellationToken);
+            }
+            catch (AskTimeoutException)
+            {
+                // The job is moving or recovering; ask again.
+            }
+            if (status is not null)
+            {
                 yield return status;
-        }
-        finally
-        {
-            watcher.Tell(PoisonPill.Instance);
+                if (status.IsSettled || status.Phase == JobPhase.Unknown) yield break;
+            }
+            await Task.Delay(interval, cancellationToken);
         }
     }
 
-    /// <summary>Writes the job's results file (JSONL or CSV) from the journal; returns its path.</summary>
+    /// <summary>
+    /// Writes the job's results (JSONL or CSV) to <paramref name="path"/> (default: the job's
+    /// output directory) from the journal, paged through the farm, and returns the path. Works
+    /// from any client; results journaled so far are written even while the job runs.
+    /// </summary>
     public Task<string> ExportResultsAsync(string jobId, ResultsFormat format = ResultsFormat.Jsonl, string? path = null,
-        CancellationToken cancellationToken = default) =>
-        ResultsExporter.ExportAsync(_system, jobId, format, path, cancellationToken);
+        TimeSpan? timeoutPerPage = null, CancellationToken cancellationToken = default) =>
+        ResultsFileWriter.WriteAsync(ReadResultsAsync(jobId, timeoutPerPage ?? DefaultTimeout, cancellationToken), format, path, cancellationToken);
+
+    private async IAsyncEnumerable<ResultsPage> ReadResultsAsync(string jobId, TimeSpan timeout,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        long from = 1;
+        while (true)
+        {
+            var page = await _endpoint.AskAsync<ResultsPage>(new GetResults(jobId, from, ResultsPageSize), timeout, cancellationToken);
+            yield return page;
+            if (page.End || page.Error is not null) yield break;
+            from = page.NextSequenceNr;
+        }
+    }
+
+    /// <summary>Closes a connection made by <see cref="ConnectAsync"/>; nothing to do for an in-process client.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_ownedSystem is not null)
+            await _ownedSystem.Terminate();
+    }
 }

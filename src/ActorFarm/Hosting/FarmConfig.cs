@@ -27,7 +27,15 @@ public static class FarmConfig
     public static Config Base() =>
         Embedded("serialization.hocon")
             .WithFallback(Embedded("farm.hocon"))
-            .WithFallback(SqlPersistence.DefaultConfiguration);
+            .WithFallback(SqlPersistence.DefaultConfiguration)
+            // Every member must know every serializer that may reach it from the moment it joins,
+            // whether or not (or not yet) it started the extension: seeds join as soon as the
+            // cluster extension loads, and pub-sub mediators gossip to all members.
+            .WithFallback(Akka.Cluster.Sharding.ClusterSharding.DefaultConfig())
+            .WithFallback(Akka.DistributedData.DistributedData.DefaultConfig())
+            .WithFallback(Akka.Cluster.Tools.Client.ClusterClientReceptionist.DefaultConfig())
+            .WithFallback(Akka.Cluster.Tools.PublishSubscribe.DistributedPubSub.DefaultConfig())
+            .WithFallback(Akka.Cluster.Tools.Singleton.ClusterSingleton.DefaultConfig());
 
     public static Config Build(FarmOptions options)
     {
@@ -38,8 +46,17 @@ public static class FarmConfig
             akka.remote.dot-netty.tcp.hostname = {{Quote(options.Host)}}
             akka.remote.dot-netty.tcp.port = {{options.Port}}
             akka.cluster.roles = [{{string.Join(", ", options.Roles.Select(Quote))}}]
-            akka.cluster.seed-nodes = [{{string.Join(", ", options.Seeds.Select(Quote))}}]
+            akka.cluster.seed-nodes = [{{string.Join(", ", options.Seeds.Select(s => Quote(ClusterAddress.Normalize(s, options.SystemName))))}}]
             """);
+        if (options.Seeds.Length == 0)
+        {
+            // A cluster of one (the embedded farm): no other node can hold leases to re-attach,
+            // and tasks still running when it stops are journaled as unfinished anyway.
+            hostValues = hostValues.WithFallback(ConfigurationFactory.ParseString("""
+                actorfarm.jobs.reattach-grace = 0s
+                actorfarm.node.drain-grace = 0s
+                """));
+        }
         var composed = hostValues.WithFallback(journal).WithFallback(Base());
         return options.Config is null ? composed : options.Config.WithFallback(composed);
     }
@@ -54,6 +71,24 @@ public static class FarmConfig
             """);
     }
 
+    /// <summary>
+    /// A client outside the cluster (ClusterClient): plain remoting on a free port, the farm's
+    /// serializers, and ClusterClient's own configuration and serializers.
+    /// </summary>
+    public static Config BuildClient(FarmConnectionOptions options)
+    {
+        var hostValues = ConfigurationFactory.ParseString($$"""
+            akka.actor.provider = remote
+            akka.remote.dot-netty.tcp.hostname = {{Quote(options.Host)}}
+            akka.remote.dot-netty.tcp.port = 0
+            """);
+        var composed = hostValues
+            .WithFallback(Embedded("client.hocon"))
+            .WithFallback(Embedded("serialization.hocon"))
+            .WithFallback(Akka.Cluster.Tools.Client.ClusterClientReceptionist.DefaultConfig());
+        return options.Config is null ? composed : options.Config.WithFallback(composed);
+    }
+
     /// <summary>A JSON string literal is a valid quoted HOCON string, escapes included.</summary>
-    private static string Quote(string value) => JsonSerializer.Serialize(value);
+    internal static string Quote(string value) => JsonSerializer.Serialize(value);
 }

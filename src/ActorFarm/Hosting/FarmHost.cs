@@ -2,8 +2,11 @@ using ActorFarm.Coordinator;
 using ActorFarm.Node;
 using ActorFarm.Node.Execution;
 using Akka.Actor;
+using Akka.Event;
+using Akka.Actor.Setup;
 using Akka.Cluster;
 using Akka.Cluster.Sharding;
+using Akka.Cluster.Tools.Client;
 using Akka.Cluster.Tools.Singleton;
 
 namespace ActorFarm.Hosting;
@@ -11,16 +14,18 @@ namespace ActorFarm.Hosting;
 /// <summary>
 /// A running farm process: the embedded single-node farm, or one node of a cluster. Hosts (the
 /// CLI, a service embedding the farm) start one, use <see cref="Client"/>, and dispose it to
-/// leave the cluster cleanly.
+/// leave the cluster cleanly: a worker node first drains (gives back queued tasks, lets running
+/// ones finish within the drain grace), a coordinator node hands its jobs over.
 /// </summary>
 public sealed class FarmHost : IAsyncDisposable
 {
-    private FarmHost(ActorSystem system, FarmClient client, IActorRef? node, string nodeName)
+    private FarmHost(ActorSystem system, FarmClient client, IActorRef? node, string nodeName, int slots)
     {
         System = system;
         Client = client;
         Node = node;
         NodeName = nodeName;
+        Slots = slots;
     }
 
     public ActorSystem System { get; }
@@ -32,23 +37,34 @@ public sealed class FarmHost : IAsyncDisposable
 
     public string NodeName { get; }
 
+    /// <summary>Worker slots of this node (0 without the worker role).</summary>
+    public int Slots { get; }
+
     public Address Address => Cluster.Get(System).SelfAddress;
+
+    /// <summary>Completes when the actor system has terminated (after a leave, a downing, or <see cref="DisposeAsync"/>).</summary>
+    public Task WhenTerminated => System.WhenTerminated;
 
     /// <summary>Starts the farm process and waits until it is a member of its cluster.</summary>
     public static async Task<FarmHost> StartAsync(FarmOptions options, CancellationToken cancellationToken = default)
     {
-        if (options.PostgresConnectionString is null)
+        var coordinator = options.HasRole(FarmOptions.CoordinatorRole);
+        if (coordinator && options.PostgresConnectionString is null)
             SqliteJournal.Prepare(options.StateDirectory);
 
         var config = FarmConfig.Build(options);
-        var system = ActorSystem.Create(options.SystemName, config);
+        var setup = BootstrapSetup.Create().WithConfig(config);
+        var system = FarmTls.PinnedSetup(config) is { } tls
+            ? ActorSystem.Create(options.SystemName, ActorSystemSetup.Create(setup, tls))
+            : ActorSystem.Create(options.SystemName, setup);
         try
         {
             // Everything is started before the node joins: the journal's start-up (table check,
             // linq2db warm-up), the sharding extension's and the actors' then overlap with the
             // cluster join instead of following it. Singletons, shard regions and the node
             // supervisor wait for membership by themselves.
-            Akka.Persistence.Persistence.Instance.Apply(system);
+            if (coordinator)
+                Akka.Persistence.Persistence.Instance.Apply(system);
             var cluster = Cluster.Get(system);
             var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             cluster.RegisterOnMemberUp(() => up.TrySetResult());
@@ -58,17 +74,28 @@ public sealed class FarmHost : IAsyncDisposable
             var jobSettings = JobEntitySettings.From(system.Settings.Config);
             var directory = StartDirectory(system, options);
             var jobs = await StartJobRegion(system, options, jobSettings, directory);
+            var gateway = system.ActorOf(FarmGateway.Props(jobs, directory), FarmGateway.Name);
+            // Every member runs a receptionist (any node is a contact point for clients), but
+            // only coordinators, which have the journal, offer the gateway to them.
+            var receptionist = ClusterClientReceptionist.Get(system);
+            if (coordinator)
+                receptionist.RegisterService(gateway);
 
             var nodeName = options.NodeName ?? $"{Environment.MachineName}:{cluster.SelfAddress.Port}";
             IActorRef? node = null;
+            var slots = 0;
             if (options.HasRole(FarmOptions.WorkerRole))
             {
-                var settings = NodeSettings.From(system.Settings.Config, nodeName, options.Slots);
+                var settings = NodeSettings.From(system.Settings.Config, nodeName, options.Slots, options.LeaveAt);
+                slots = settings.Slots;
                 var executor = options.Executor ?? new TaskExecutor(options.Handlers ?? TaskHandlerRegistry.CreateDefault());
                 node = system.ActorOf(NodeSupervisor.Props(settings, directory, jobs, executor), "node");
+                DrainBeforeLeaving(system, node, settings.DrainGrace);
+                if (settings.DrainAt is { } drainAt)
+                    LeaveOnSchedule(system, drainAt);
             }
             await up.Task.WaitAsync(options.StartTimeout, cancellationToken);
-            return new FarmHost(system, new FarmClient(system, jobs, directory), node, nodeName);
+            return new FarmHost(system, new FarmClient(new LocalFarmEndpoint(gateway)), node, nodeName, slots);
         }
         catch
         {
@@ -96,7 +123,57 @@ public sealed class FarmHost : IAsyncDisposable
         if (!options.HasRole(FarmOptions.CoordinatorRole))
             return sharding.StartProxyAsync("job", FarmOptions.CoordinatorRole, extractor);
         return sharding.StartAsync("job", jobId => JobEntity.Props(jobId, settings, directory),
-            ClusterShardingSettings.Create(system).WithRole(FarmOptions.CoordinatorRole), extractor);
+            ClusterShardingSettings.Create(system).WithRole(FarmOptions.CoordinatorRole), extractor,
+            new NeverRebalanceStrategy(), handOffStopMessage: JobEntity.HandOff.Instance);
+    }
+
+    /// <summary>
+    /// A worker node that leaves (dispose, SIGTERM, end of allocation) first stops taking tasks,
+    /// gives back the queued ones and lets the running ones finish within the grace: nothing it
+    /// held is lost, and little is run twice.
+    /// </summary>
+    private static void DrainBeforeLeaving(ActorSystem system, IActorRef node, TimeSpan grace)
+    {
+        var shutdown = CoordinatedShutdown.Get(system);
+        shutdown.AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "drain-node", async () =>
+        {
+            try
+            {
+                await node.Ask<NodeSupervisor.Drained>(new NodeSupervisor.Drain(grace), grace + TimeSpan.FromSeconds(5));
+            }
+            catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+            {
+                system.Log.Warning("The node did not drain in time; tasks it still held run again elsewhere.");
+            }
+            return Akka.Done.Instance;
+        });
+    }
+
+    /// <summary>Why a node with <see cref="FarmOptions.LeaveAt"/> left: its time was up, as planned.</summary>
+    public sealed class ScheduledLeaveReason : CoordinatedShutdown.Reason
+    {
+        public static readonly ScheduledLeaveReason Instance = new();
+
+        private ScheduledLeaveReason()
+        {
+        }
+
+        public override int ExitCode => 0;
+    }
+
+    /// <summary>Whether the node left because its <see cref="FarmOptions.LeaveAt"/> came.</summary>
+    public bool LeftOnSchedule => CoordinatedShutdown.Get(System).ShutdownReason is ScheduledLeaveReason;
+
+    private static void LeaveOnSchedule(ActorSystem system, DateTimeOffset drainAt)
+    {
+        var delay = drainAt - DateTimeOffset.UtcNow;
+        var shutdown = CoordinatedShutdown.Get(system);
+        if (delay <= TimeSpan.Zero)
+        {
+            shutdown.Run(ScheduledLeaveReason.Instance);
+            return;
+        }
+        system.Scheduler.Advanced.ScheduleOnce(delay, () => shutdown.Run(ScheduledLeaveReason.Instance));
     }
 
     /// <summary>Leaves the cluster and stops the actor system (coordinated shutdown).</summary>

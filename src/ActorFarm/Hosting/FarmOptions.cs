@@ -45,6 +45,13 @@ public sealed record FarmOptions
     /// <summary>Highest-precedence configuration, e.g. <c>akka.actor.serialize-messages = on</c>.</summary>
     public Config? Config { get; init; }
 
+    /// <summary>
+    /// When this node must be gone (the end of a SLURM allocation). It then leaves by itself in
+    /// time to drain (drain grace plus a margin before), and never starts a task whose job's
+    /// <c>expected-duration</c> would run past it.
+    /// </summary>
+    public DateTimeOffset? LeaveAt { get; init; }
+
     /// <summary>How long start-up may take (joining the cluster) before it fails.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

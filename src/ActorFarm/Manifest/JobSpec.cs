@@ -26,6 +26,13 @@ public sealed record JobSpec
     /// <summary>Wall-clock limit per attempt; the whole process tree is killed when it passes.</summary>
     public TimeSpan? Timeout { get; init; }
 
+    /// <summary>
+    /// How long a task is expected to run at most. A node that must leave at a known time (the end
+    /// of a SLURM allocation) does not start a task that cannot finish before then; the task stays
+    /// pending for the next allocation instead of being killed half-way.
+    /// </summary>
+    public TimeSpan? ExpectedDuration { get; init; }
+
     public RetryPolicy Retry { get; init; } = RetryPolicy.None;
 
     /// <summary>Higher runs first when several jobs are active.</summary>

@@ -6,7 +6,7 @@ namespace ActorFarm.Manifest;
 internal static partial class JobSpecReader
 {
     public static readonly string[] JobKeys =
-        ["command", "shell", "handler", "handler-args", "sweep", "sweep-mode", "env", "workdir", "timeout", "retry", "priority", "output"];
+        ["command", "shell", "handler", "handler-args", "sweep", "sweep-mode", "env", "workdir", "timeout", "expected-duration", "retry", "priority", "output"];
 
     private static readonly string[] RetryKeys = ["max-attempts", "exit-codes", "on-timeout", "backoff", "max-backoff"];
 
@@ -50,6 +50,14 @@ internal static partial class JobSpecReader
             timeout = null;
         }
 
+        var expectedPath = path.Child("expected-duration");
+        var expected = r.ReadDuration(node.Get("expected-duration"), expectedPath);
+        if (expected is { } e && e <= TimeSpan.Zero)
+        {
+            r.Error(expectedPath, $"the expected duration must be positive, got {ValueParsers.Format(e)}");
+            expected = null;
+        }
+
         var retry = ReadRetry(r, node.Get("retry"), path.Child("retry"));
         int priority = r.ReadInt(node.Get("priority"), path.Child("priority")) ?? 0;
         var (output, outputTemplate) = ReadOutput(r, node.Get("output"), path.Child("output"));
@@ -79,6 +87,7 @@ internal static partial class JobSpecReader
             Environment = env,
             WorkingDirectory = workdirOk ? r.ResolveDirectoryTemplate(workdir!) : r.BaseDirectory,
             Timeout = timeout,
+            ExpectedDuration = expected,
             Retry = retry,
             Priority = priority,
             Output = output,

@@ -12,9 +12,17 @@ public sealed record NodeSettings(
     TimeSpan RequestTimeout,
     TimeSpan RegisterInterval,
     TimeSpan WorkerRestartMinBackoff,
-    TimeSpan WorkerRestartMaxBackoff)
+    TimeSpan WorkerRestartMaxBackoff,
+    TimeSpan DrainGrace,
+    DateTimeOffset? LeaveAt = null)
 {
-    public static NodeSettings From(Config config, string nodeName, int? slotsOverride = null)
+    /// <summary>Leaving starts this long before <see cref="LeaveAt"/> plus the drain grace: time to leave the cluster.</summary>
+    public static readonly TimeSpan LeaveMargin = TimeSpan.FromSeconds(5);
+
+    /// <summary>When the node stops taking tasks and drains, so that it is gone by <see cref="LeaveAt"/>.</summary>
+    public DateTimeOffset? DrainAt => LeaveAt - DrainGrace - LeaveMargin;
+
+    public static NodeSettings From(Config config, string nodeName, int? slotsOverride = null, DateTimeOffset? leaveAt = null)
     {
         var c = config.GetConfig("actorfarm.node");
         var slots = slotsOverride ?? c.GetInt("slots");
@@ -27,6 +35,8 @@ public sealed record NodeSettings(
             c.GetTimeSpan("request-timeout"),
             c.GetTimeSpan("register-interval"),
             c.GetTimeSpan("worker-restart-min-backoff"),
-            c.GetTimeSpan("worker-restart-max-backoff"));
+            c.GetTimeSpan("worker-restart-max-backoff"),
+            c.GetTimeSpan("drain-grace"),
+            leaveAt);
     }
 }

@@ -15,9 +15,10 @@ public sealed partial class NodeSupervisor
     /// </summary>
     private void RequestMore()
     {
+        if (_drain is not null) return;
         foreach (var job in _activeJobs)
         {
-            if (_exhausted.Contains(job.JobId)) continue;
+            if (_exhausted.Contains(job.JobId) || _unfit.Contains(job.JobId)) continue;
             if (_outstanding.ContainsKey(job.JobId)) return;
             var policy = PrefetchFor(job.JobId);
             var capacity = _settings.Slots * (1 + policy.PrefetchPerSlot);
@@ -53,7 +54,7 @@ public sealed partial class NodeSupervisor
         if (!_results.TryGetValue(jobId, out var buffer))
             _results[jobId] = buffer = new List<TaskResult>();
         buffer.Add(result);
-        if (buffer.Count >= _settings.ResultBatchSize)
+        if (buffer.Count >= _settings.ResultBatchSize || _drain is not null)
             Flush(jobId, buffer);
         else if (!Timers.IsTimerActive(nameof(FlushResults)))
             Timers.StartSingleTimer(nameof(FlushResults), FlushResults.Instance, _settings.ResultFlushInterval);
@@ -90,5 +91,7 @@ public sealed partial class NodeSupervisor
         _exhausted.Remove(jobId);
         _outstanding.Remove(jobId);
         _results.Remove(jobId);
+        _incarnations.Remove(jobId);
+        _unfit.Remove(jobId);
     }
 }

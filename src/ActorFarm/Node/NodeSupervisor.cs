@@ -23,10 +23,14 @@ public sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
     private readonly Queue<QueuedTask> _queue = new();
     private ActiveJob[] _activeJobs = [];
     private readonly HashSet<string> _exhausted = new();
+    // Jobs whose tasks would outlast this node's scheduled leave (see FitsBeforeLeaving).
+    private readonly HashSet<string> _unfit = new();
     private readonly Dictionary<string, PendingRequest> _outstanding = new();
     private readonly Dictionary<string, JobSpec> _specs = new();
     private readonly Dictionary<string, PrefetchPolicy> _prefetch = new();
     private readonly Dictionary<string, List<TaskResult>> _results = new();
+    // The incarnation of each job entity our leases came from (see ReattachLeases).
+    private readonly Dictionary<string, string> _incarnations = new();
 
     public NodeSupervisor(NodeSettings settings, IActorRef directory, IActorRef jobs, ITaskExecutor executor)
     {
@@ -56,6 +60,8 @@ public sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
         Receive<FlushResults>(_ => FlushAll());
         Receive<Reregister>(_ => Register());
         Receive<CheckRequests>(_ => ExpireRequests());
+        Receive<Drain>(HandleDrain);
+        Receive<DrainDeadline>(_ => GiveUpRunningTasks());
         Receive<Terminated>(t => _log.Error("Slot {0} stopped for good after repeated worker crashes", t.ActorRef.Path.Name));
     }
 
@@ -76,6 +82,8 @@ public sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
     private void HandleActiveJobs(ActiveJobs active)
     {
         _activeJobs = active.Jobs;
+        foreach (var job in active.Jobs)
+            ObserveIncarnation(job.JobId, job.Incarnation);
         var ids = active.Jobs.Select(j => j.JobId).ToHashSet();
         foreach (var gone in _specs.Keys.Where(id => !ids.Contains(id)).ToList())
             ForgetJob(gone);
@@ -85,15 +93,16 @@ public sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
     private void HandleBatch(TaskBatch batch)
     {
         _outstanding.Remove(batch.JobId);
+        ObserveIncarnation(batch.JobId, batch.Incarnation);
         if (batch.Spec is not null)
             _specs[batch.JobId] = batch.Spec;
         if (batch.Exhausted)
             _exhausted.Add(batch.JobId);
         if (batch.Leases.Length > 0)
         {
-            if (!_specs.ContainsKey(batch.JobId))
+            if (!_specs.ContainsKey(batch.JobId) || _drain is not null)
             {
-                // The job ended (we forgot its spec) while this batch was on its way.
+                // The job ended (we forgot its spec) or this node is leaving: give them back.
                 _jobs.Tell(new ReturnLeases(batch.JobId, Self, batch.Leases));
             }
             else
@@ -108,7 +117,13 @@ public sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
     private void HandleWorkerReady(WorkerReady ready)
     {
         var slot = _slots[ready.Slot];
-        if (slot.JobId is { } crashedJob)
+        if (slot.Returned)
+        {
+            // Crashed after its lease went back to the job: nothing to report.
+            slot.JobId = null;
+            slot.Returned = false;
+        }
+        else if (slot.JobId is { } crashedJob)
         {
             // The worker was restarted while it held a task: give the task back to its job,
             // which re-queues it (counting the attempt, so a task that always crashes ends).
@@ -122,17 +137,29 @@ public sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
         slot.Worker = Sender;
         Dispatch();
         RequestMore();
+        CheckDrained();
     }
 
     private void HandleWorkerFinished(WorkerFinished finished)
     {
         var slot = _slots[finished.Slot];
+        var returned = slot.Returned;
         slot.JobId = null;
+        slot.Returned = false;
+        if (returned)
+        {
+            // Its lease went back to the job when the drain deadline passed; the job ignores it.
+            Dispatch();
+            CheckDrained();
+            return;
+        }
         if (_prefetch.TryGetValue(finished.JobId, out var policy))
             policy.Observe(finished.Result.Ended - finished.Result.Started);
         BufferResult(finished.JobId, finished.Result);
+        if (_drain is not null) _drain.Finished++;
         Dispatch();
         RequestMore();
+        CheckDrained();
     }
 
     private void Dispatch()
@@ -141,14 +168,29 @@ public sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
         {
             if (slot.Worker is null || slot.JobId is not null) continue;
             QueuedTask next;
+            JobSpec? spec;
             do
             {
                 if (!_queue.TryDequeue(out next)) return;
-            } while (!_specs.ContainsKey(next.JobId));
+            } while (!_specs.TryGetValue(next.JobId, out spec) || !FitsBeforeLeaving(next, spec));
             slot.JobId = next.JobId;
             slot.Lease = next.Lease;
-            slot.Worker.Tell(new RunTask(next.JobId, _specs[next.JobId], next.Lease));
+            slot.Worker.Tell(new RunTask(next.JobId, spec, next.Lease));
         }
+    }
+
+    /// <summary>
+    /// A node that must leave at a known time does not start a task expected to outlast it: the
+    /// lease goes back (no attempt used) and the node stops asking that job for tasks.
+    /// </summary>
+    private bool FitsBeforeLeaving(QueuedTask task, JobSpec spec)
+    {
+        if (_settings.DrainAt is not { } drainAt || spec.ExpectedDuration is not { } expected) return true;
+        if (DateTimeOffset.UtcNow + expected <= drainAt + _settings.DrainGrace) return true;
+        if (_unfit.Add(task.JobId))
+            _log.Info("Job {0}: tasks take up to {1}, more than this node has left; leaving them for other nodes", task.JobId, expected);
+        _jobs.Tell(new ReturnLeases(task.JobId, Self, [task.Lease]));
+        return false;
     }
 
     private sealed class Slot
@@ -157,6 +199,9 @@ public sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
         public IActorRef? Worker { get; set; }
         public string? JobId { get; set; }
         public TaskLease Lease { get; set; }
+
+        /// <summary>The lease was given back while the task still ran (drain deadline).</summary>
+        public bool Returned { get; set; }
     }
 
     private readonly record struct QueuedTask(string JobId, TaskLease Lease);

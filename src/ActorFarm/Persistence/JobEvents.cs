@@ -15,18 +15,6 @@ public sealed record JobAccepted(string JobId, JobSpec Spec, DateTimeOffset At) 
 /// </summary>
 public sealed record TaskResultsRecorded(TaskRecord[] Results) : IJobEvent;
 
-/// <summary>The final result of one task, as journaled and as exported to results.jsonl.</summary>
-public sealed record TaskRecord(
-    long Index,
-    int Attempts,
-    TaskOutcome Outcome,
-    int? ExitCode,
-    string Node,
-    DateTimeOffset Started,
-    DateTimeOffset Ended,
-    string? Error,
-    bool OutputTruncated);
-
 /// <summary>Every task has a final result.</summary>
 public sealed record JobFinished(long Succeeded, long Failed, DateTimeOffset At) : IJobEvent;
 

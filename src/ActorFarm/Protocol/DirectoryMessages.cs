@@ -14,10 +14,11 @@ public sealed record RegisterNode(IActorRef Node, string NodeName, int Slots) : 
 /// <summary>The active jobs, highest priority first.</summary>
 public sealed record ActiveJobs(ActiveJob[] Jobs) : IDirectoryMessage;
 
-public sealed record ActiveJob(string JobId, string Name, int Priority);
+/// <summary>An active job; <paramref name="Incarnation"/> is that of its entity (see <see cref="TaskBatch"/>).</summary>
+public sealed record ActiveJob(string JobId, string Name, int Priority, string Incarnation);
 
-/// <summary>A job entity has pending work (sent on acceptance and after recovery).</summary>
-public sealed record JobActivated(string JobId, string Name, int Priority) : IDirectoryMessage;
+/// <summary>A job entity has pending work (sent on acceptance and after every recovery, with its new incarnation).</summary>
+public sealed record JobActivated(string JobId, string Name, int Priority, string Incarnation) : IDirectoryMessage;
 
 /// <summary>A job ended (finished or cancelled).</summary>
 public sealed record JobDeactivated(string JobId, JobPhase Phase) : IDirectoryMessage;

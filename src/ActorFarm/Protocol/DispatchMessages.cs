@@ -20,8 +20,10 @@ public sealed record RequestTasks(string JobId, IActorRef Node, string NodeName,
 /// <summary>
 /// Leases granted to a node. <paramref name="Exhausted"/> says the job has nothing more to hand
 /// out right now; the job remembers the node and sends <see cref="TasksAvailable"/> when it has.
+/// <paramref name="Incarnation"/> names the life of the job entity that granted them (it changes
+/// when the entity is recovered after a crash or moved), so a node can tell when to re-attach.
 /// </summary>
-public sealed record TaskBatch(string JobId, JobSpec? Spec, TaskLease[] Leases, bool Exhausted) : IDispatchMessage;
+public sealed record TaskBatch(string JobId, string Incarnation, JobSpec? Spec, TaskLease[] Leases, bool Exhausted) : IDispatchMessage;
 
 /// <summary>One task handed to a node: which index, and which attempt (1-based) this is.</summary>
 public readonly record struct TaskLease(long Index, int Attempt);
@@ -59,6 +61,14 @@ public enum TaskOutcome
     /// <summary>The job was cancelled before the task ended.</summary>
     Cancelled,
 }
+
+/// <summary>
+/// A node tells a job's new incarnation which of its leases it still holds (queued, running, or
+/// finished with the result not yet sent), so they are not handed out again and their results
+/// count: worker nodes that stayed up carry on through a coordinator crash.
+/// </summary>
+public sealed record ReattachLeases(string JobId, string Incarnation, IActorRef Node, string NodeName, TaskLease[] Leases)
+    : IDispatchMessage, IWithJobId;
 
 /// <summary>Leases a node gives back without running them (graceful leave, cancelled job).</summary>
 public sealed record ReturnLeases(string JobId, IActorRef Node, TaskLease[] Leases) : IDispatchMessage, IWithJobId;

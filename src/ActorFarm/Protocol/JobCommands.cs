@@ -1,5 +1,4 @@
 using ActorFarm.Manifest;
-using Akka.Actor;
 
 namespace ActorFarm.Protocol;
 
@@ -22,19 +21,6 @@ public sealed record GetJobStatus(string JobId) : IJobCommand;
 /// <summary>Stops handing out tasks, kills running ones and persists the cancellation. Replies <see cref="JobStatusReport"/>.</summary>
 public sealed record CancelJob(string JobId, string Reason) : IJobCommand;
 
-/// <summary>
-/// Subscribe <paramref name="Subscriber"/> to <see cref="JobProgress"/> pushes (about once per
-/// progress interval) and one final <see cref="JobCompleted"/>. An ended job answers with
-/// <see cref="JobCompleted"/> at once.
-/// </summary>
-public sealed record WatchJob(string JobId, IActorRef Subscriber) : IJobCommand;
-
-/// <summary>Periodic progress of a watched job.</summary>
-public sealed record JobProgress(JobStatusReport Status) : IWireMessage;
-
-/// <summary>The job ended (finished or cancelled) and its results file is written.</summary>
-public sealed record JobCompleted(JobStatusReport Status) : IWireMessage;
-
 /// <summary>A snapshot of one job's counters, cheap to build (O(1)).</summary>
 public sealed record JobStatusReport(
     string JobId,
@@ -46,9 +32,16 @@ public sealed record JobStatusReport(
     long Running,
     DateTimeOffset? AcceptedAt,
     DateTimeOffset? EndedAt,
-    string? ResultsFile) : IWireMessage
+    string? ResultsFile,
+    string? ResultsError = null) : IWireMessage
 {
     public long Done => Succeeded + Failed;
+
+    /// <summary>Finished or cancelled.</summary>
+    public bool HasEnded => Phase is JobPhase.Finished or JobPhase.Cancelled;
+
+    /// <summary>Ended, and the results file is written (or writing it failed): nothing more will change.</summary>
+    public bool IsSettled => HasEnded && (ResultsFile is not null || ResultsError is not null);
     public long Pending => Math.Max(0, Total - Done - Running);
 
     public static JobStatusReport Unknown(string jobId) =>

@@ -1,5 +1,5 @@
 using ActorFarm.Manifest;
-using ActorFarm.Persistence;
+using ActorFarm.Protocol;
 
 namespace ActorFarm.Results;
 

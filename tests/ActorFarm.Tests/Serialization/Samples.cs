@@ -62,6 +62,11 @@ public static class Samples
         new(index, 2, outcome, outcome == TaskOutcome.Succeeded ? 0 : null, Started, Ended,
             outcome == TaskOutcome.Succeeded ? null : "exit code 3", OutputTruncated: index % 2 == 0);
 
+    public static TaskRecord[] Records() => Enum.GetValues<TaskOutcome>()
+        .Select((o, i) => new TaskRecord(i, 1 + i % 3, o, o == TaskOutcome.Succeeded ? 0 : null, "node-a",
+            Started, Ended, o == TaskOutcome.Succeeded ? null : "boom", i % 2 == 1))
+        .ToArray();
+
     private static readonly TaskLease[] Leases = [new(0, 1), new(41, 2), new(long.MaxValue - 1, 3)];
 
     /// <summary>Samples of wire messages by label; one or more per concrete type.</summary>
@@ -69,18 +74,19 @@ public static class Samples
         new Dictionary<string, Func<IActorRef, IWireMessage>>
         {
             ["RegisterNode"] = r => new RegisterNode(r, "node-a", 16),
-            ["ActiveJobs"] = _ => new ActiveJobs([new ActiveJob("job-1", "render", 7), new ActiveJob("job-2", "sleepy", 0)]),
+            ["ActiveJobs"] = _ => new ActiveJobs([new ActiveJob("job-1", "render", 7, "3f2a9c1b7d4e"), new ActiveJob("job-2", "sleepy", 0, "")]),
             ["ActiveJobs(empty)"] = _ => new ActiveJobs([]),
-            ["JobActivated"] = _ => new JobActivated("job-1", "render", 7),
+            ["JobActivated"] = _ => new JobActivated("job-1", "render", 7, "3f2a9c1b7d4e"),
             ["JobDeactivated"] = _ => new JobDeactivated("job-1", JobPhase.Cancelled),
             ["ListJobs"] = _ => ListJobs.Instance,
             ["JobList"] = _ => new JobList([new JobListEntry("job-1", "render", 7, JobPhase.Finished, Accepted)]),
             ["RequestTasks"] = r => new RequestTasks("job-1", r, "node-a", 24, NeedSpec: true),
-            ["TaskBatch"] = _ => new TaskBatch("job-1", FullSpec(), Leases, Exhausted: false),
-            ["TaskBatch(no spec)"] = _ => new TaskBatch("job-1", null, Leases, Exhausted: true),
+            ["TaskBatch"] = _ => new TaskBatch("job-1", "3f2a9c1b7d4e", FullSpec(), Leases, Exhausted: false),
+            ["TaskBatch(no spec)"] = _ => new TaskBatch("job-1", "3f2a9c1b7d4e", null, Leases, Exhausted: true),
             ["TaskResults"] = _ => new TaskResults("job-1", "node-a",
                 Enum.GetValues<TaskOutcome>().Select((o, i) => Result(i, o)).ToArray()),
             ["ReturnLeases"] = r => new ReturnLeases("job-1", r, Leases),
+            ["ReattachLeases"] = r => new ReattachLeases("job-1", "3f2a9c1b7d4e", r, "node-a", Leases),
             ["TasksAvailable"] = _ => new TasksAvailable("job-1"),
             ["StopJobTasks"] = _ => new StopJobTasks("job-1"),
             ["SubmitJob"] = _ => new SubmitJob("job-1", FullSpec()),
@@ -88,10 +94,12 @@ public static class Samples
             ["JobSubmitted"] = _ => new JobSubmitted("job-1", Resumed: true, Status()),
             ["GetJobStatus"] = _ => new GetJobStatus("job-1"),
             ["CancelJob"] = _ => new CancelJob("job-1", "operator asked"),
-            ["WatchJob"] = r => new WatchJob("job-1", r),
-            ["JobProgress"] = _ => new JobProgress(Status()),
-            ["JobCompleted"] = _ => new JobCompleted(Status() with { Phase = JobPhase.Finished, EndedAt = Ended, ResultsFile = "/data/out/render/results.jsonl" }),
             ["JobStatusReport"] = _ => Status(),
+            ["JobStatusReport(settled)"] = _ => Status() with { Phase = JobPhase.Finished, EndedAt = Ended, ResultsFile = "/data/out/render/results.jsonl" },
+            ["JobStatusReport(export failed)"] = _ => Status() with { Phase = JobPhase.Cancelled, EndedAt = Ended, ResultsError = "disk full" },
+            ["GetResults"] = _ => new GetResults("job-1", 17, 1_000),
+            ["ResultsPage"] = _ => new ResultsPage("job-1", FullSpec(), Records(), 42, End: false),
+            ["ResultsPage(error)"] = _ => new ResultsPage("job-404", null, [], 1, End: true, Error: "no job 'job-404' in the journal"),
             ["JobStatusReport(unknown)"] = _ => JobStatusReport.Unknown("job-404"),
             ["WorkerReady"] = _ => new WorkerReady(3),
             ["RunTask"] = _ => new RunTask("job-1", FullSpec(), new TaskLease(12, 1)),
@@ -105,10 +113,7 @@ public static class Samples
         {
             ["JobAccepted"] = () => new JobAccepted("job-1", FullSpec(), Accepted),
             ["JobAccepted(handler)"] = () => new JobAccepted("job-2", HandlerSpec(), Accepted),
-            ["TaskResultsRecorded"] = () => new TaskResultsRecorded(Enum.GetValues<TaskOutcome>()
-                .Select((o, i) => new TaskRecord(i, 1 + i % 3, o, o == TaskOutcome.Succeeded ? 0 : null, "node-a",
-                    Started, Ended, o == TaskOutcome.Succeeded ? null : "boom", i % 2 == 1))
-                .ToArray()),
+            ["TaskResultsRecorded"] = () => new TaskResultsRecorded(Records()),
             ["JobFinished"] = () => new JobFinished(999_995, 5, Ended),
             ["JobCancelled"] = () => new JobCancelled("operator asked", Ended),
             ["JobSnapshot"] = () => new JobSnapshot("job-1", FullSpec(), JobPhase.Running, Accepted, null, 70, 2,

@@ -51,12 +51,12 @@ public class WireSerializerTests(ITestOutputHelper output) : SerializationTestKi
         var probe = CreateTestProbe();
         var echo = Sys.ActorOf(Props.Create(() => new EchoActor()), "echo");
 
-        var watch = (WatchJob)RoundTrip(new WatchJob("job-1", probe.Ref)).Value;
+        var reattach = (ReattachLeases)RoundTrip(new ReattachLeases("job-1", "3f2a9c1b7d4e", probe.Ref, "node-a", [])).Value;
         var request = (RequestTasks)RoundTrip(new RequestTasks("job-1", echo, "node-a", 4, false)).Value;
 
-        Assert.Equal(probe.Ref, watch.Subscriber);
+        Assert.Equal(probe.Ref, reattach.Node);
         Assert.Equal(echo.Path, request.Node.Path);
-        watch.Subscriber.Tell("hello");
+        reattach.Node.Tell("hello");
         probe.ExpectMsg("hello");
         request.Node.Tell("ping", probe.Ref);
         probe.ExpectMsg("ping");
@@ -65,9 +65,9 @@ public class WireSerializerTests(ITestOutputHelper output) : SerializationTestKi
     [Fact]
     public void Nobody_stays_nobody()
     {
-        var watch = (WatchJob)RoundTrip(new WatchJob("job-1", ActorRefs.Nobody)).Value;
+        var request = (RequestTasks)RoundTrip(new RequestTasks("job-1", ActorRefs.Nobody, "node-a", 4, false)).Value;
 
-        Assert.Same(ActorRefs.Nobody, watch.Subscriber);
+        Assert.Same(ActorRefs.Nobody, request.Node);
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public class WireSerializerTests(ITestOutputHelper output) : SerializationTestKi
     [InlineData("TaskResults")]
     [InlineData("SubmitJob")]
     [InlineData("ActiveJobs")]
-    [InlineData("JobCompleted")]
+    [InlineData("ResultsPage")]
     public void Known_types_keep_type_names_off_the_wire(string label)
     {
         var result = RoundTrip(Samples.Wire[label](TestActor));
@@ -139,6 +139,6 @@ public class WireSerializerTests(ITestOutputHelper output) : SerializationTestKi
     private sealed class DirectoryStandIn : ReceiveActor
     {
         public DirectoryStandIn() =>
-            Receive<RegisterNode>(register => register.Node.Tell(new ActiveJobs([new ActiveJob("job-1", register.NodeName, 1)])));
+            Receive<RegisterNode>(register => register.Node.Tell(new ActiveJobs([new ActiveJob("job-1", register.NodeName, 1, "")])));
     }
 }

@@ -14,7 +14,7 @@ public sealed class TestFarm : IAsyncDisposable
     public static readonly Config TestConfig = ConfigurationFactory.ParseString("""
         akka.actor.serialize-messages = on
         akka.loglevel = WARNING
-        actorfarm.jobs.progress-interval = 100ms
+        
         """);
 
     private readonly TempDirectory _state;
@@ -45,7 +45,7 @@ public sealed class TestFarm : IAsyncDisposable
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(2));
         var submitted = await Client.SubmitAsync(spec, cancellationToken: cts.Token);
         JobStatusReport? last = null;
-        await foreach (var status in Client.WatchAsync(submitted.JobId, cts.Token))
+        await foreach (var status in Client.WatchAsync(submitted.JobId, cancellationToken: cts.Token))
             last = status;
         return last ?? throw new InvalidOperationException("the watch ended without a status");
     }

@@ -1,0 +1,45 @@
+using System.Collections;
+using System.Runtime.InteropServices;
+using ActorFarm.Hosting;
+using ActorFarm.Lighthouse;
+using Akka.Actor;
+using Akka.Actor.Setup;
+using Akka.Cluster;
+using Akka.Cluster.Tools.Client;
+
+// The farm's seed node. It does no work and hosts no job: it is the fixed address every node
+// and client knows, and the receptionist through which clients outside the cluster reach it.
+var environment = Environment.GetEnvironmentVariables().Cast<DictionaryEntry>()
+    .ToDictionary(e => (string)e.Key, e => (string?)e.Value);
+Akka.Configuration.Config config;
+try
+{
+    config = LighthouseConfig.Build(environment);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine($"lighthouse: {e.Message}");
+    return 2;
+}
+
+var setup = BootstrapSetup.Create().WithConfig(config);
+var system = FarmTls.PinnedSetup(config) is { } tls
+    ? ActorSystem.Create("actorfarm", ActorSystemSetup.Create(setup, tls))
+    : ActorSystem.Create("actorfarm", setup);
+
+ClusterClientReceptionist.Get(system);
+var cluster = Cluster.Get(system);
+cluster.RegisterOnMemberUp(() => Console.WriteLine($"lighthouse up at {cluster.SelfAddress}"));
+
+// SIGTERM and Ctrl+C: leave the cluster cleanly instead of being detected as dead.
+void Leave(PosixSignalContext context)
+{
+    context.Cancel = true;
+    CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance);
+}
+using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Leave);
+using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Leave);
+
+await system.WhenTerminated;
+Console.WriteLine("lighthouse stopped");
+return 0;

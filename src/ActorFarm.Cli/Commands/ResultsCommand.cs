@@ -1,0 +1,37 @@
+using System.CommandLine;
+using ActorFarm.Cli.Output;
+using ActorFarm.Results;
+
+namespace ActorFarm.Cli.Commands;
+
+/// <summary>
+/// <c>actorfarm results &lt;job&gt; --cluster host:port [--csv] [--output file]</c>: writes the
+/// job's results, read from the journal through the farm, so it works from a machine that
+/// shares no disk with the coordinator, and while the job still runs (what is journaled so far).
+/// </summary>
+internal static class ResultsCommand
+{
+    public static Command Create()
+    {
+        var job = new Argument<string>("job") { Description = "The job id (as submit printed it)." };
+        var csv = new Option<bool>("--csv") { Description = "CSV instead of JSON lines." };
+        var path = new Option<FileInfo?>("--output", "-o") { Description = "Where to write; default: results.jsonl (or .csv) in the job's output directory." };
+        var json = CommonOptions.Json();
+        var remote = new RemoteFarm();
+        var command = new Command("results", "Write a job's results (JSON lines or CSV) from the journal.") { job, csv, path, json };
+        remote.AddTo(command);
+        command.SetAction(async (parse, ct) =>
+        {
+            var output = OutputFormat.For(parse.GetValue(json));
+            return await remote.RunAsync(parse, output, async client =>
+            {
+                var id = parse.GetValue(job)!;
+                var format = parse.GetValue(csv) ? ResultsFormat.Csv : ResultsFormat.Jsonl;
+                var written = await client.ExportResultsAsync(id, format, parse.GetValue(path)?.FullName, cancellationToken: ct);
+                output.ResultsWritten(id, written);
+                return ExitCodes.Success;
+            }, ct);
+        });
+        return command;
+    }
+}

@@ -1,0 +1,57 @@
+using System.CommandLine;
+using System.Diagnostics;
+using ActorFarm.Cli.Output;
+using ActorFarm.Manifest;
+
+namespace ActorFarm.Cli.Commands;
+
+/// <summary>
+/// <c>actorfarm submit --manifest jobs.hocon --cluster host:port [--wait]</c>: submits the
+/// manifest's jobs to a running farm through ClusterClient (this process never joins the
+/// cluster), prints their ids, and with <c>--wait</c> follows them as <c>run</c> does.
+/// </summary>
+internal static class SubmitCommand
+{
+    public static Command Create()
+    {
+        var manifest = CommonOptions.Manifest();
+        var json = CommonOptions.Json();
+        var wait = new Option<bool>("--wait", "-w") { Description = "Follow the jobs until they end; exit 0 when every task succeeded, 1 otherwise." };
+        var csv = new Option<bool>("--csv") { Description = "With --wait: also write results.csv next to results.jsonl." };
+        var progress = RunCommand.ProgressOption();
+        var remote = new RemoteFarm();
+        var command = new Command("submit", "Submit a manifest's jobs to a running farm cluster.") { manifest, wait, csv, progress, json };
+        remote.AddTo(command);
+
+        command.SetAction(async (parse, ct) =>
+        {
+            var clock = Stopwatch.StartNew();
+            var output = OutputFormat.For(parse.GetValue(json));
+            var loaded = ManifestInput.TryLoad(parse.GetValue(manifest)!.FullName, ManifestOptions.Default, output);
+            if (loaded is null) return ExitCodes.BadInput;
+
+            return await remote.RunAsync(parse, output, async client =>
+            {
+                var ids = new List<string>();
+                foreach (var job in loaded.Jobs)
+                {
+                    var submitted = await client.SubmitAsync(job, cancellationToken: ct);
+                    output.JobSubmitted(submitted);
+                    ids.Add(submitted.JobId);
+                }
+                if (!parse.GetValue(wait)) return ExitCodes.Success;
+                try
+                {
+                    return await JobFollower.FollowAsync(client, ids, output, parse.GetValue(progress), parse.GetValue(csv),
+                        ensureLocalResults: true, clock, ct);
+                }
+                catch (OperationCanceledException)
+                {
+                    output.Error("stopped waiting; the jobs keep running on the farm (actorfarm status --cluster ...).");
+                    return ExitCodes.Interrupted;
+                }
+            }, ct);
+        });
+        return command;
+    }
+}

@@ -1,0 +1,33 @@
+using ActorFarm.Protocol;
+using ActorFarm.Results;
+using Akka.Actor;
+
+namespace ActorFarm.Coordinator;
+
+/// <summary>
+/// The one door clients use, on every farm node at <see cref="Path"/>: in-process clients
+/// (<see cref="Hosting.FarmHost.Client"/>) message it directly, remote ones through Akka's
+/// ClusterClient (it is registered with the receptionist on coordinator-role nodes). Job commands
+/// are forwarded to the job's shard, so the entity answers the client itself; results pages are
+/// read from the journal here, off the entity's mailbox.
+/// </summary>
+public sealed class FarmGateway : ReceiveActor
+{
+    public const string Name = "farm-gateway";
+    public const string Path = "/user/" + Name;
+
+    public FarmGateway(IActorRef jobs, IActorRef directory)
+    {
+        Receive<IJobCommand>(command => jobs.Forward(command));
+        Receive<ListJobs>(list => directory.Forward(list));
+        Receive<GetResults>(query =>
+        {
+            JournalResults.ReadPageAsync(Context.System, query.JobId, query.FromSequenceNr, query.MaxRecords)
+                .PipeTo(Sender, failure: e => new ResultsPage(query.JobId, null, [], query.FromSequenceNr, End: true,
+                    Error: $"reading the journal failed: {e.Message}"));
+        });
+    }
+
+    public static Props Props(IActorRef jobs, IActorRef directory) =>
+        Akka.Actor.Props.Create(() => new FarmGateway(jobs, directory));
+}

@@ -1,0 +1,54 @@
+using ActorFarm.Protocol;
+using Akka.Actor;
+using Akka.Event;
+
+namespace ActorFarm.Coordinator;
+
+// Surviving the loss of a node on either side: worker nodes that die, worker nodes that stayed
+// up while this entity was recovered elsewhere, and this entity's own node leaving.
+public sealed partial class JobEntity
+{
+    private void HandleTerminated(Terminated terminated)
+    {
+        var actor = terminated.ActorRef;
+        _hungryNodes.Remove(actor);
+        if (!_watchedNodes.Remove(actor) || _ledger is null || _phase != JobPhase.Running)
+            return;
+        // A node supervisor that stops (crash, node removed from the cluster) takes its leases
+        // with it: they run again elsewhere. Lost attempts count, so a task that kills every
+        // node it lands on ends as failed instead of taking the whole farm down.
+        var lost = _ledger.LeasesOf(actor, DateTimeOffset.UtcNow);
+        if (lost.Count > 0)
+        {
+            _log.Warning("Job {0}: node {1} lost with {2} tasks; re-queuing them", _jobId, actor.Path.Address, lost.Count);
+            Absorb(lost, actor.Path.Address.ToString());
+        }
+    }
+
+    /// <summary>
+    /// A node still holds leases granted by an earlier life of this job: adopt them, so they are
+    /// not handed out again and their results count when they arrive.
+    /// </summary>
+    private void HandleReattach(ReattachLeases reattach)
+    {
+        if (_phase != JobPhase.Running || reattach.Incarnation != _incarnation) return;
+        var adopted = 0;
+        foreach (var lease in reattach.Leases)
+            if (_ledger!.Adopt(reattach.Node, lease)) adopted++;
+        if (adopted > 0) WatchNode(reattach.Node);
+        _log.Info("Job {0}: node {1} re-attached {2} of {3} leases", _jobId, reattach.NodeName, adopted, reattach.Leases.Length);
+    }
+
+    private void EndReattachGrace()
+    {
+        _awaitingReattach = false;
+        WakeHungryNodes();
+    }
+
+    /// <summary>Stops once the results already received are journaled (hand-off, passivation).</summary>
+    private void StopWhenFlushed()
+    {
+        _stopWhenFlushed = true;
+        FlushResults();
+    }
+}

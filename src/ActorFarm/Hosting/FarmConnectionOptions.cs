@@ -1,0 +1,22 @@
+using Akka.Configuration;
+
+namespace ActorFarm.Hosting;
+
+/// <summary>How a client outside the cluster reaches a farm (see <see cref="FarmClient.ConnectAsync"/>).</summary>
+public sealed record FarmConnectionOptions
+{
+    /// <summary>Contact points: seed or coordinator nodes, as <c>host:port</c> or <c>akka.tcp://actorfarm@host:port</c>.</summary>
+    public required string[] Contacts { get; init; }
+
+    /// <summary>The farm's actor system name (every node of one farm uses the same).</summary>
+    public string SystemName { get; init; } = "actorfarm";
+
+    /// <summary>The address the client's own remoting binds to; loopback unless told otherwise.</summary>
+    public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>How long the first round trip may take before the farm counts as unreachable.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Highest-precedence configuration (TLS settings, for instance: see docs/cluster.md).</summary>
+    public Config? Config { get; init; }
+}

@@ -1,0 +1,122 @@
+using ActorFarm.Protocol;
+using Akka.Actor;
+using Akka.Event;
+
+namespace ActorFarm.Node;
+
+// Surviving the loss of the other side (a job entity that restarted elsewhere) and leaving
+// cleanly (SIGTERM, end of a SLURM allocation).
+public sealed partial class NodeSupervisor
+{
+    private DrainState? _drain;
+
+    /// <summary>
+    /// Stop taking tasks, give back the queued ones, let running tasks finish until
+    /// <paramref name="Grace"/> has passed, then kill the rest and give them back too. Replies
+    /// <see cref="Drained"/> once every result is sent and no task runs. Sent by the host's
+    /// coordinated shutdown before the node leaves the cluster.
+    /// </summary>
+    public sealed record Drain(TimeSpan Grace) : INoSerializationVerificationNeeded;
+
+    public sealed record Drained(int Finished, int Returned) : INoSerializationVerificationNeeded;
+
+    private sealed record DrainDeadline : INoSerializationVerificationNeeded
+    {
+        public static readonly DrainDeadline Instance = new();
+    }
+
+    private sealed class DrainState(IActorRef replyTo)
+    {
+        public IActorRef ReplyTo { get; } = replyTo;
+        public int Finished { get; set; }
+        public int Returned { get; set; }
+        public bool Replied { get; set; }
+    }
+
+    /// <summary>
+    /// A job's entity started a new life (it was recovered after its node crashed, or moved).
+    /// Leases granted by the old life are unknown to it: tell it which ones this node holds, so
+    /// they are neither handed out again nor their results ignored.
+    /// </summary>
+    private void ObserveIncarnation(string jobId, string incarnation)
+    {
+        if (incarnation.Length == 0) return; // the directory does not know it yet
+        if (!_incarnations.TryGetValue(jobId, out var known))
+        {
+            _incarnations[jobId] = incarnation;
+            return;
+        }
+        if (known == incarnation) return;
+        _incarnations[jobId] = incarnation;
+
+        var held = new List<TaskLease>();
+        foreach (var queued in _queue)
+            if (queued.JobId == jobId) held.Add(queued.Lease);
+        foreach (var slot in _slots)
+            if (slot.JobId == jobId && !slot.Returned) held.Add(slot.Lease);
+        if (_results.TryGetValue(jobId, out var unsent))
+            foreach (var result in unsent) held.Add(new TaskLease(result.Index, result.Attempt));
+        // A request sent to the old life may never be answered.
+        _outstanding.Remove(jobId);
+        if (held.Count == 0) return;
+        _log.Info("Job {0} has a new incarnation; re-attaching {1} leases", jobId, held.Count);
+        _jobs.Tell(new ReattachLeases(jobId, incarnation, Self, _settings.NodeName, held.ToArray()));
+    }
+
+    private void HandleDrain(Drain drain)
+    {
+        if (_drain is not null)
+        {
+            // Asked again (a retry of the shutdown task): answer when done, to the latest asker.
+            _drain = new DrainState(Sender) { Finished = _drain.Finished, Returned = _drain.Returned };
+            CheckDrained();
+            return;
+        }
+        _drain = new DrainState(Sender);
+        _outstanding.Clear();
+
+        // Queued leases go back at once, without using up an attempt.
+        foreach (var group in _queue.GroupBy(q => q.JobId))
+        {
+            var leases = group.Select(q => q.Lease).ToArray();
+            _jobs.Tell(new ReturnLeases(group.Key, Self, leases));
+            _drain.Returned += leases.Length;
+        }
+        _queue.Clear();
+
+        var running = _slots.Count(s => s.JobId is not null);
+        _log.Info("Node {0} draining: returned {1} queued tasks, waiting up to {2} for {3} running",
+            _settings.NodeName, _drain.Returned, drain.Grace, running);
+        Timers.StartSingleTimer(nameof(DrainDeadline), DrainDeadline.Instance, drain.Grace);
+        CheckDrained();
+    }
+
+    /// <summary>The grace is over: kill what still runs and give the leases back.</summary>
+    private void GiveUpRunningTasks()
+    {
+        if (_drain is null) return;
+        foreach (var group in _slots.Where(s => s.JobId is not null && !s.Returned).GroupBy(s => s.JobId!))
+        {
+            var leases = group.Select(s => s.Lease).ToArray();
+            _jobs.Tell(new ReturnLeases(group.Key, Self, leases));
+            _drain.Returned += leases.Length;
+            foreach (var slot in group)
+            {
+                slot.Returned = true;
+                slot.Worker?.Tell(new CancelRunningTask(group.Key));
+            }
+        }
+        CheckDrained();
+    }
+
+    private void CheckDrained()
+    {
+        if (_drain is null || _drain.Replied) return;
+        if (_slots.Any(s => s.JobId is not null && !s.Returned)) return;
+        FlushAll();
+        _drain.Replied = true;
+        Timers.Cancel(nameof(DrainDeadline));
+        _log.Info("Node {0} drained: {1} tasks finished, {2} given back", _settings.NodeName, _drain.Finished, _drain.Returned);
+        _drain.ReplyTo.Tell(new Drained(_drain.Finished, _drain.Returned));
+    }
+}

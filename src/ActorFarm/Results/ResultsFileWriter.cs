@@ -1,0 +1,60 @@
+using ActorFarm.Manifest;
+using ActorFarm.Protocol;
+
+namespace ActorFarm.Results;
+
+/// <summary>
+/// Writes results pages (from the journal on a coordinator, or through the farm on a client) to
+/// a results file, replacing it atomically so a reader never sees half a file.
+/// </summary>
+public static class ResultsFileWriter
+{
+    /// <summary>The default results file of a job: <c>&lt;output&gt;/&lt;job&gt;/results.jsonl</c> (or .csv).</summary>
+    public static string DefaultPath(JobSpec spec, ResultsFormat format = ResultsFormat.Jsonl) =>
+        Path.Combine(spec.Output.Directory, spec.Name, format == ResultsFormat.Csv ? "results.csv" : "results.jsonl");
+
+    /// <summary>
+    /// Writes every page to <paramref name="path"/> (default: <see cref="DefaultPath"/> of the spec
+    /// in the first page) and returns the path. Fails with <see cref="InvalidOperationException"/>
+    /// when the first page carries an error or no spec.
+    /// </summary>
+    public static async Task<string> WriteAsync(IAsyncEnumerable<ResultsPage> pages, ResultsFormat format, string? path,
+        CancellationToken cancellationToken = default)
+    {
+        await using var enumerator = pages.GetAsyncEnumerator(cancellationToken);
+        if (!await enumerator.MoveNextAsync())
+            throw new InvalidOperationException("no results page was read");
+        var first = enumerator.Current;
+        if (first.Error is not null || first.Spec is null)
+            throw new InvalidOperationException(first.Error ?? $"the first results page of job '{first.JobId}' has no spec");
+        var spec = first.Spec;
+
+        path ??= DefaultPath(spec, format);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var temporary = path + ".partial";
+        await using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16))
+        using (var writer = CreateWriter(format, stream, spec.Sweep.Axes.Select(a => a.Name).ToArray()))
+        {
+            var parameters = new Dictionary<string, string>();
+            var page = first;
+            while (true)
+            {
+                if (page.Error is not null)
+                    throw new InvalidOperationException(page.Error);
+                foreach (var record in page.Records)
+                {
+                    parameters.Clear();
+                    Sweeps.ParametersAt(spec.Sweep, record.Index, parameters);
+                    writer.Write(ResultRow.For(spec, record, parameters));
+                }
+                if (!await enumerator.MoveNextAsync()) break;
+                page = enumerator.Current;
+            }
+        }
+        File.Move(temporary, path, overwrite: true);
+        return path;
+    }
+
+    private static IResultsWriter CreateWriter(ResultsFormat format, Stream stream, string[] parameterNames) =>
+        format == ResultsFormat.Csv ? new CsvResultsWriter(stream, parameterNames) : new JsonlResultsWriter(stream);
+}
