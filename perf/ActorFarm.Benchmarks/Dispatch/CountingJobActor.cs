@@ -11,6 +11,9 @@ namespace ActorFarm.Benchmarks.Dispatch;
 /// </summary>
 public sealed class CountingJobActor : ReceiveActor
 {
+    /// <summary>One life of the job entity throughout: nothing here ever crashes or moves.</summary>
+    public const string Incarnation = "bench-1";
+
     private Round? _round;
     private long _next;
     private long _returned;
@@ -29,7 +32,7 @@ public sealed class CountingJobActor : ReceiveActor
             var count = (int)Math.Min(request.Credits, round.Tasks - _next);
             var leases = new TaskLease[count];
             for (var i = 0; i < count; i++) leases[i] = new TaskLease(_next++, 1);
-            Sender.Tell(new TaskBatch(request.JobId, request.NeedSpec ? round.Spec : null, leases, Exhausted: _next >= round.Tasks));
+            Sender.Tell(new TaskBatch(request.JobId, Incarnation, request.NeedSpec ? round.Spec : null, leases, Exhausted: _next >= round.Tasks));
         });
         Receive<TaskResults>(results =>
         {

@@ -52,7 +52,7 @@ public class NodeDispatchBenchmarks
         var jobId = $"noop-{++_round:x8}";
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _job.Tell(new CountingJobActor.Round(jobId, SampleMessages.NoopJob(Tasks), Tasks, done));
-        _node.Tell(new ActiveJobs([new ActiveJob(jobId, "noop", 0)]));
+        _node.Tell(new ActiveJobs([new ActiveJob(jobId, "noop", 0, CountingJobActor.Incarnation)]));
         if (!done.Task.Wait(TimeSpan.FromMinutes(1)))
             throw new TimeoutException("the node did not return every result");
     }

@@ -35,7 +35,7 @@ public class WireSerializationBenchmarks
     {
         _system = ActorSystem.Create("wire-bench", ConfigurationFactory.ParseString("akka.loglevel = WARNING"));
         _hyperion = new HyperionWireSerializer((ExtendedActorSystem)_system);
-        _batch = new TaskBatch("work-0a1b2c3d", null, SampleMessages.Leases(Tasks, 10_000), Exhausted: false);
+        _batch = new TaskBatch("work-0a1b2c3d", "2f6c1e0a9b7d4c3e", null, SampleMessages.Leases(Tasks, 10_000), Exhausted: false);
         _firstBatch = _batch with { Spec = SampleMessages.ProcessJob() };
         _results = new TaskResults("work-0a1b2c3d", "node-1:4053", SampleMessages.Results(Tasks, 10_000));
         _batchHyperion = _hyperion.ToBinary(_batch);

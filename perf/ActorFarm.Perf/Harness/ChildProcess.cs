@@ -14,13 +14,24 @@ public sealed class ChildProcess : IDisposable
     private readonly StringBuilder _stdout = new();
     private readonly StringBuilder _stderr = new();
     private readonly string _display;
+    private readonly List<(Func<string, bool> Matches, TaskCompletionSource<DateTimeOffset> Seen)> _awaited = new();
 
     private ChildProcess(Process process, DateTimeOffset launchedAt, string display)
     {
         Process = process;
         LaunchedAt = launchedAt;
         _display = display;
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_stdout) _stdout.AppendLine(e.Data); };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            var at = DateTimeOffset.UtcNow;
+            lock (_stdout)
+            {
+                _stdout.AppendLine(e.Data);
+                foreach (var (matches, seen) in _awaited)
+                    if (!seen.Task.IsCompleted && matches(e.Data)) seen.TrySetResult(at);
+            }
+        };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_stderr) _stderr.AppendLine(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -59,6 +70,27 @@ public sealed class ChildProcess : IDisposable
     public static ChildProcess StartDotnet(string dll, IEnumerable<string> args, string? workingDirectory = null,
         IReadOnlyDictionary<string, string>? environment = null) =>
         Start("dotnet", [dll, .. args], workingDirectory, environment);
+
+    /// <summary>
+    /// The instant a stdout line matching <paramref name="matches"/> arrived (lines already
+    /// printed count too). Fails when the process exits first or the timeout passes.
+    /// </summary>
+    public async Task<DateTimeOffset> LineAsync(Func<string, bool> matches, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var seen = new TaskCompletionSource<DateTimeOffset>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_stdout)
+        {
+            if (_stdout.ToString().Split('\n').Any(matches)) seen.TrySetResult(DateTimeOffset.UtcNow);
+            else _awaited.Add((matches, seen));
+        }
+        var exited = Process.WaitForExitAsync(cancellationToken);
+        var first = await Task.WhenAny(seen.Task, exited, Task.Delay(timeout, cancellationToken));
+        if (first == seen.Task) return await seen.Task;
+        if (seen.Task.IsCompleted) return await seen.Task;
+        throw new InvalidOperationException(first == exited
+            ? $"{_display} exited ({Process.ExitCode}) before printing the awaited line.\n{Tail()}"
+            : $"{_display} did not print the awaited line within {timeout}.\n{Tail()}");
+    }
 
     /// <summary>Waits for the exit; kills the tree and throws after <paramref name="timeout"/>.</summary>
     public async Task<int> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
