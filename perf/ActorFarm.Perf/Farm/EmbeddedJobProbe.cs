@@ -57,6 +57,7 @@ public static class EmbeddedJobProbe
             last = status;
         var finalAt = DateTimeOffset.UtcNow;
         var peak = ProcessMemory.PeakRssBytes(Environment.ProcessId) ?? 0;
+        var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
 
         await farm.DisposeAsync();
         var stoppedAt = DateTimeOffset.UtcNow;
@@ -74,6 +75,7 @@ public static class EmbeddedJobProbe
             Succeeded = last.Succeeded,
             Failed = last.Failed,
             PeakRssBytes = peak,
+            CpuSeconds = cpu,
             Results = scanResults && last.ResultsFile is { } file ? ResultsFileScan.Summarize(file) : null,
         };
         await File.WriteAllTextAsync(reportPath, JsonSerializer.Serialize(report, JobRunReport.Json));

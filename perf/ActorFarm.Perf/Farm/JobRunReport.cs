@@ -38,6 +38,9 @@ public sealed record JobRunReport
     /// <summary>VmHWM at the final status: the process's peak resident memory during the job.</summary>
     public long PeakRssBytes { get; init; }
 
+    /// <summary>CPU time (user + system, all threads) the process had used by the final status.</summary>
+    public double CpuSeconds { get; init; }
+
     /// <summary>From the results file, when it was scanned.</summary>
     public ResultsSummary? Results { get; init; }
 
