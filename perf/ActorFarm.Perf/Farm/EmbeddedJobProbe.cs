@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Text.Json;
+using ActorFarm.Hosting;
+using ActorFarm.Manifest;
+using ActorFarm.Perf.Harness;
+using ActorFarm.Protocol;
+using Akka.Configuration;
+
+namespace ActorFarm.Perf.Farm;
+
+/// <summary>
+/// The child side of a farm measurement (<c>ActorFarm.Perf.dll run-job ...</c>): starts an
+/// embedded farm through the public API exactly as <c>actorfarm run</c> does (same options, log
+/// level WARNING), submits the manifest's first job, watches it to its final status and writes a
+/// <see cref="JobRunReport"/>. It runs in its own process so that each measurement pays a cold
+/// start, as a user does, and its memory is its own.
+/// </summary>
+public static class EmbeddedJobProbe
+{
+    public const string Mode = "run-job";
+
+    public static async Task<int> RunAsync(string[] args, DateTimeOffset mainEnteredAt)
+    {
+        string? manifestPath = null, stateDirectory = null, reportPath = null;
+        int? slots = null;
+        var scanResults = false;
+        for (var i = 1; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--manifest": manifestPath = args[++i]; break;
+                case "--state-dir": stateDirectory = args[++i]; break;
+                case "--report": reportPath = args[++i]; break;
+                case "--slots": slots = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--scan-results": scanResults = true; break;
+                default: throw new ArgumentException($"run-job: unknown option {args[i]}");
+            }
+        }
+        if (manifestPath is null || stateDirectory is null || reportPath is null)
+            throw new ArgumentException("run-job needs --manifest, --state-dir and --report");
+
+        var job = ManifestLoader.LoadFile(manifestPath).Jobs[0];
+        var farm = await FarmHost.StartAsync(new FarmOptions
+        {
+            StateDirectory = stateDirectory,
+            Slots = slots,
+            NodeName = "local",
+            Config = ConfigurationFactory.ParseString("akka.loglevel = WARNING"),
+        });
+        var hostStartedAt = DateTimeOffset.UtcNow;
+
+        var submittedAt = DateTimeOffset.UtcNow;
+        var submitted = await farm.Client.SubmitAsync(job, TimeSpan.FromMinutes(2));
+        var acceptedAt = DateTimeOffset.UtcNow;
+        JobStatusReport last = submitted.Status;
+        await foreach (var status in farm.Client.WatchAsync(submitted.JobId))
+            last = status;
+        var finalAt = DateTimeOffset.UtcNow;
+        var peak = ProcessMemory.PeakRssBytes(Environment.ProcessId) ?? 0;
+        var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+
+        await farm.DisposeAsync();
+        var stoppedAt = DateTimeOffset.UtcNow;
+
+        var report = new JobRunReport
+        {
+            MainEnteredAt = mainEnteredAt,
+            HostStartedAt = hostStartedAt,
+            SubmittedAt = submittedAt,
+            AcceptedAt = acceptedAt,
+            FinalStatusAt = finalAt,
+            StoppedAt = stoppedAt,
+            Phase = last.Phase.ToString(),
+            Total = last.Total,
+            Succeeded = last.Succeeded,
+            Failed = last.Failed,
+            PeakRssBytes = peak,
+            CpuSeconds = cpu,
+            Results = scanResults && last.ResultsFile is { } file ? ResultsFileScan.Summarize(file) : null,
+        };
+        await File.WriteAllTextAsync(reportPath, JsonSerializer.Serialize(report, JobRunReport.Json));
+        return last.Phase == JobPhase.Finished ? 0 : 1;
+    }
+}

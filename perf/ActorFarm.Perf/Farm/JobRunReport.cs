@@ -1,0 +1,55 @@
+using System.Text.Json;
+
+namespace ActorFarm.Perf.Farm;
+
+/// <summary>
+/// What a farm probe saw while it ran one job, as absolute wall-clock instants (UTC), so the
+/// harness can relate them to the instant it launched the process. All instants come from the
+/// same machine clock.
+/// </summary>
+public sealed record JobRunReport
+{
+    /// <summary>The runtime reached the probe's Main (JIT and runtime start before it).</summary>
+    public DateTimeOffset MainEnteredAt { get; init; }
+
+    /// <summary><c>FarmHost.StartAsync</c> returned: the node is an Up member of its cluster.</summary>
+    public DateTimeOffset HostStartedAt { get; init; }
+
+    /// <summary>Just before <c>SubmitAsync</c>.</summary>
+    public DateTimeOffset SubmittedAt { get; init; }
+
+    /// <summary><c>SubmitAsync</c> answered: the job is journaled (its first event written).</summary>
+    public DateTimeOffset AcceptedAt { get; init; }
+
+    /// <summary>The watch delivered the final status: every result journaled and the results file written.</summary>
+    public DateTimeOffset FinalStatusAt { get; init; }
+
+    /// <summary>The farm had left the cluster and stopped.</summary>
+    public DateTimeOffset StoppedAt { get; init; }
+
+    public string Phase { get; init; } = "";
+
+    public long Total { get; init; }
+
+    public long Succeeded { get; init; }
+
+    public long Failed { get; init; }
+
+    /// <summary>VmHWM at the final status: the process's peak resident memory during the job.</summary>
+    public long PeakRssBytes { get; init; }
+
+    /// <summary>CPU time (user + system, all threads) the process had used by the final status.</summary>
+    public double CpuSeconds { get; init; }
+
+    /// <summary>From the results file, when it was scanned.</summary>
+    public ResultsSummary? Results { get; init; }
+
+    public static JsonSerializerOptions Json { get; } = new() { WriteIndented = true };
+}
+
+/// <summary>The instants a job's results file records: first start and last end, overall and per node.</summary>
+public sealed record ResultsSummary(
+    long Rows,
+    DateTimeOffset FirstStart,
+    DateTimeOffset LastEnd,
+    Dictionary<string, DateTimeOffset> FirstStartByNode);

@@ -1,0 +1,37 @@
+namespace ActorFarm.Perf.Harness;
+
+/// <summary>What one invocation of the harness should do, parsed from its command line.</summary>
+public sealed record PerfOptions
+{
+    /// <summary>Every part at a tiny size, in seconds; no peers, no plots. For the smoke test.</summary>
+    public bool Smoke { get; init; }
+
+    /// <summary>Run only this part (its <see cref="IPerfPart.Name"/>); null runs them all.</summary>
+    public string? Only { get; init; }
+
+    /// <summary>The folder that receives results/, plots/ and RESULTS.md: the checkout's perf/, or perf/smoke/ with --smoke.</summary>
+    public required string OutputRoot { get; init; }
+
+    /// <summary>The checkout's root (holds ActorFarm.sln): peer scripts and the lighthouse live under it.</summary>
+    public required string RepositoryRoot { get; init; }
+
+    /// <summary>Seed of every random choice (task durations), so runs are comparable.</summary>
+    public int Seed { get; init; } = 20131;
+
+    /// <summary>Slot counts of the embedded weak-scaling runs; null takes the part's default.</summary>
+    public int[]? Slots { get; init; }
+
+    /// <summary>Nominal task duration d of the weak-scaling runs, in seconds; null takes the default.</summary>
+    public double? TaskSeconds { get; init; }
+
+    /// <summary>The command line as typed, recorded in RESULTS.md.</summary>
+    public string CommandLine { get; init; } = "";
+
+    public string ResultsDirectory => Path.Combine(OutputRoot, "results");
+
+    public string PlotsDirectory => Path.Combine(OutputRoot, "plots");
+
+    public string ReportPath => Path.Combine(OutputRoot, "RESULTS.md");
+
+    public bool Runs(string part) => Only is null || string.Equals(Only, part, StringComparison.OrdinalIgnoreCase);
+}

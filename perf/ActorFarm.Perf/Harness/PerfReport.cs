@@ -1,0 +1,98 @@
+using System.Text;
+
+namespace ActorFarm.Perf.Harness;
+
+/// <summary>
+/// RESULTS.md: the machine, the date, the exact command, then one section per part (its tables,
+/// how quiet the machine was, notes, plots) and finally every figure against its target.
+/// </summary>
+public sealed class PerfReport
+{
+    private readonly List<Section> _sections = new();
+    private readonly List<TargetCheck> _checks = new();
+
+    public Section AddSection(string title, string method)
+    {
+        var section = new Section(title, method);
+        _sections.Add(section);
+        return section;
+    }
+
+    public void Check(TargetCheck check) => _checks.Add(check);
+
+    public IReadOnlyList<TargetCheck> Checks => _checks;
+
+    public string Render(PerfOptions options, MachineInfo machine, DateTimeOffset started, TimeSpan took)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(options.Smoke ? "# ActorFarm performance (smoke run: tiny sizes, figures meaningless)" : "# ActorFarm performance");
+        text.AppendLine();
+        text.AppendLine($"- **Machine**: {machine.Describe()}");
+        text.AppendLine($"- **Date**: {started:yyyy-MM-dd HH:mm} UTC; the run took {took.TotalMinutes:F1} min");
+        text.AppendLine($"- **Command**: `{options.CommandLine.Trim()}` (from the checkout's root, after `dotnet build ActorFarm.sln -c Release`)");
+        text.AppendLine("- Every figure below was measured by this run; nothing is copied from elsewhere. How to run each part: [README.md](README.md).");
+        text.AppendLine();
+
+        text.AppendLine("## Against the targets");
+        text.AppendLine();
+        if (_checks.Count == 0)
+        {
+            text.AppendLine("No part that has a target ran.");
+        }
+        else
+        {
+            text.AppendLine("| target | measured | met | where |");
+            text.AppendLine("| --- | --- | --- | --- |");
+            foreach (var c in _checks) text.AppendLine($"| {c.Target} | {c.Measured} | {(c.Met ? "yes" : "**no**")} | {c.Where} |");
+            var missed = _checks.Where(c => !c.Met).ToList();
+            text.AppendLine();
+            text.AppendLine(missed.Count == 0
+                ? "Every measured figure meets its target."
+                : $"**Below target ({missed.Count}):** " + string.Join("; ", missed.Select(c => $"{c.Target} — measured {c.Measured}")) + ".");
+        }
+        text.AppendLine();
+
+        foreach (var section in _sections) section.Render(text);
+        return text.ToString();
+    }
+
+    public sealed class Section(string title, string method)
+    {
+        private readonly List<(ResultsTable Table, string Quiet)> _tables = new();
+        private readonly List<string> _notes = new();
+        private readonly List<(string File, string Caption)> _plots = new();
+
+        public void Add(ResultsTable table, Quietness quiet) => _tables.Add((table, quiet.Describe()));
+
+        public void Note(string note) => _notes.Add(note);
+
+        public void Plot(string fileName, string caption) => _plots.Add((fileName, caption));
+
+        internal void Render(StringBuilder text)
+        {
+            text.AppendLine($"## {title}");
+            text.AppendLine();
+            text.AppendLine(method);
+            text.AppendLine();
+            foreach (var (table, quiet) in _tables)
+            {
+                text.AppendLine($"`results/{table.Name}.csv`");
+                text.AppendLine();
+                text.Append(table.ToMarkdown());
+                text.AppendLine();
+                text.AppendLine($"*Machine: {quiet}.*");
+                text.AppendLine();
+            }
+            foreach (var note in _notes)
+            {
+                text.AppendLine(note);
+                text.AppendLine();
+            }
+            foreach (var (file, caption) in _plots)
+            {
+                text.AppendLine($"![{caption}](plots/{file})");
+                text.AppendLine();
+            }
+        }
+    }
+}

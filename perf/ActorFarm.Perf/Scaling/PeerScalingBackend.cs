@@ -1,0 +1,25 @@
+using ActorFarm.Perf.Harness;
+using ActorFarm.Perf.Peers;
+
+namespace ActorFarm.Perf.Scaling;
+
+/// <summary>A peer running the same durations with <c>time.sleep</c> in its workers, one worker per slot.</summary>
+public sealed class PeerScalingBackend(PeerDefinition peer, PerfOptions options) : IScalingBackend
+{
+    public string System => peer.Name;
+
+    public int MaxSlots => peer.MaxScalingWorkers;
+
+    public IReadOnlyList<int> NodeCounts { get; } = [1];
+
+    public string? Unavailable() => peer.Missing();
+
+    public async Task<ScalingPoint> RunAsync(DurationPlan plan, int nodes, string workDirectory, CancellationToken cancellationToken)
+    {
+        var durations = plan.WriteFile(workDirectory);
+        var timeout = TimeSpan.FromSeconds(180 + plan.IdealSeconds * 4);
+        var result = await PeerScripts.RunAsync(options, peer, "sleep", plan.Slots, plan.Tasks, durations, timeout, cancellationToken);
+        return new ScalingPoint(System, 1, plan.Slots, plan.Tasks, plan.NominalSeconds,
+            result.StartupSeconds, result.MakespanSeconds, plan.IdealSeconds, plan.GreedyMakespanSeconds());
+    }
+}
