@@ -59,17 +59,32 @@ public static class JournalResults
         return new ResultsPage(jobId, accepted?.Spec, page.ToArray(), next, end);
     }
 
-    /// <summary>Every page of the job's results, as they are journaled now.</summary>
-    public static async IAsyncEnumerable<ResultsPage> ReadAllAsync(ActorSystem system, string jobId, int pageSize = 10_000,
+    /// <summary>
+    /// Every result of the job as journaled now, one page per journal event, read in a single
+    /// pass (one query, streamed): what a process that has the journal uses to write the
+    /// results file. Remote clients page with <see cref="ReadPageAsync"/> instead.
+    /// </summary>
+    public static async IAsyncEnumerable<ResultsPage> StreamAsync(ActorSystem system, string jobId,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        long from = 1;
-        while (true)
+        var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        var materializer = system.Materializer(namePrefix: "results-stream");
+        var first = true;
+        await foreach (var envelope in journal.CurrentEventsByPersistenceId(JobIds.PersistenceId(jobId), 1L, long.MaxValue)
+                           .RunAsAsyncEnumerable(materializer).WithCancellation(cancellationToken))
         {
-            var page = await ReadPageAsync(system, jobId, from, pageSize, cancellationToken);
-            yield return page;
-            if (page.End || page.Error is not null) yield break;
-            from = page.NextSequenceNr;
+            if (first)
+            {
+                first = false;
+                yield return envelope.Event is JobAccepted accepted
+                    ? new ResultsPage(jobId, accepted.Spec, [], envelope.SequenceNr + 1, End: false)
+                    : new ResultsPage(jobId, null, [], 1, End: true, Error: $"no job '{jobId}' in the journal");
+                continue;
+            }
+            if (envelope.Event is TaskResultsRecorded recorded)
+                yield return new ResultsPage(jobId, null, recorded.Results, envelope.SequenceNr + 1, End: false);
         }
+        if (first)
+            yield return new ResultsPage(jobId, null, [], 1, End: true, Error: $"no job '{jobId}' in the journal");
     }
 }

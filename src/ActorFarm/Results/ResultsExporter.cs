@@ -11,6 +11,6 @@ public static class ResultsExporter
 {
     public static Task<string> ExportAsync(ActorSystem system, string jobId,
         ResultsFormat format = ResultsFormat.Jsonl, string? path = null, CancellationToken cancellationToken = default) =>
-        ResultsFileWriter.WriteAsync(JournalResults.ReadAllAsync(system, jobId, cancellationToken: cancellationToken),
+        ResultsFileWriter.WriteAsync(JournalResults.StreamAsync(system, jobId, cancellationToken),
             format, path, cancellationToken);
 }
