@@ -18,10 +18,8 @@ public class CoordinatorFailoverTests(PostgresServer postgres, ITestOutputHelper
         var journal = await postgres.CreateDatabaseAsync();
         await using var cluster = await LocalCluster.StartAsync();
         string[] coordinatorArgs = ["--postgres", journal, "--verbose"];
-        var coordinators = new[] { cluster.StartNode("c1", "coordinator", args: coordinatorArgs), cluster.StartNode("c2", "coordinator", args: coordinatorArgs) };
-        await LocalCluster.WaitUpAsync(coordinators);
-        var workers = Enumerable.Range(1, 3).Select(i => cluster.StartNode($"w{i}", "worker", slots: 2)).ToArray();
-        await LocalCluster.WaitUpAsync(workers);
+        var coordinators = await cluster.StartNodesInTurnAsync("coordinator", ["c1", "c2"], args: coordinatorArgs);
+        await cluster.StartNodesInTurnAsync("worker", ["w1", "w2", "w3"]);
 
         var manifest = TestManifests.CountedRuns(cluster.Directory, "moving", 300, 0.2, out var executions);
         var client = cluster.StartClient("submit", "--manifest", manifest, "--wait", "--progress", "plain");

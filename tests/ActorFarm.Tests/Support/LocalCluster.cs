@@ -57,6 +57,24 @@ public sealed class LocalCluster : IAsyncDisposable
         return Track(FarmProcess.Start(name, FarmProcess.CliPath, Directory.Path, null, all));
     }
 
+    /// <summary>
+    /// Starts nodes one after the other, each up before the next starts. On a small test machine
+    /// several .NET processes compiling their first code at once starve each other of CPU for
+    /// seconds, long enough for their failure detectors to call a peer unreachable; real nodes
+    /// start on machines of their own.
+    /// </summary>
+    public async Task<FarmProcess[]> StartNodesInTurnAsync(string roles, IEnumerable<string> names, int slots = 2, params string[] args)
+    {
+        var started = new List<FarmProcess>();
+        foreach (var name in names)
+        {
+            var node = StartNode(name, roles, slots: slots, args: args);
+            await WaitUpAsync(node);
+            started.Add(node);
+        }
+        return [.. started];
+    }
+
     public static Task WaitUpAsync(params FarmProcess[] nodes) =>
         Task.WhenAll(nodes.Select(n => n.WaitForLineAsync(" up at ", StartTimeout)));
 
