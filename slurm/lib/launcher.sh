@@ -14,6 +14,8 @@
 
 # shellcheck source=slurm/lib/node-env.sh
 source "$FARM_LIB/node-env.sh"
+# shellcheck source=slurm/lib/allocation.sh
+source "$FARM_LIB/allocation.sh"
 
 # A worker node starts leaving this long before its --leave-at: actorfarm.node.drain-grace
 # (10 s) plus the 5 s it keeps to leave the cluster.
@@ -115,73 +117,6 @@ farm_lock_state_dir() {
   echo "$SLURM_JOB_ID" >"$lock"
 }
 
-# The allocation's end as Unix seconds; nothing when it has no time limit.
-farm_allocation_end() {
-  local end
-  end="$(squeue -h -j "$SLURM_JOB_ID" -o %e 2>/dev/null | head -n1)" || true
-  if [ -z "$end" ]; then
-    end="$(scontrol show job "$SLURM_JOB_ID" 2>/dev/null | grep -o 'EndTime=[^ ]*' | cut -d= -f2)" || true
-  fi
-  case "$end" in
-    "" | NONE | None | Unknown | N/A) return 0 ;;
-  esac
-  date -d "$end" +%s 2>/dev/null || true
-}
-
-# Worker nodes get --leave-at so they never start a task that would outlast the allocation and
-# are gone ACTORFARM_END_MARGIN seconds before its end: time for the coordinator and the
-# Lighthouse to leave before SLURM kills what is left.
-farm_plan_walltime() {
-  local end margin="${ACTORFARM_END_MARGIN:-20}"
-  end="$(farm_allocation_end)"
-  if [ -z "$end" ]; then
-    farm_log "the allocation has no time limit"
-    return 0
-  fi
-  export ACTORFARM_LEAVE_AT=$((end - margin))
-  FARM_STOP_AT=$((ACTORFARM_LEAVE_AT - FARM_DRAIN_SECONDS))
-  farm_log "the allocation ends at $(date -d "@$end" '+%F %T'); worker nodes stop taking tasks at $(date -d "@$FARM_STOP_AT" +%T) and leave by $(date -d "@$ACTORFARM_LEAVE_AT" +%T)"
-  if [ $((FARM_STOP_AT - $(date +%s))) -lt 30 ]; then
-    farm_log "warning: less than 30 s of work time remain once the farm is up; ask for a longer --time"
-  fi
-}
-
-# True when SLURM reaches every allocated node on loopback: several slurmd on one host.
-farm_allocation_is_one_host() {
-  local addresses
-  addresses="$(scontrol show node -o "$SLURM_JOB_NODELIST" 2>/dev/null | grep -o 'NodeAddr=[^ ]*' | cut -d= -f2)" || return 1
-  [ -n "$addresses" ] || return 1
-  local address
-  for address in $addresses; do
-    farm_is_loopback "$(farm_resolve "$address")" || return 1
-  done
-}
-
-# A port nothing listens on yet, from $2 upwards.
-farm_free_port() {
-  local host="$1" port="$2" tries
-  for tries in $(seq 0 49); do
-    if ! (exec 3<>"/dev/tcp/$host/$((port + tries))") 2>/dev/null; then
-      echo $((port + tries))
-      return 0
-    fi
-  done
-  return 1
-}
-
-farm_plan_addresses() {
-  if [ -z "${ACTORFARM_HOST:-}" ] && farm_allocation_is_one_host; then
-    export ACTORFARM_HOST=127.0.0.1
-  fi
-  FARM_HEAD_ADDRESS="$(farm_bind_address)"
-  # The seed's port is derived from the job id so that two farms sharing a node rarely collide.
-  local port="${ACTORFARM_PORT:-}"
-  [ -n "$port" ] || port="$(farm_free_port "$FARM_HEAD_ADDRESS" $((20000 + SLURM_JOB_ID % 10000)))" \
-    || farm_die $FARM_EXIT_FARM_ERROR "no free port from $((20000 + SLURM_JOB_ID % 10000)) on; set ACTORFARM_PORT"
-  export ACTORFARM_SEEDS="$FARM_HEAD_ADDRESS:$port"
-  farm_log "farm seed (Lighthouse) at $ACTORFARM_SEEDS on $(farm_node_name); nodes: $SLURM_JOB_NODELIST"
-}
-
 # Sleeps in the background so that a trapped signal is handled at once, not after the sleep.
 farm_nap() {
   sleep "$1" &
@@ -225,7 +160,11 @@ farm_start_lighthouse() {
 farm_validate_manifest() {
   local status=0
   "$ACTORFARM_DOTNET" "$ACTORFARM_CLI" validate --manifest "$FARM_MANIFEST" || status=$?
-  [ "$status" -eq 0 ] || farm_die "$status" "the manifest is not valid; nothing was started"
+  case "$status" in
+    0) ;;
+    "$FARM_EXIT_BAD_INPUT") farm_die "$status" "the manifest is not valid; nothing was started" ;;
+    *) farm_die "$FARM_EXIT_FARM_ERROR" "actorfarm validate failed (exit $status); is $ACTORFARM_CLI a working build?" ;;
+  esac
 }
 
 farm_start_coordinator() {
@@ -287,11 +226,6 @@ farm_wait_for_exit() {
     fi
     farm_nap 0.2
   done
-}
-
-# The worker step's id (e.g. 1234.0), once srun has created it.
-farm_worker_step_id() {
-  squeue -h -s -j "$SLURM_JOB_ID" -o '%i %j' 2>/dev/null | awk -v name="$FARM_WORKER_STEP_NAME" '$2 == name { print $1; exit }'
 }
 
 farm_stop_workers() {
@@ -360,6 +294,7 @@ farm_start() {
     [ -z "$FARM_STOP_REASON" ] || return 0
     farm_die $FARM_EXIT_FARM_ERROR "the coordinator did not come up within $timeout s"
   fi
+  farm_log "the farm is up after $SECONDS s; submitting $FARM_MANIFEST"
   farm_start_submit
 }
 
@@ -376,9 +311,18 @@ farm_exit_status() {
   echo "$status"
 }
 
+# Where the journal is, for the user; never the connection string (it may hold a password).
+farm_journal_description() {
+  if [ -n "$FARM_POSTGRES" ]; then
+    echo "PostgreSQL"
+  else
+    echo "SQLite in $FARM_STATE_DIR"
+  fi
+}
+
 farm_report() {
-  local status="$1" journal="${FARM_STATE_DIR:-PostgreSQL}"
-  [ -z "$FARM_POSTGRES" ] || journal="PostgreSQL"
+  local status="$1" journal
+  journal="$(farm_journal_description)"
   case "$status" in
     0) farm_log "done: every task succeeded" ;;
     1) farm_log "done: some tasks failed or a job was cancelled (see results.jsonl)" ;;
@@ -400,7 +344,7 @@ farm_launch() {
   # SIGURG is a signal the farm processes ignore.
   trap 'farm_request_stop "asked to stop"' URG
   farm_lock_state_dir
-  farm_log "job $SLURM_JOB_ID: manifest $FARM_MANIFEST, journal ${FARM_POSTGRES:+PostgreSQL}${FARM_POSTGRES:-$FARM_STATE_DIR (SQLite)}"
+  farm_log "job $SLURM_JOB_ID: manifest $FARM_MANIFEST, journal: $(farm_journal_description)"
   farm_plan_addresses
   farm_plan_walltime
   farm_start
