@@ -17,9 +17,9 @@ public sealed partial class JobEntity
             return;
         }
         var spec = request.NeedSpec ? _spec : null;
-        if (_awaitingReattach || _stopWhenFlushed)
+        if (_awaitingReattach || _stopWhenFlushed || _leaving)
         {
-            // Nothing is handed out while nodes re-attach or while the entity hands off; the node
+            // Nothing is handed out while nodes re-attach or while the entity leaves; the node
             // is woken (TasksAvailable) when the grace ends, or asks the next incarnation.
             _hungryNodes.Add(request.Node);
             request.Node.Tell(new TaskBatch(_jobId, _incarnation, spec, [], Exhausted: true));
@@ -101,6 +101,7 @@ public sealed partial class JobEntity
     /// </summary>
     private void FlushResults()
     {
+        ReplyIfNodesSettled();
         if (_writesInFlight > 0 || _unrecorded.Count == 0)
         {
             if (_stopWhenFlushed && _writesInFlight == 0) Context.Stop(Self);
@@ -162,6 +163,7 @@ public sealed partial class JobEntity
         _hungryNodes.Clear();
         foreach (var node in _watchedNodes) Context.Unwatch(node);
         _watchedNodes.Clear();
+        ReplyIfNodesSettled();
         StartExport();
     }
 

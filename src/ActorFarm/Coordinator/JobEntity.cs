@@ -77,6 +77,7 @@ public sealed partial class JobEntity : ReceivePersistentActor, IWithTimers
         Command<ResultsExported>(HandleExported);
         Command<Status.Failure>(HandleExportFailed);
         Command<HandOff>(_ => StopWhenFlushed());
+        Command<AwaitNodesDrained>(HandleAwaitNodesDrained);
         Command<ReceiveTimeout>(_ => Context.Parent.Tell(new Passivate(HandOff.Instance)));
         Command<SaveSnapshotSuccess>(_ => { });
         Command<SaveSnapshotFailure>(f => _log.Warning("Job {0}: snapshot failed: {1}", _jobId, f.Cause.Message));

@@ -75,6 +75,8 @@ public sealed class FarmHost : IAsyncDisposable
             var directory = StartDirectory(system, options);
             var jobs = await StartJobRegion(system, options, jobSettings, directory);
             var gateway = system.ActorOf(FarmGateway.Props(jobs, directory), FarmGateway.Name);
+            if (coordinator)
+                AwaitWorkerDrainsBeforeLeaving(system, jobs, system.Settings.Config.GetTimeSpan("actorfarm.node.drain-grace"));
             // Every member runs a receptionist (any node is a contact point for clients), but
             // only coordinators, which have the journal, offer the gateway to them.
             var receptionist = ClusterClientReceptionist.Get(system);
@@ -144,6 +146,34 @@ public sealed class FarmHost : IAsyncDisposable
             catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
             {
                 system.Log.Warning("The node did not drain in time; tasks it still held run again elsewhere.");
+            }
+            return Akka.Done.Instance;
+        });
+    }
+
+    /// <summary>
+    /// A coordinator node that leaves first waits, up to the worker nodes' drain grace, until no
+    /// worker node holds a lease of its jobs: when a whole allocation is signalled at once (plain
+    /// scancel, time limit) the workers' last results still reach the journal instead of running
+    /// again next time. Embedded farms (grace 0) do not wait.
+    /// </summary>
+    private static void AwaitWorkerDrainsBeforeLeaving(ActorSystem system, IActorRef jobs, TimeSpan workerGrace)
+    {
+        if (workerGrace <= TimeSpan.Zero) return;
+        // Margin over the workers' grace: their last result batch and its acknowledgement.
+        var patience = workerGrace + TimeSpan.FromSeconds(3);
+        CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "await-worker-drains", async () =>
+        {
+            try
+            {
+                var state = await jobs.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, TimeSpan.FromSeconds(5));
+                var waits = state.Shards.SelectMany(shard => shard.EntityIds)
+                    .Select(jobId => jobs.Ask<JobEntity.NodesDrained>(new JobEntity.AwaitNodesDrained(jobId), patience));
+                await Task.WhenAll(waits);
+            }
+            catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+            {
+                system.Log.Warning("Worker nodes still held tasks after {0}; those run again when the jobs resume.", patience);
             }
             return Akka.Done.Instance;
         });

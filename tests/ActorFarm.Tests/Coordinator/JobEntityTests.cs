@@ -113,6 +113,32 @@ public sealed class JobEntityTests : Akka.TestKit.Xunit2.TestKit, IDisposable
         Assert.Equal(0, ExpectMsg<JobStatusReport>().Done);
     }
 
+    [Fact]
+    public void A_leaving_coordinator_hands_out_nothing_more_and_hears_when_the_nodes_have_settled()
+    {
+        var spec = Specs.Handler("leaving", "noop", 10, _output.Path);
+        var jobId = JobIds.For(spec);
+        var entity = Start(jobId);
+        entity.Tell(new SubmitJob(jobId, spec), TestActor);
+        ExpectMsg<JobSubmitted>();
+        entity.Tell(new RequestTasks(jobId, _node.Ref, "n1", 3, NeedSpec: true), _node.Ref);
+        Assert.Equal(3, _node.ExpectMsg<TaskBatch>().Leases.Length);
+
+        entity.Tell(new JobEntity.AwaitNodesDrained(jobId), TestActor);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+
+        // Leaving: a node that asks gets nothing new.
+        entity.Tell(new RequestTasks(jobId, _node.Ref, "n1", 5, NeedSpec: false), _node.Ref);
+        Assert.Empty(_node.ExpectMsg<TaskBatch>().Leases);
+
+        // The node finishes one task and gives back the other two: settled once journaled.
+        entity.Tell(new TaskResults(jobId, _node.Ref, "n1", 1, [Succeeded(0)]), _node.Ref);
+        entity.Tell(new ReturnLeases(jobId, _node.Ref, [new TaskLease(1, 1), new TaskLease(2, 1)]), _node.Ref);
+        ExpectMsg<JobEntity.NodesDrained>(TimeSpan.FromSeconds(10));
+        entity.Tell(new GetJobStatus(jobId), TestActor);
+        Assert.Equal(1, ExpectMsg<JobStatusReport>().Done);
+    }
+
     private IActorRef Start(string jobId) => Sys.ActorOf(JobEntity.Props(jobId, _settings, _directory.Ref), jobId);
 
     private JobStatusReport AwaitSettled(IActorRef entity, string jobId)

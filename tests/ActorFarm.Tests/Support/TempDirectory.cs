@@ -19,6 +19,9 @@ public sealed class TempDirectory : IDisposable
     {
         // Pooled connections keep the journal (and its -wal/-shm) open.
         SqliteConnection.ClearAllPools();
+        // For post-mortems: ACTORFARM_KEEP_TEST_DIRS=1 leaves every test directory in place.
+        if (Environment.GetEnvironmentVariable("ACTORFARM_KEEP_TEST_DIRS") == "1")
+            return;
         try
         {
             Directory.Delete(Path, recursive: true);

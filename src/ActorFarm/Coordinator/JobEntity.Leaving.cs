@@ -1,0 +1,45 @@
+using ActorFarm.Protocol;
+using Akka.Actor;
+
+namespace ActorFarm.Coordinator;
+
+// A coordinator node that leaves waits for the worker nodes draining at the same moment (a
+// plain scancel or a time limit signals every process of an allocation at once): their last
+// results and returned leases reach the journal before the job hands off, so the tasks they
+// finished while leaving do not run again in the next allocation.
+public sealed partial class JobEntity
+{
+    /// <summary>
+    /// Asked by the leaving coordinator node (local only, through its shard region): replies
+    /// <see cref="NodesDrained"/> once no node holds a lease of this job and every result
+    /// received is journaled. The asker's timeout bounds the wait.
+    /// </summary>
+    public sealed record AwaitNodesDrained(string JobId) : IWithJobId, INoSerializationVerificationNeeded;
+
+    /// <summary>Reply to <see cref="AwaitNodesDrained"/>.</summary>
+    public sealed record NodesDrained(string JobId) : INoSerializationVerificationNeeded;
+
+    private readonly List<IActorRef> _drainWaiters = new();
+
+    // Set once this node is leaving: no new leases, so what is out comes back and settles.
+    private bool _leaving;
+
+    private bool NodesSettled =>
+        _phase != JobPhase.Running || (_ledger!.Leased == 0 && _unrecorded.Count == 0 && _writesInFlight == 0);
+
+    private void HandleAwaitNodesDrained(AwaitNodesDrained _)
+    {
+        _leaving = true;
+        _drainWaiters.Add(Sender);
+        ReplyIfNodesSettled();
+    }
+
+    /// <summary>Called wherever leases end or results reach the journal.</summary>
+    private void ReplyIfNodesSettled()
+    {
+        if (_drainWaiters.Count == 0 || !NodesSettled) return;
+        foreach (var waiter in _drainWaiters)
+            waiter.Tell(new NodesDrained(_jobId));
+        _drainWaiters.Clear();
+    }
+}
