@@ -9,16 +9,6 @@ namespace ActorFarm.Coordinator;
 // finished while leaving do not run again in the next allocation.
 public sealed partial class JobEntity
 {
-    /// <summary>
-    /// Asked by the leaving coordinator node (local only, through its shard region): replies
-    /// <see cref="NodesDrained"/> once no node holds a lease of this job and every result
-    /// received is journaled. The asker's timeout bounds the wait.
-    /// </summary>
-    public sealed record AwaitNodesDrained(string JobId) : IWithJobId, INoSerializationVerificationNeeded;
-
-    /// <summary>Reply to <see cref="AwaitNodesDrained"/>.</summary>
-    public sealed record NodesDrained(string JobId) : INoSerializationVerificationNeeded;
-
     private readonly List<IActorRef> _drainWaiters = new();
 
     // Set once this node is leaving: no new leases, so what is out comes back and settles.

@@ -1,5 +1,6 @@
 using ActorFarm.Coordinator;
 using ActorFarm.Node;
+using ActorFarm.Protocol;
 using ActorFarm.Node.Execution;
 using Akka.Actor;
 using Akka.Event;
@@ -168,7 +169,7 @@ public sealed class FarmHost : IAsyncDisposable
             {
                 var state = await jobs.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, TimeSpan.FromSeconds(5));
                 var waits = state.Shards.SelectMany(shard => shard.EntityIds)
-                    .Select(jobId => jobs.Ask<JobEntity.NodesDrained>(new JobEntity.AwaitNodesDrained(jobId), patience));
+                    .Select(jobId => jobs.Ask<NodesDrained>(new AwaitNodesDrained(jobId), patience));
                 await Task.WhenAll(waits);
             }
             catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)

@@ -124,7 +124,7 @@ public sealed class JobEntityTests : Akka.TestKit.Xunit2.TestKit, IDisposable
         entity.Tell(new RequestTasks(jobId, _node.Ref, "n1", 3, NeedSpec: true), _node.Ref);
         Assert.Equal(3, _node.ExpectMsg<TaskBatch>().Leases.Length);
 
-        entity.Tell(new JobEntity.AwaitNodesDrained(jobId), TestActor);
+        entity.Tell(new AwaitNodesDrained(jobId), TestActor);
         ExpectNoMsg(TimeSpan.FromMilliseconds(300));
 
         // Leaving: a node that asks gets nothing new.
@@ -134,7 +134,7 @@ public sealed class JobEntityTests : Akka.TestKit.Xunit2.TestKit, IDisposable
         // The node finishes one task and gives back the other two: settled once journaled.
         entity.Tell(new TaskResults(jobId, _node.Ref, "n1", 1, [Succeeded(0)]), _node.Ref);
         entity.Tell(new ReturnLeases(jobId, _node.Ref, [new TaskLease(1, 1), new TaskLease(2, 1)]), _node.Ref);
-        ExpectMsg<JobEntity.NodesDrained>(TimeSpan.FromSeconds(10));
+        ExpectMsg<NodesDrained>(TimeSpan.FromSeconds(10));
         entity.Tell(new GetJobStatus(jobId), TestActor);
         Assert.Equal(1, ExpectMsg<JobStatusReport>().Done);
     }

@@ -94,6 +94,8 @@ public static class Samples
             ["SubmitJob(handler)"] = _ => new SubmitJob("job-2", HandlerSpec()),
             ["JobSubmitted"] = _ => new JobSubmitted("job-1", Resumed: true, Status()),
             ["GetJobStatus"] = _ => new GetJobStatus("job-1"),
+            ["AwaitNodesDrained"] = _ => new AwaitNodesDrained("job-1"),
+            ["NodesDrained"] = _ => new NodesDrained("job-1"),
             ["CancelJob"] = _ => new CancelJob("job-1", "operator asked"),
             ["JobStatusReport"] = _ => Status(),
             ["JobStatusReport(settled)"] = _ => Status() with { Phase = JobPhase.Finished, EndedAt = Ended, ResultsFile = "/data/out/render/results.jsonl" },
