@@ -75,6 +75,9 @@ public sealed class WeakScalingPart : IPerfPart
             "to the moment the submitter holds every result (for the farm: the final status, after every result is journaled " +
             "and the results file written). **Start-up** is apart, as in the paper: from the launch of the first process to " +
             "the first task's start on every node (the farm's times come from its own results file). " +
+            "The farm's cluster nodes are started one after the other, each up before the next: all share this machine's " +
+            "cores, and nine .NET processes starting at once on two cores starve each other into false failure detection; " +
+            "their start-up is therefore the sum of the nodes' start-ups, not what nodes with cores of their own would take. " +
             "*Greedy-bound efficiency* is ideal / the makespan of zero-overhead greedy dispatch in index order on the same " +
             "durations: with only 10 tasks per slot of ±10 % length, even a perfect dynamic scheduler ends a little after " +
             "the ideal, so this is the ceiling the definition allows at that point.");

@@ -56,6 +56,7 @@ public static class FarmConfig
             hostValues = hostValues.WithFallback(ConfigurationFactory.ParseString("""
                 actorfarm.jobs.reattach-grace = 0s
                 actorfarm.node.drain-grace = 0s
+                actorfarm.wire.build-at-start = off
                 """));
         }
         var composed = hostValues.WithFallback(journal).WithFallback(Base());

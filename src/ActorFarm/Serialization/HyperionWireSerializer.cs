@@ -36,8 +36,11 @@ public sealed class HyperionWireSerializer : Akka.Serialization.Serializer
 
     [ThreadStatic] private static MemoryStream? _buffer;
 
-    // Built on first use: Hyperion compiles a serializer for every known type up front (about
-    // 0.5 s of CPU), which an embedded farm, whose messages never leave the process, never needs.
+    // Hyperion compiles a serializer for every known type up front (0.5 s of CPU, seconds while
+    // the process is still jitting). A cluster member builds it at start, before it joins: built
+    // on first use, it would hold a remoting thread (and every message behind it, heartbeats
+    // included) just when a starting cluster is busiest. An embedded farm, whose messages never
+    // leave the process, skips it (actorfarm.wire.build-at-start = off).
     private readonly Lazy<Hyperion.Serializer> _hyperion;
 
     public HyperionWireSerializer(ExtendedActorSystem system) : base(system)
@@ -58,6 +61,8 @@ public sealed class HyperionWireSerializer : Akka.Serialization.Serializer
             // The filter is only consulted when unsafe types are disallowed.
             disallowUnsafeTypes: true,
             typeFilter: WireTypeAllowlist.Filter)), LazyThreadSafetyMode.ExecutionAndPublication);
+        if (system.Settings.Config.GetBoolean("actorfarm.wire.build-at-start", true))
+            _ = _hyperion.Value;
     }
 
     /// <summary>The constructor Akka prefers when it instantiates serializers; nothing is configurable.</summary>
