@@ -1,7 +1,7 @@
 using ActorFarm.Coordinator;
 using ActorFarm.Node;
-using ActorFarm.Protocol;
 using ActorFarm.Node.Execution;
+using ActorFarm.Protocol;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Actor.Setup;
@@ -135,22 +135,10 @@ public sealed class FarmHost : IAsyncDisposable
     /// gives back the queued ones and lets the running ones finish within the grace: nothing it
     /// held is lost, and little is run twice.
     /// </summary>
-    private static void DrainBeforeLeaving(ActorSystem system, IActorRef node, TimeSpan grace)
-    {
-        var shutdown = CoordinatedShutdown.Get(system);
-        shutdown.AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "drain-node", async () =>
-        {
-            try
-            {
-                await node.Ask<NodeSupervisor.Drained>(new NodeSupervisor.Drain(grace), grace + TimeSpan.FromSeconds(5));
-            }
-            catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
-            {
-                system.Log.Warning("The node did not drain in time; tasks it still held run again elsewhere.");
-            }
-            return Akka.Done.Instance;
-        });
-    }
+    private static void DrainBeforeLeaving(ActorSystem system, IActorRef node, TimeSpan grace) =>
+        WaitBeforeLeaving(system, "drain-node",
+            () => node.Ask<NodeSupervisor.Drained>(new NodeSupervisor.Drain(grace), grace + TimeSpan.FromSeconds(5)),
+            "The node did not drain in time; tasks it still held run again elsewhere.");
 
     /// <summary>
     /// A coordinator node that leaves first waits, up to the worker nodes' drain grace, until no
@@ -163,22 +151,32 @@ public sealed class FarmHost : IAsyncDisposable
         if (workerGrace <= TimeSpan.Zero) return;
         // Margin over the workers' grace: their last result batch and its acknowledgement.
         var patience = workerGrace + TimeSpan.FromSeconds(3);
-        CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "await-worker-drains", async () =>
+        WaitBeforeLeaving(system, "await-worker-drains", async () =>
+            {
+                var state = await jobs.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, TimeSpan.FromSeconds(5));
+                await Task.WhenAll(state.Shards.SelectMany(shard => shard.EntityIds)
+                    .Select(jobId => jobs.Ask<NodesDrained>(new AwaitNodesDrained(jobId), patience)));
+            },
+            $"Worker nodes still held tasks after {patience}; those run again when the jobs resume.");
+    }
+
+    /// <summary>
+    /// A bounded wait in the shutdown phase <c>service-requests-done</c>: a wait that times out
+    /// is logged, never fatal, so the node still leaves.
+    /// </summary>
+    private static void WaitBeforeLeaving(ActorSystem system, string taskName, Func<Task> wait, string onTimeout) =>
+        CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, taskName, async () =>
         {
             try
             {
-                var state = await jobs.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, TimeSpan.FromSeconds(5));
-                var waits = state.Shards.SelectMany(shard => shard.EntityIds)
-                    .Select(jobId => jobs.Ask<NodesDrained>(new AwaitNodesDrained(jobId), patience));
-                await Task.WhenAll(waits);
+                await wait();
             }
             catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
             {
-                system.Log.Warning("Worker nodes still held tasks after {0}; those run again when the jobs resume.", patience);
+                system.Log.Warning(onTimeout);
             }
             return Akka.Done.Instance;
         });
-    }
 
     /// <summary>Why a node with <see cref="FarmOptions.LeaveAt"/> left: its time was up, as planned.</summary>
     public sealed class ScheduledLeaveReason : CoordinatedShutdown.Reason
