@@ -169,6 +169,11 @@ public sealed partial class JobEntity
 
     private void StartExport()
     {
+        if (_appender is not null)
+        {
+            _appender.Tell(ResultsAppender.Complete.Instance);
+            return;
+        }
         var system = Context.System;
         ResultsExporter.ExportAsync(system, _jobId)
             .PipeTo(Self, success: path => new ResultsExported(path));
@@ -179,7 +184,28 @@ public sealed partial class JobEntity
         _exported = true;
         _resultsFile = exported.Path;
         _exportError = null;
+        ReleaseHeldStatuses();
         SetReceiveTimeout(_settings.PassivateEndedAfter);
+    }
+
+    private void HandleAppended(ResultsAppender.Written written)
+    {
+        StopAppender();
+        HandleExported(new ResultsExported(written.Path));
+    }
+
+    /// <summary>The file written while the job ran is lost: export it from the journal instead.</summary>
+    private void HandleAppendFailed(ResultsAppender.NotWritten failed)
+    {
+        _log.Warning("Job {0}: {1}; exporting the results from the journal", _jobId, failed.Reason);
+        StopAppender();
+        StartExport();
+    }
+
+    private void StopAppender()
+    {
+        if (_appender is not null) Context.Stop(_appender);
+        _appender = null;
     }
 
     private void HandleExportFailed(Status.Failure failure)
@@ -187,6 +213,7 @@ public sealed partial class JobEntity
         // The journal keeps every result: `actorfarm results` can still export them elsewhere.
         _exportError = $"writing {_resultsFile} failed: {failure.Cause.Message}";
         _log.Error(failure.Cause, "Job {0}: {1}", _jobId, _exportError);
+        ReleaseHeldStatuses();
         SetReceiveTimeout(_settings.PassivateEndedAfter);
     }
 

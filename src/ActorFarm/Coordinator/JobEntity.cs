@@ -37,6 +37,9 @@ public sealed partial class JobEntity : ReceivePersistentActor, IWithTimers
     private int _eventsSinceSnapshot;
     private string? _resultsFile;
     private bool _exported;
+    // Writes the results file as results are journaled; only in a life that accepted the job
+    // (it then sees every result event). Otherwise the file is exported from the journal.
+    private IActorRef? _appender;
 
     private readonly HashSet<IActorRef> _hungryNodes = new();
     private readonly HashSet<IActorRef> _watchedNodes = new();
@@ -63,7 +66,8 @@ public sealed partial class JobEntity : ReceivePersistentActor, IWithTimers
         Recover<RecoveryCompleted>(_ => OnRecovered());
 
         Command<SubmitJob>(HandleSubmit);
-        Command<GetJobStatus>(_ => Sender.Tell(Status()));
+        Command<GetJobStatus>(HandleStatus);
+        Command<StatusHoldOver>(ReleaseHeldStatus);
         Command<CancelJob>(HandleCancel);
         Command<RequestTasks>(HandleRequest);
         Command<ReattachLeases>(HandleReattach);
@@ -75,6 +79,8 @@ public sealed partial class JobEntity : ReceivePersistentActor, IWithTimers
         Command<RetryDue>(_ => OnRetryDue());
         Command<ReattachGraceOver>(_ => EndReattachGrace());
         Command<ResultsExported>(HandleExported);
+        Command<ResultsAppender.Written>(HandleAppended);
+        Command<ResultsAppender.NotWritten>(HandleAppendFailed);
         Command<Status.Failure>(HandleExportFailed);
         Command<HandOff>(_ => StopWhenFlushed());
         Command<AwaitNodesDrained>(HandleAwaitNodesDrained);
@@ -106,6 +112,8 @@ public sealed partial class JobEntity : ReceivePersistentActor, IWithTimers
 
     protected override void PostStop()
     {
+        // Held status queries get what is known now rather than waiting out their hold.
+        ReleaseHeldStatuses();
         Cluster.Get(Context.System).Unsubscribe(Self);
         base.PostStop();
     }
@@ -135,6 +143,7 @@ public sealed partial class JobEntity : ReceivePersistentActor, IWithTimers
             if (r.Outcome == TaskOutcome.Succeeded) _recordedSucceeded++;
             else _recordedFailed++;
         }
+        _appender?.Tell(new ResultsAppender.Append(e.Results));
         if (IsRecovering)
         {
             _succeeded = _recordedSucceeded;
@@ -207,6 +216,7 @@ public sealed partial class JobEntity : ReceivePersistentActor, IWithTimers
             _writesInFlight--;
             Apply(e);
             _resultsFile = ResultsFileWriter.DefaultPath(e.Spec);
+            _appender = Context.ActorOf(ResultsAppender.Props(e.Spec, _resultsFile, $"{_resultsFile}.{_incarnation}.partial"), "results");
             _log.Info("Job {0} accepted: {1} tasks", _jobId, e.Spec.TaskCount);
             _directory.Tell(new JobActivated(_jobId, e.Spec.Name, e.Spec.Priority, _incarnation));
             sender.Tell(new JobSubmitted(_jobId, Resumed: false, Status()));

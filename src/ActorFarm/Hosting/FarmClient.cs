@@ -96,21 +96,26 @@ public sealed class FarmClient : IAsyncDisposable
         (await _endpoint.AskAsync<JobList>(ListJobs.Instance, timeout ?? DefaultTimeout, cancellationToken)).Jobs;
 
     /// <summary>
-    /// The job's status about once per <paramref name="pollInterval"/> until it has ended and its
-    /// results file is written (<see cref="JobStatusReport.IsSettled"/>), which is the last item.
-    /// An unanswered poll (the job moving to another node after a crash) is skipped, not fatal:
+    /// The job's status at once, then about once per <paramref name="pollInterval"/> until it has
+    /// ended and its results file is written (<see cref="JobStatusReport.IsSettled"/>), which is the
+    /// last item. Each query is held by the job until it settles or the interval passes (long
+    /// polling), so the end is seen the moment it happens, not up to an interval later. An
+    /// unanswered query (the job moving to another node after a crash) is asked again, not fatal:
     /// the watch outlives a coordinator fail-over and ends only with the job or the token.
     /// </summary>
     public async IAsyncEnumerable<JobStatusReport> WatchAsync(string jobId, TimeSpan? pollInterval = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var interval = pollInterval ?? DefaultPollInterval;
+        TimeSpan? hold = null; // the first answer comes at once
         while (true)
         {
+            var asked = DateTime.UtcNow;
             JobStatusReport? status = null;
             try
             {
-                status = await StatusAsync(jobId, TimeSpan.FromSeconds(5) + interval, cancellationToken);
+                status = await _endpoint.AskAsync<JobStatusReport>(new GetJobStatus(jobId, hold),
+                    TimeSpan.FromSeconds(5) + interval, cancellationToken);
             }
             catch (AskTimeoutException)
             {
@@ -121,7 +126,12 @@ public sealed class FarmClient : IAsyncDisposable
                 yield return status;
                 if (status.IsSettled || status.Phase == JobPhase.Unknown) yield break;
             }
-            await Task.Delay(interval, cancellationToken);
+            hold = interval;
+            // A reply well before the hold ran out came from a job that could not hold it (it was
+            // stopping): wait out the rest rather than asking in a tight loop.
+            var left = interval - (DateTime.UtcNow - asked);
+            if (status is null || left > interval / 2)
+                await Task.Delay(left > TimeSpan.Zero ? left : TimeSpan.Zero, cancellationToken);
         }
     }
 

@@ -15,8 +15,13 @@ public sealed record SubmitJob(string JobId, JobSpec Spec) : IJobCommand;
 /// <summary>Reply to <see cref="SubmitJob"/>; <paramref name="Resumed"/> is true when the job already existed.</summary>
 public sealed record JobSubmitted(string JobId, bool Resumed, JobStatusReport Status) : IWireMessage;
 
-/// <summary>Replies <see cref="JobStatusReport"/> (phase <see cref="JobPhase.Unknown"/> for an unknown id).</summary>
-public sealed record GetJobStatus(string JobId) : IJobCommand;
+/// <summary>
+/// Replies <see cref="JobStatusReport"/> (phase <see cref="JobPhase.Unknown"/> for an unknown id).
+/// With <paramref name="HoldUpTo"/>, a job that has not settled holds the reply until it settles
+/// or that time has passed, whichever comes first: a watcher (long polling) hears the end at once
+/// instead of up to a poll interval later.
+/// </summary>
+public sealed record GetJobStatus(string JobId, TimeSpan? HoldUpTo = null) : IJobCommand;
 
 /// <summary>Stops handing out tasks, kills running ones and persists the cancellation. Replies <see cref="JobStatusReport"/>.</summary>
 public sealed record CancelJob(string JobId, string Reason) : IJobCommand;

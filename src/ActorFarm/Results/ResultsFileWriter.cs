@@ -30,31 +30,17 @@ public static class ResultsFileWriter
         var spec = first.Spec;
 
         path ??= DefaultPath(spec, format);
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var temporary = path + ".partial";
-        await using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16))
-        using (var writer = CreateWriter(format, stream, spec.Sweep.Axes.Select(a => a.Name).ToArray()))
+        using var file = ResultsFile.Create(spec, format, path, path + ".partial");
+        var page = first;
+        while (true)
         {
-            var parameters = new Dictionary<string, string>();
-            var page = first;
-            while (true)
-            {
-                if (page.Error is not null)
-                    throw new InvalidOperationException(page.Error);
-                foreach (var record in page.Records)
-                {
-                    parameters.Clear();
-                    Sweeps.ParametersAt(spec.Sweep, record.Index, parameters);
-                    writer.Write(ResultRow.For(spec, record, parameters));
-                }
-                if (!await enumerator.MoveNextAsync()) break;
-                page = enumerator.Current;
-            }
+            if (page.Error is not null)
+                throw new InvalidOperationException(page.Error);
+            file.Append(page.Records);
+            if (!await enumerator.MoveNextAsync()) break;
+            page = enumerator.Current;
         }
-        File.Move(temporary, path, overwrite: true);
+        file.Complete();
         return path;
     }
-
-    private static IResultsWriter CreateWriter(ResultsFormat format, Stream stream, string[] parameterNames) =>
-        format == ResultsFormat.Csv ? new CsvResultsWriter(stream, parameterNames) : new JsonlResultsWriter(stream);
 }

@@ -64,6 +64,8 @@ public sealed class JobEntityTests : Akka.TestKit.Xunit2.TestKit, IDisposable
         Watch(first);
         first.Tell(PoisonPill.Instance);
         ExpectTerminated(first);
+        // The results file the first life was writing as it went is abandoned, not left half-written.
+        Assert.Empty(Directory.GetFiles(_output.Path, "*", SearchOption.AllDirectories));
 
         var second = Start(jobId);
         var secondLife = _directory.ExpectMsg<JobActivated>().Incarnation;
@@ -137,6 +139,51 @@ public sealed class JobEntityTests : Akka.TestKit.Xunit2.TestKit, IDisposable
         ExpectMsg<NodesDrained>(TimeSpan.FromSeconds(10));
         entity.Tell(new GetJobStatus(jobId), TestActor);
         Assert.Equal(1, ExpectMsg<JobStatusReport>().Done);
+    }
+
+    [Fact]
+    public void A_held_status_query_is_answered_the_moment_the_job_settles_with_the_file_written_as_it_ran()
+    {
+        var spec = Specs.Handler("held", "noop", 3, _output.Path);
+        var jobId = JobIds.For(spec);
+        var entity = Start(jobId);
+        entity.Tell(new SubmitJob(jobId, spec), TestActor);
+        ExpectMsg<JobSubmitted>();
+        entity.Tell(new RequestTasks(jobId, _node.Ref, "n1", 3, NeedSpec: true), _node.Ref);
+        Assert.Equal(3, _node.ExpectMsg<TaskBatch>().Leases.Length);
+
+        var watcher = CreateTestProbe("watcher");
+        entity.Tell(new GetJobStatus(jobId, HoldUpTo: TimeSpan.FromMinutes(1)), watcher.Ref);
+        watcher.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+
+        entity.Tell(new TaskResults(jobId, _node.Ref, "n1", 1, [Succeeded(0), Succeeded(2)]), _node.Ref);
+        entity.Tell(new TaskResults(jobId, _node.Ref, "n1", 2, [Succeeded(1)]), _node.Ref);
+        var settled = watcher.ExpectMsg<JobStatusReport>(TimeSpan.FromSeconds(10));
+        Assert.True(settled.IsSettled);
+        Assert.Equal(3, settled.Succeeded);
+        // Rows in journal order, each task once, and nothing else left in the job's directory.
+        Assert.Equal([0L, 2L, 1L], ResultsFile.Read(settled.ResultsFile!).Select(r => r.Index()));
+        Assert.Equal([settled.ResultsFile!], Directory.GetFiles(Path.GetDirectoryName(settled.ResultsFile)!));
+    }
+
+    [Fact]
+    public void A_held_status_query_gets_the_status_of_the_moment_when_its_hold_runs_out()
+    {
+        var spec = Specs.Handler("hold-out", "noop", 3, _output.Path);
+        var jobId = JobIds.For(spec);
+        var entity = Start(jobId);
+        entity.Tell(new SubmitJob(jobId, spec), TestActor);
+        ExpectMsg<JobSubmitted>();
+        entity.Tell(new RequestTasks(jobId, _node.Ref, "n1", 3, NeedSpec: true), _node.Ref);
+        _node.ExpectMsg<TaskBatch>();
+        entity.Tell(new TaskResults(jobId, _node.Ref, "n1", 1, [Succeeded(0)]), _node.Ref);
+        _node.ExpectMsg<ResultsAcknowledged>();
+
+        entity.Tell(new GetJobStatus(jobId, HoldUpTo: TimeSpan.FromMilliseconds(200)), TestActor);
+        var status = ExpectMsg<JobStatusReport>(TimeSpan.FromSeconds(10));
+        Assert.False(status.IsSettled);
+        Assert.Equal(1, status.Done);
+        Assert.Equal(2, status.Running);
     }
 
     private IActorRef Start(string jobId) => Sys.ActorOf(JobEntity.Props(jobId, _settings, _directory.Ref), jobId);

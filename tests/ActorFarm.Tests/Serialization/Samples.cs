@@ -93,7 +93,7 @@ public static class Samples
             ["SubmitJob"] = _ => new SubmitJob("job-1", FullSpec()),
             ["SubmitJob(handler)"] = _ => new SubmitJob("job-2", HandlerSpec()),
             ["JobSubmitted"] = _ => new JobSubmitted("job-1", Resumed: true, Status()),
-            ["GetJobStatus"] = _ => new GetJobStatus("job-1"),
+            ["GetJobStatus"] = _ => new GetJobStatus("job-1", HoldUpTo: TimeSpan.FromMilliseconds(500)),
             ["AwaitNodesDrained"] = _ => new AwaitNodesDrained("job-1"),
             ["NodesDrained"] = _ => new NodesDrained("job-1"),
             ["CancelJob"] = _ => new CancelJob("job-1", "operator asked"),
