@@ -126,12 +126,12 @@ public sealed class FarmClient : IAsyncDisposable
                 yield return status;
                 if (status.IsSettled || status.Phase == JobPhase.Unknown) yield break;
             }
-            hold = interval;
-            // A reply well before the hold ran out came from a job that could not hold it (it was
-            // stopping): wait out the rest rather than asking in a tight loop.
+            // A held reply that came well before its hold ran out came from a job that could not
+            // hold it (it was stopping): wait out the rest rather than asking in a tight loop.
             var left = interval - (DateTime.UtcNow - asked);
-            if (status is null || left > interval / 2)
-                await Task.Delay(left > TimeSpan.Zero ? left : TimeSpan.Zero, cancellationToken);
+            if (hold is not null && left > interval / 2)
+                await Task.Delay(left, cancellationToken);
+            hold = interval;
         }
     }
 
