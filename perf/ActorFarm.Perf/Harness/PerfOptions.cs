@@ -33,5 +33,11 @@ public sealed record PerfOptions
 
     public string ReportPath => Path.Combine(OutputRoot, "RESULTS.md");
 
+    /// <summary>
+    /// perf/PROFILES.md, kept by hand: what the profiles of each figure below its target showed,
+    /// the fixes made and those planned. RESULTS.md carries it after the targets table.
+    /// </summary>
+    public string ProfilesPath => Path.Combine(RepositoryRoot, "perf", "PROFILES.md");
+
     public bool Runs(string part) => Only is null || string.Equals(Only, part, StringComparison.OrdinalIgnoreCase);
 }

@@ -49,11 +49,28 @@ public sealed class PerfReport
             text.AppendLine(missed.Count == 0
                 ? "Every measured figure meets its target."
                 : $"**Below target ({missed.Count}):** " + string.Join("; ", missed.Select(c => $"{c.Target} — measured {c.Measured}")) + ".");
+            if (missed.Count > 0 && File.Exists(options.ProfilesPath))
+                AppendProfiles(text, options.ProfilesPath);
         }
         text.AppendLine();
 
         foreach (var section in _sections) section.Render(text);
         return text.ToString();
+    }
+
+    /// <summary>
+    /// The hand-kept analysis of the figures below target (perf/PROFILES.md), its headings moved
+    /// under this report's: what each profile showed, the fix made, the fix planned.
+    /// </summary>
+    private static void AppendProfiles(StringBuilder text, string path)
+    {
+        text.AppendLine();
+        text.AppendLine("### Below target: what the profiles showed, the fixes made and planned");
+        text.AppendLine();
+        text.AppendLine("*From [PROFILES.md](PROFILES.md), kept by hand: its figures come from the profiling runs it names (command and date given there), not from this run.*");
+        text.AppendLine();
+        foreach (var line in File.ReadLines(path).SkipWhile(l => !l.StartsWith("## ", StringComparison.Ordinal)))
+            text.AppendLine(line.StartsWith('#') ? "##" + line : line);
     }
 
     public sealed class Section(string title, string method)

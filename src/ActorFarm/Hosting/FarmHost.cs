@@ -65,7 +65,10 @@ public sealed class FarmHost : IAsyncDisposable
             // cluster join instead of following it. Singletons, shard regions and the node
             // supervisor wait for membership by themselves.
             if (coordinator)
+            {
                 Akka.Persistence.Persistence.Instance.Apply(system);
+                system.ActorOf(JournalWarmup.Props(), "journal-warmup");
+            }
             var cluster = Cluster.Get(system);
             var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             cluster.RegisterOnMemberUp(() => up.TrySetResult());
