@@ -25,6 +25,14 @@ public sealed partial class JobEntity
             request.Node.Tell(new TaskBatch(_jobId, _incarnation, spec, [], Exhausted: true));
             return;
         }
+        if (JournalBehind)
+        {
+            // Backpressure: results arrive faster than the journal takes them. Handing out more
+            // would only grow the backlog in memory; the node is woken once the journal catches up.
+            _hungryNodes.Add(request.Node);
+            request.Node.Tell(new TaskBatch(_jobId, _incarnation, spec, [], Exhausted: true));
+            return;
+        }
         _leaseBuffer.Clear();
         _ledger!.LeaseTo(request.Node, request.Credits, _leaseBuffer);
         // Fewer than asked means the ready queue is empty and the cursor reached the end.
@@ -35,6 +43,11 @@ public sealed partial class JobEntity
             WatchNode(request.Node);
         request.Node.Tell(new TaskBatch(_jobId, _incarnation, spec, _leaseBuffer.ToArray(), exhausted));
     }
+
+    /// <summary>More results wait for the journal than <see cref="JournalBacklogEvents"/> full events hold.</summary>
+    private bool JournalBehind => _unrecorded.Count >= JournalBacklogEvents * _settings.MaxResultsPerEvent;
+
+    private const int JournalBacklogEvents = 4;
 
     private void WatchNode(IActorRef node)
     {
@@ -127,6 +140,7 @@ public sealed partial class JobEntity
             MaybeSnapshot();
             CheckFinished();
             FlushResults();
+            if (!JournalBehind) WakeHungryNodes();
         });
     }
 
@@ -233,7 +247,9 @@ public sealed partial class JobEntity
 
     private void WakeHungryNodes()
     {
-        if (_hungryNodes.Count == 0 || !_ledger!.HasRunnable) return;
+        // While nodes re-attach or the entity leaves, nothing is handed out: waking them would
+        // only earn an empty batch (the grace's end wakes them).
+        if (_hungryNodes.Count == 0 || !_ledger!.HasRunnable || _awaitingReattach || _stopWhenFlushed || _leaving) return;
         var available = new TasksAvailable(_jobId);
         foreach (var node in _hungryNodes) node.Tell(available);
         _hungryNodes.Clear();

@@ -6,7 +6,7 @@ namespace ActorFarm.Node;
 // Credits out (task requests) and results back (batches).
 public sealed partial class NodeSupervisor
 {
-    private int Busy => _slots.Count(s => s.JobId is not null);
+    private int Busy => _slots.Where(s => s.JobId is not null).Sum(s => s.Leases.Length);
 
     /// <summary>
     /// Asks the highest-priority job that is not exhausted for as many tasks as fit. One request
@@ -123,6 +123,7 @@ public sealed partial class NodeSupervisor
         _results.Remove(jobId);
         _incarnations.Remove(jobId);
         _unfit.Remove(jobId);
+        _unbatched.Remove(jobId);
         _unacked.Remove(jobId);
         _batchIds.Remove(jobId);
     }

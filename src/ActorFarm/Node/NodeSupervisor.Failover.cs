@@ -54,7 +54,7 @@ public sealed partial class NodeSupervisor
         foreach (var queued in _queue)
             if (queued.JobId == jobId) held.Add(queued.Lease);
         foreach (var slot in _slots)
-            if (slot.JobId == jobId && !slot.Returned) held.Add(slot.Lease);
+            if (slot.JobId == jobId && !slot.Returned) held.AddRange(slot.Leases);
         if (_results.TryGetValue(jobId, out var unsent))
             foreach (var result in unsent) held.Add(new TaskLease(result.Index, result.Attempt));
         var unacked = _unacked.GetValueOrDefault(jobId) ?? [];
@@ -96,7 +96,7 @@ public sealed partial class NodeSupervisor
         }
         _queue.Clear();
 
-        var running = _slots.Count(s => s.JobId is not null);
+        var running = _slots.Where(s => s.JobId is not null).Sum(s => s.Leases.Length);
         _log.Info("Node {0} draining: returned {1} queued tasks, waiting up to {2} for {3} running",
             _settings.NodeName, _drain.Returned, drain.Grace, running);
         Timers.StartSingleTimer(nameof(DrainDeadline), DrainDeadline.Instance, drain.Grace);
@@ -110,7 +110,7 @@ public sealed partial class NodeSupervisor
         _drain.DeadlinePassed = true;
         foreach (var group in _slots.Where(s => s.JobId is not null && !s.Returned).GroupBy(s => s.JobId!))
         {
-            var leases = group.Select(s => s.Lease).ToArray();
+            var leases = group.SelectMany(s => s.Leases).ToArray();
             _jobs.Tell(new ReturnLeases(group.Key, Self, leases));
             _drain.Returned += leases.Length;
             foreach (var slot in group)

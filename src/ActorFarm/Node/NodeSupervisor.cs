@@ -28,6 +28,8 @@ public sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
     private readonly Dictionary<string, PendingRequest> _outstanding = new();
     private readonly Dictionary<string, JobSpec> _specs = new();
     private readonly Dictionary<string, PrefetchPolicy> _prefetch = new();
+    // Jobs whose worker crashed mid-task: their tasks go one per worker from then on.
+    private readonly HashSet<string> _unbatched = new();
     private readonly Dictionary<string, List<TaskResult>> _results = new();
     // Result batches sent and not yet acknowledged as journaled, per job, oldest first.
     private readonly Dictionary<string, List<SentBatch>> _unacked = new();
@@ -130,13 +132,17 @@ public sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
         }
         else if (slot.JobId is { } crashedJob)
         {
-            // The worker was restarted while it held a task: give the task back to its job,
-            // which re-queues it (counting the attempt, so a task that always crashes ends).
-            _log.Warning("Worker in slot {0} crashed running task {1} of job {2}; re-queuing it",
-                ready.Slot, slot.Lease.Index, crashedJob);
+            // The worker crashed without reporting (a worker reports a faulted task itself) while
+            // it held tasks: give them back to their job, which re-queues them, counting the
+            // attempt so a task that always crashes ends. Which task of a batch crashed is unknown:
+            // the job's tasks go one at a time from now on, so the culprit alone uses up its attempts.
+            _log.Warning("Worker in slot {0} crashed running task {1} of job {2}; re-queuing {3} task(s)",
+                ready.Slot, slot.Leases[0].Index, crashedJob, slot.Leases.Length);
             var now = DateTimeOffset.UtcNow;
-            BufferResult(crashedJob, new TaskResult(slot.Lease.Index, slot.Lease.Attempt, TaskOutcome.WorkerCrashed,
-                null, now, now, "worker crashed"));
+            foreach (var lease in slot.Leases)
+                BufferResult(crashedJob, new TaskResult(lease.Index, lease.Attempt, TaskOutcome.WorkerCrashed,
+                    null, now, now, "worker crashed"));
+            _unbatched.Add(crashedJob);
             slot.JobId = null;
         }
         slot.Worker = Sender;
@@ -151,6 +157,7 @@ public sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
         var returned = slot.Returned;
         slot.JobId = null;
         slot.Returned = false;
+        if (finished.Crashing) slot.Worker = null; // its successor announces itself
         if (returned)
         {
             // Its lease went back to the job when the drain deadline passed; the job ignores it.
@@ -158,10 +165,14 @@ public sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
             CheckDrained();
             return;
         }
-        if (_prefetch.TryGetValue(finished.JobId, out var policy))
-            policy.Observe(finished.Result.Ended - finished.Result.Started);
-        BufferResult(finished.JobId, finished.Result);
-        if (_drain is not null) _drain.Finished++;
+        _prefetch.TryGetValue(finished.JobId, out var policy);
+        foreach (var result in finished.Results)
+        {
+            if (result.Outcome is not (TaskOutcome.Returned or TaskOutcome.WorkerCrashed))
+                policy?.Observe(result.Ended - result.Started);
+            BufferResult(finished.JobId, result);
+        }
+        if (_drain is not null) _drain.Finished += finished.Results.Length;
         Dispatch();
         RequestMore();
         CheckDrained();
@@ -169,6 +180,7 @@ public sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
 
     private void Dispatch()
     {
+        var free = _slots.Count(s => s.Worker is not null && s.JobId is null);
         foreach (var slot in _slots)
         {
             if (slot.Worker is null || slot.JobId is not null) continue;
@@ -178,11 +190,24 @@ public sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
             {
                 if (!_queue.TryDequeue(out next)) return;
             } while (!_specs.TryGetValue(next.JobId, out spec) || !FitsBeforeLeaving(next, spec));
+
+            // Very short tasks go several at a time, the queue shared fairly among the free slots.
+            var size = Math.Min(BatchSizeFor(next.JobId), Math.Max(1, (_queue.Count + 1) / free));
+            var leases = new List<TaskLease>(size) { next.Lease };
+            while (leases.Count < size && _queue.TryPeek(out var following) && following.JobId == next.JobId)
+            {
+                _queue.Dequeue();
+                if (FitsBeforeLeaving(following, spec)) leases.Add(following.Lease);
+            }
+            free--;
             slot.JobId = next.JobId;
-            slot.Lease = next.Lease;
-            slot.Worker.Tell(new RunTask(next.JobId, spec, next.Lease));
+            slot.Leases = leases.ToArray();
+            slot.Worker.Tell(new RunTasks(next.JobId, spec, slot.Leases));
         }
     }
+
+    private int BatchSizeFor(string jobId) =>
+        !_unbatched.Contains(jobId) && _prefetch.TryGetValue(jobId, out var policy) ? policy.BatchPerWorker : 1;
 
     /// <summary>
     /// A node that must leave at a known time does not start a task expected to outlast it: the
@@ -203,7 +228,8 @@ public sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
         public required IActorRef Supervisor { get; init; }
         public IActorRef? Worker { get; set; }
         public string? JobId { get; set; }
-        public TaskLease Lease { get; set; }
+        /// <summary>The tasks handed to the worker (while <see cref="JobId"/> is set).</summary>
+        public TaskLease[] Leases { get; set; } = [];
 
         /// <summary>The lease was given back while the task still ran (drain deadline).</summary>
         public bool Returned { get; set; }

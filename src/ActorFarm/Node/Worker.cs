@@ -6,11 +6,11 @@ using Akka.Actor;
 namespace ActorFarm.Node;
 
 /// <summary>
-/// One slot of a node: runs one task at a time. The task runs asynchronously (a process or an
-/// in-process handler) and its outcome is piped back, so the worker never blocks a thread and
-/// still answers a cancel while its task runs. A crash (an unexpected fault of the executor,
-/// not a failing task) restarts the worker; the new instance reports itself ready and the node
-/// supervisor re-queues the task it held.
+/// One slot of a node: runs one task at a time (a batch of very short ones in turn). A task runs
+/// asynchronously (a process or an in-process handler) and its outcome is piped back, so the
+/// worker never blocks a thread and still answers a cancel while its task runs. A crash (an
+/// unexpected fault of the executor, not a failing task) restarts the worker; the new instance
+/// reports itself ready and the node supervisor re-queues the tasks it held.
 /// </summary>
 public sealed class Worker : ReceiveActor
 {
@@ -18,8 +18,13 @@ public sealed class Worker : ReceiveActor
     private readonly IActorRef _node;
     private readonly ITaskExecutor _executor;
     private readonly string _nodeName;
+
+    // The batch in hand (see RunTasks): its leases, the next to start, the results so far.
+    private RunTasks? _batch;
+    private int _next;
+    private readonly List<TaskResult> _done = new();
+    private bool _cancelled;
     private CancellationTokenSource? _running;
-    private string? _runningJob;
 
     public Worker(int slot, IActorRef node, ITaskExecutor executor, string nodeName)
     {
@@ -44,7 +49,13 @@ public sealed class Worker : ReceiveActor
 
     private void Idle()
     {
-        Receive<RunTask>(Start);
+        Receive<RunTasks>(run =>
+        {
+            _batch = run;
+            _next = 0;
+            _cancelled = false;
+            RunNext();
+        });
         Receive<CancelRunningTask>(_ => { });
     }
 
@@ -52,56 +63,84 @@ public sealed class Worker : ReceiveActor
     {
         Receive<TaskExecuted>(executed =>
         {
-            Finish(executed);
+            _running?.Dispose();
+            _running = null;
+            _done.Add(ToResult(executed.Lease, executed.Outcome));
             Become(Idle);
+            RunNext();
         });
         Receive<CancelRunningTask>(cancel =>
         {
-            if (cancel.JobId == _runningJob) _running?.Cancel();
+            if (cancel.JobId != _batch?.JobId) return;
+            _cancelled = true;
+            _running?.Cancel();
         });
         // The executor reports a task's failures as outcomes; a faulted task here is a bug or a
-        // broken environment. Crash, so the supervisor restarts this worker with backoff.
-        Receive<Status.Failure>(failure => throw new TaskExecutionCrashedException(_runningJob, failure.Cause));
+        // broken environment. Crash, so the supervisor restarts this worker with backoff, after
+        // telling the node exactly what became of the batch: the tasks that finished, the one that
+        // crashed (its attempt counts) and those not started (given back, no attempt used).
+        Receive<Status.Failure>(failure =>
+        {
+            var batch = _batch!;
+            var now = DateTimeOffset.UtcNow;
+            var crashed = batch.Leases[_next - 1];
+            _done.Add(new TaskResult(crashed.Index, crashed.Attempt, TaskOutcome.WorkerCrashed, null, now, now,
+                "worker crashed: " + failure.Cause.Message));
+            foreach (var lease in batch.Leases.AsSpan(_next))
+                _done.Add(new TaskResult(lease.Index, lease.Attempt, TaskOutcome.Returned, null, now, now));
+            _node.Tell(new WorkerFinished(_slot, batch.JobId, _done.ToArray(), Crashing: true));
+            throw new TaskExecutionCrashedException(batch.JobId, failure.Cause);
+        });
     }
 
-    private void Start(RunTask run)
+    /// <summary>
+    /// Starts the batch's tasks in turn. Tasks that complete synchronously (noop) run right here,
+    /// with no round trip through PipeTo and the mailbox; at the first asynchronous one the worker
+    /// waits (Busy) and carries on when its outcome arrives. The node hears once, at the end.
+    /// </summary>
+    private void RunNext()
     {
-        RenderedTask rendered;
-        var started = DateTimeOffset.UtcNow;
-        try
+        var batch = _batch!;
+        while (_next < batch.Leases.Length)
         {
-            rendered = TaskRenderer.Render(run.Spec, run.Lease.Index, run.Lease.Attempt, _nodeName);
-        }
-        catch (Exception e) when (e is IOException or KeyNotFoundException or UnauthorizedAccessException or FormatException)
-        {
-            var result = new TaskResult(run.Lease.Index, run.Lease.Attempt, TaskOutcome.FailedToStart, null,
-                started, DateTimeOffset.UtcNow, "could not render the task: " + e.Message);
-            _node.Tell(new WorkerFinished(_slot, run.JobId, result));
+            var lease = batch.Leases[_next++];
+            var started = DateTimeOffset.UtcNow;
+            if (_cancelled)
+            {
+                _done.Add(new TaskResult(lease.Index, lease.Attempt, TaskOutcome.Cancelled, null, started, started,
+                    "cancelled before it started"));
+                continue;
+            }
+            RenderedTask rendered;
+            try
+            {
+                rendered = TaskRenderer.Render(batch.Spec, lease.Index, lease.Attempt, _nodeName);
+            }
+            catch (Exception e) when (e is IOException or KeyNotFoundException or UnauthorizedAccessException or FormatException)
+            {
+                _done.Add(new TaskResult(lease.Index, lease.Attempt, TaskOutcome.FailedToStart, null,
+                    started, DateTimeOffset.UtcNow, "could not render the task: " + e.Message));
+                continue;
+            }
+
+            _running = new CancellationTokenSource();
+            var execution = _executor.ExecuteAsync(batch.Spec, rendered, lease.Attempt, _nodeName, _running.Token);
+            if (execution.IsCompletedSuccessfully)
+            {
+                // Completed: reading the result cannot block.
+                _running.Dispose();
+                _running = null;
+                _done.Add(ToResult(lease, execution.Result));
+                continue;
+            }
+            var jobId = batch.JobId;
+            execution.PipeTo(Self, success: outcome => new TaskExecuted(jobId, lease, outcome));
+            Become(Busy);
             return;
         }
-
-        _running = new CancellationTokenSource();
-        _runningJob = run.JobId;
-        var lease = run.Lease;
-        var jobId = run.JobId;
-        var execution = _executor.ExecuteAsync(run.Spec, rendered, lease.Attempt, _nodeName, _running.Token);
-        if (execution.IsCompletedSuccessfully)
-        {
-            // An in-process handler that finished synchronously (noop): completed, so reading the
-            // result cannot block, and the round trip through PipeTo and the mailbox is saved.
-            Finish(new TaskExecuted(jobId, lease, execution.Result));
-            return;
-        }
-        execution.PipeTo(Self, success: outcome => new TaskExecuted(jobId, lease, outcome));
-        Become(Busy);
-    }
-
-    private void Finish(TaskExecuted executed)
-    {
-        _running?.Dispose();
-        _running = null;
-        _runningJob = null;
-        _node.Tell(new WorkerFinished(_slot, executed.JobId, ToResult(executed.Lease, executed.Outcome)));
+        _node.Tell(new WorkerFinished(_slot, batch.JobId, _done.ToArray()));
+        _done.Clear();
+        _batch = null;
     }
 
     internal static TaskResult ToResult(TaskLease lease, ExecutionOutcome outcome)

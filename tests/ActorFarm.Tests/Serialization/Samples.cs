@@ -105,8 +105,8 @@ public static class Samples
             ["ResultsPage(error)"] = _ => new ResultsPage("job-404", null, [], 1, End: true, Error: "no job 'job-404' in the journal"),
             ["JobStatusReport(unknown)"] = _ => JobStatusReport.Unknown("job-404"),
             ["WorkerReady"] = _ => new WorkerReady(3),
-            ["RunTask"] = _ => new RunTask("job-1", FullSpec(), new TaskLease(12, 1)),
-            ["WorkerFinished"] = _ => new WorkerFinished(3, "job-1", Result(12, TaskOutcome.TimedOut)),
+            ["RunTasks"] = _ => new RunTasks("job-1", FullSpec(), [new TaskLease(12, 1), new TaskLease(13, 2)]),
+            ["WorkerFinished"] = _ => new WorkerFinished(3, "job-1", [Result(12, TaskOutcome.TimedOut), Result(13, TaskOutcome.Succeeded)], Crashing: true),
             ["CancelRunningTask"] = _ => new CancelRunningTask("job-1"),
         };
 
