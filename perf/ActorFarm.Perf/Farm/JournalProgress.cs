@@ -9,7 +9,6 @@ namespace ActorFarm.Perf.Farm;
 /// </summary>
 public sealed class JournalProgress(string databasePath)
 {
-    private const string ResultsManifest = "task-results.v1";
 
     private long _lastOrdering;
 
@@ -34,9 +33,8 @@ public sealed class JournalProgress(string databasePath)
             using var command = db.CreateCommand();
             command.CommandText = """
                 SELECT ordering, json_array_length(CAST(message AS TEXT), '$.results')
-                FROM journal WHERE manifest = $manifest AND ordering > $after ORDER BY ordering
+                FROM journal WHERE manifest IN ('task-results.v1', 'task-results.v2') AND ordering > $after ORDER BY ordering
                 """;
-            command.Parameters.AddWithValue("$manifest", ResultsManifest);
             command.Parameters.AddWithValue("$after", _lastOrdering);
             using var reader = command.ExecuteReader();
             var events = 0;

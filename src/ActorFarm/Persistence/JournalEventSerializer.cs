@@ -10,7 +10,8 @@ namespace ActorFarm.Persistence;
 /// <summary>
 /// Writes journal events and snapshots (<see cref="IJournalEvent"/>, bound in
 /// <c>hocon/serialization.hocon</c>) as compact JSON under the stable manifests of
-/// <see cref="JournalTypeNames"/>. JSON rather than a binary format because journal rows must
+/// <see cref="JournalTypeNames"/>; task results, the bulk of a journal, as rows written by hand
+/// (<see cref="TaskResultsRows"/>). JSON rather than a binary format because journal rows must
 /// stay readable across releases (and by an operator with <c>sqlite3</c>), and because a
 /// manifest table, not a CLR type name, decides what a row means.
 /// </summary>
@@ -42,6 +43,7 @@ public sealed class JournalEventSerializer : SerializerWithStringManifest
         _ = Manifest(obj); // refuse types without a stable name before anything is written
         try
         {
+            if (obj is TaskResultsRecorded results) return TaskResultsRows.Write(results);
             return JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), JsonOptions);
         }
         catch (Exception e)
@@ -57,6 +59,7 @@ public sealed class JournalEventSerializer : SerializerWithStringManifest
                 $"Unknown journal manifest '{manifest}': this journal was written by a version of ActorFarm that knows it.");
         try
         {
+            if (manifest == JournalTypeNames.TaskResultsV2) return TaskResultsRows.Read(bytes);
             return JsonSerializer.Deserialize(bytes, type, JsonOptions)
                 ?? throw new SerializationException($"Journal payload '{manifest}' is null.");
         }

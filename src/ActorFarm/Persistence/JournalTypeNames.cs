@@ -10,8 +10,9 @@ namespace ActorFarm.Persistence;
 /// </summary>
 /// <remarks>
 /// Rules: never change or reuse a name. A breaking change to an event's JSON gets a new name
-/// (<c>.v2</c>) and a new record; the old record stays (or gets an upcaster) so old rows still
-/// recover. A test fails when a concrete <see cref="IJournalEvent"/> is missing here.
+/// (<c>.v2</c>); the old name keeps reading, as a record of its own or through
+/// <see cref="ReadOnlyEntries"/>, so old rows still recover. A test fails when a concrete
+/// <see cref="IJournalEvent"/> is missing here.
 /// </remarks>
 public static class JournalTypeNames
 {
@@ -19,12 +20,24 @@ public static class JournalTypeNames
     public static IReadOnlyList<KeyValuePair<Type, string>> Entries { get; } =
     [
         new(typeof(JobAccepted), "job-accepted.v1"),
-        new(typeof(TaskResultsRecorded), "task-results.v1"),
+        new(typeof(TaskResultsRecorded), TaskResultsV2),
         new(typeof(JobFinished), "job-finished.v1"),
         new(typeof(JobCancelled), "job-cancelled.v1"),
         new(typeof(JobSnapshot), "job-snapshot.v1"),
         new(typeof(JobRegistered), "directory.job-registered.v1"),
         new(typeof(JobClosed), "directory.job-closed.v1"),
+    ];
+
+    /// <summary>Task results as compact rows (<see cref="TaskResultsRows"/>), written since this version.</summary>
+    public const string TaskResultsV2 = "task-results.v2";
+
+    /// <summary>Task results as JSON objects: written by earlier versions, still read.</summary>
+    public const string TaskResultsV1 = "task-results.v1";
+
+    /// <summary>Names no longer written but still read, and the type they read as.</summary>
+    public static IReadOnlyList<KeyValuePair<Type, string>> ReadOnlyEntries { get; } =
+    [
+        new(typeof(TaskResultsRecorded), TaskResultsV1),
     ];
 
     private static readonly FrozenDictionary<Type, string> ByType = BuildByType();
@@ -50,7 +63,7 @@ public static class JournalTypeNames
     private static FrozenDictionary<string, Type> BuildByName()
     {
         var map = new Dictionary<string, Type>(StringComparer.Ordinal);
-        foreach (var (type, name) in Entries)
+        foreach (var (type, name) in Entries.Concat(ReadOnlyEntries))
         {
             if (!map.TryAdd(name, type))
                 throw new InvalidOperationException(

@@ -135,12 +135,50 @@ public class JournalSerializerTests(ITestOutputHelper output) : SerializationTes
     [Fact]
     public void Task_results_rows_have_the_shape_operators_and_tools_read()
     {
-        // tests/Cli/JournalPeek reads results[].index straight from the SQLite journal.
-        var row = JsonDocument.Parse(RoundTrip(Samples.Journal["TaskResultsRecorded"]()).Bytes).RootElement;
+        // tests/Support/JournalPeek and perf's JournalProgress read $.results straight from the journal.
+        var written = RoundTrip(Samples.Journal["TaskResultsRecorded"]());
+        Output?.WriteLine(Encoding.UTF8.GetString(written.Bytes));
+        var row = JsonDocument.Parse(written.Bytes).RootElement;
 
-        var first = row.GetProperty("results")[0];
-        Assert.Equal(0, first.GetProperty("index").GetInt64());
-        Assert.Equal("succeeded", first.GetProperty("outcome").GetString());
+        Assert.Equal(["node-a", "node-b"], row.GetProperty("nodes").EnumerateArray().Select(n => n.GetString()));
+        var results = row.GetProperty("results");
+        Assert.Equal(Samples.Records().Length, results.GetArrayLength());
+        var first = results[0];
+        Assert.Equal(0, first[0].GetInt64());
+        Assert.Equal("succeeded", first[2].GetString());
+        Assert.Equal(7, first.GetArrayLength()); // no error, output not truncated: the trailing fields are left out
+        Assert.Equal(9, results[1].GetArrayLength());
+    }
+
+    [Fact]
+    public void An_old_task_results_v1_row_still_reads()
+    {
+        // Literally what ActorFarm wrote before task-results.v2; old journals must still recover.
+        const string row = """
+            {"results":[{"index":0,"attempts":1,"outcome":"succeeded","exitCode":0,"node":"local","started":"2026-11-26T00:59:06.5961997+00:00","ended":"2026-11-26T00:59:06.5970337+00:00","outputTruncated":false},
+            {"index":7,"attempts":3,"outcome":"workerCrashed","node":"n2","started":"2026-11-26T01:00:00+00:00","ended":"2026-11-26T01:00:01.5+00:00","error":"worker crashed","outputTruncated":true}]}
+            """;
+
+        var recorded = Assert.IsType<TaskResultsRecorded>(Sys.Serialization.Deserialize(
+            Encoding.UTF8.GetBytes(row), JournalEventSerializer.SerializerId, "task-results.v1"));
+
+        DeepEqual.AssertEqual(new TaskResultsRecorded(
+        [
+            new TaskRecord(0, 1, TaskOutcome.Succeeded, 0, "local", DateTimeOffset.Parse("2026-11-26T00:59:06.5961997+00:00"),
+                DateTimeOffset.Parse("2026-11-26T00:59:06.5970337+00:00"), null, false),
+            new TaskRecord(7, 3, TaskOutcome.WorkerCrashed, null, "n2", DateTimeOffset.Parse("2026-11-26T01:00:00+00:00"),
+                DateTimeOffset.Parse("2026-11-26T01:00:01.5+00:00"), "worker crashed", true),
+        ]), recorded);
+    }
+
+    [Fact]
+    public void A_task_results_v2_row_pointing_at_a_missing_node_is_refused()
+    {
+        const string row = """{"nodes":["n1"],"results":[[0,1,"succeeded",0,1,638000000000000000,10]]}""";
+
+        var e = Assert.Throws<SerializationException>(() => Sys.Serialization.Deserialize(
+            Encoding.UTF8.GetBytes(row), JournalEventSerializer.SerializerId, "task-results.v2"));
+        Assert.Contains("task-results.v2", e.Message);
     }
 
     [Fact]

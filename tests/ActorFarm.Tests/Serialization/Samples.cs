@@ -63,7 +63,7 @@ public static class Samples
             outcome == TaskOutcome.Succeeded ? null : "exit code 3", OutputTruncated: index % 2 == 0);
 
     public static TaskRecord[] Records() => Enum.GetValues<TaskOutcome>()
-        .Select((o, i) => new TaskRecord(i, 1 + i % 3, o, o == TaskOutcome.Succeeded ? 0 : null, "node-a",
+        .Select((o, i) => new TaskRecord(i, 1 + i % 3, o, o == TaskOutcome.Succeeded ? 0 : null, i % 3 == 0 ? "node-a" : "node-b",
             Started, Ended, o == TaskOutcome.Succeeded ? null : "boom", i % 2 == 1))
         .ToArray();
 

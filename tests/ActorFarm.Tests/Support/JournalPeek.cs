@@ -12,7 +12,7 @@ namespace ActorFarm.Tests.Support;
 /// </summary>
 public static class JournalPeek
 {
-    private const string Query = "SELECT message FROM journal WHERE manifest = 'task-results.v1'";
+    private const string Query = "SELECT message FROM journal WHERE manifest IN ('task-results.v1', 'task-results.v2')";
 
     public static HashSet<long> RecordedIndices(string sqliteDatabasePath)
     {
@@ -38,8 +38,9 @@ public static class JournalPeek
         while (reader.Read())
         {
             using var doc = JsonDocument.Parse((byte[])reader[0]);
+            // v2 rows are arrays with the index first; v1 rows were objects.
             foreach (var result in doc.RootElement.GetProperty("results").EnumerateArray())
-                indices.Add(result.GetProperty("index").GetInt64());
+                indices.Add(result.ValueKind == JsonValueKind.Array ? result[0].GetInt64() : result.GetProperty("index").GetInt64());
         }
         return indices;
     }
