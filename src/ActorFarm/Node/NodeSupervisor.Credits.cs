@@ -6,7 +6,7 @@ namespace ActorFarm.Node;
 // Credits out (task requests) and results back (batches).
 public sealed partial class NodeSupervisor
 {
-    private int Busy => _slots.Where(s => s.JobId is not null).Sum(s => s.Leases.Length);
+    private int Busy => _busyLeases;
 
     /// <summary>
     /// Asks the highest-priority job that is not exhausted for as many tasks as fit. One request

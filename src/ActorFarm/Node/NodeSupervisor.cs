@@ -20,6 +20,10 @@ public sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     private readonly Slot[] _slots;
+    // Slots whose worker is ready and holds nothing (may hold stale entries: checked on pop),
+    // and the leases all workers hold: both kept as they change, never counted by a scan.
+    private readonly Stack<int> _idle = new();
+    private int _busyLeases;
     private readonly Queue<QueuedTask> _queue = new();
     private ActiveJob[] _activeJobs = [];
     private readonly HashSet<string> _exhausted = new();
@@ -127,8 +131,7 @@ public sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
         if (slot.Returned)
         {
             // Crashed after its lease went back to the job: nothing to report.
-            slot.JobId = null;
-            slot.Returned = false;
+            Release(slot);
         }
         else if (slot.JobId is { } crashedJob)
         {
@@ -143,9 +146,10 @@ public sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
                 BufferResult(crashedJob, new TaskResult(lease.Index, lease.Attempt, TaskOutcome.WorkerCrashed,
                     null, now, now, "worker crashed"));
             _unbatched.Add(crashedJob);
-            slot.JobId = null;
+            Release(slot);
         }
         slot.Worker = Sender;
+        MarkIdle(ready.Slot);
         Dispatch();
         RequestMore();
         CheckDrained();
@@ -155,9 +159,9 @@ public sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
     {
         var slot = _slots[finished.Slot];
         var returned = slot.Returned;
-        slot.JobId = null;
-        slot.Returned = false;
+        Release(slot);
         if (finished.Crashing) slot.Worker = null; // its successor announces itself
+        else MarkIdle(finished.Slot);
         if (returned)
         {
             // Its lease went back to the job when the drain deadline passed; the job ignores it.
@@ -178,17 +182,27 @@ public sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
         CheckDrained();
     }
 
+    /// <summary>
+    /// Hands queued leases to idle workers. O(1) per task: the idle slots are kept in a stack,
+    /// so a node of thousands of slots does not scan them all for every finished task.
+    /// </summary>
     private void Dispatch()
     {
-        var free = _slots.Count(s => s.Worker is not null && s.JobId is null);
-        foreach (var slot in _slots)
+        while (_queue.Count > 0 && _idle.TryPop(out var index))
         {
-            if (slot.Worker is null || slot.JobId is not null) continue;
+            var slot = _slots[index];
+            slot.Idle = false;
+            if (slot.Worker is null || slot.JobId is not null) continue; // stale: crashed meanwhile
+            var free = _idle.Count + 1;
             QueuedTask next;
             JobSpec? spec;
             do
             {
-                if (!_queue.TryDequeue(out next)) return;
+                if (!_queue.TryDequeue(out next))
+                {
+                    MarkIdle(index);
+                    return;
+                }
             } while (!_specs.TryGetValue(next.JobId, out spec) || !FitsBeforeLeaving(next, spec));
 
             // Very short tasks go several at a time, the queue shared fairly among the free slots.
@@ -199,11 +213,28 @@ public sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
                 _queue.Dequeue();
                 if (FitsBeforeLeaving(following, spec)) leases.Add(following.Lease);
             }
-            free--;
             slot.JobId = next.JobId;
             slot.Leases = leases.ToArray();
+            _busyLeases += slot.Leases.Length;
             slot.Worker.Tell(new RunTasks(next.JobId, spec, slot.Leases));
         }
+    }
+
+    private void MarkIdle(int index)
+    {
+        var slot = _slots[index];
+        if (slot.Idle || slot.Worker is null || slot.JobId is not null) return;
+        slot.Idle = true;
+        _idle.Push(index);
+    }
+
+    /// <summary>The slot's worker no longer holds its leases (finished, crashed, given up).</summary>
+    private void Release(Slot slot)
+    {
+        _busyLeases -= slot.Leases.Length;
+        slot.JobId = null;
+        slot.Leases = [];
+        slot.Returned = false;
     }
 
     private int BatchSizeFor(string jobId) =>
@@ -233,6 +264,9 @@ public sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
 
         /// <summary>The lease was given back while the task still ran (drain deadline).</summary>
         public bool Returned { get; set; }
+
+        /// <summary>On the idle stack.</summary>
+        public bool Idle { get; set; }
     }
 
     private readonly record struct QueuedTask(string JobId, TaskLease Lease);
