@@ -47,7 +47,7 @@ public static class PerfCommandLine
             Seed = seed,
             Slots = slots,
             TaskSeconds = seconds,
-            CommandLine = "dotnet perf/ActorFarm.Perf/bin/Release/net10.0/ActorFarm.Perf.dll " + string.Join(' ', args),
+            CommandLine = $"dotnet {Path.GetRelativePath(repositoryRoot, typeof(PerfCommandLine).Assembly.Location)} " + string.Join(' ', args),
         };
     }
 

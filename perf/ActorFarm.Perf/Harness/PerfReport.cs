@@ -29,7 +29,7 @@ public sealed class PerfReport
         text.AppendLine();
         text.AppendLine($"- **Machine**: {machine.Describe()}");
         text.AppendLine($"- **Date**: {started:yyyy-MM-dd HH:mm} UTC; the run took {took.TotalMinutes:F1} min");
-        text.AppendLine($"- **Command**: `{options.CommandLine.Trim()}` (from the checkout's root, after `dotnet build ActorFarm.sln -c Release`)");
+        text.AppendLine($"- **Command**: `{options.CommandLine.Trim()}` (from the checkout's root; {DescribeBuild()})");
         text.AppendLine("- Every figure below was measured by this run; nothing is copied from elsewhere. How to run each part: [README.md](README.md).");
         text.AppendLine();
 
@@ -56,6 +56,19 @@ public sealed class PerfReport
 
         foreach (var section in _sections) section.Render(text);
         return text.ToString();
+    }
+
+    /// <summary>How the farm's programs under test were compiled: the harness runs those next to it.</summary>
+    private static string DescribeBuild() =>
+        PublishedPrecompiled()
+            ? "published precompiled: `dotnet publish perf/ActorFarm.Perf -c Release -r linux-x64 -o perf/bin/publish`, see README.md"
+            : "built with `dotnet build ActorFarm.sln -c Release`, JIT-compiled at run time";
+
+    /// <summary>Whether this harness (and the farm beside it) is a ReadyToRun image.</summary>
+    private static bool PublishedPrecompiled()
+    {
+        using var reader = new System.Reflection.PortableExecutable.PEReader(File.OpenRead(typeof(PerfReport).Assembly.Location));
+        return reader.PEHeaders.CorHeader?.ManagedNativeHeaderDirectory.Size > 0;
     }
 
     /// <summary>

@@ -78,11 +78,18 @@ public sealed class ResumePart : IPerfPart
             section.Note($"**The results file has {rows:N0} rows for {tasks:N0} tasks.**");
     }
 
-    /// <summary>The CLI as built in the checkout (the documented path), else the copy next to this program.</summary>
-    public static string CliPath(PerfOptions options)
+    /// <summary>
+    /// The CLI next to this program (a project reference: built, or published precompiled, the way
+    /// the harness was), else the checkout's build.
+    /// </summary>
+    public static string CliPath(PerfOptions options) => BesideHarness("ActorFarm.Cli.dll")
+        ?? Path.Combine(options.RepositoryRoot, "src", "ActorFarm.Cli", "bin", "Release", "net10.0", "ActorFarm.Cli.dll");
+
+    /// <summary>A program deployed next to the harness, or null.</summary>
+    public static string? BesideHarness(string fileName)
     {
-        var built = Path.Combine(options.RepositoryRoot, "src", "ActorFarm.Cli", "bin", "Release", "net10.0", "ActorFarm.Cli.dll");
-        return File.Exists(built) ? built : Path.Combine(AppContext.BaseDirectory, "ActorFarm.Cli.dll");
+        var path = Path.Combine(AppContext.BaseDirectory, fileName);
+        return File.Exists(path) ? path : null;
     }
 
     private static string SmokeManifest(long tasks) => $$"""

@@ -19,7 +19,8 @@ public sealed class ClusterFarmBackend(PerfOptions options, IReadOnlyList<int> n
 
     public IReadOnlyList<int> NodeCounts => nodeCounts;
 
-    private string LighthouseDll => Path.Combine(options.RepositoryRoot, "lighthouse", "bin", "Release", "net10.0", "ActorFarm.Lighthouse.dll");
+    private string LighthouseDll => ResumePart.BesideHarness("ActorFarm.Lighthouse.dll")
+        ?? Path.Combine(options.RepositoryRoot, "lighthouse", "bin", "Release", "net10.0", "ActorFarm.Lighthouse.dll");
 
     public string? Unavailable() =>
         File.Exists(LighthouseDll) && File.Exists(ResumePart.CliPath(options))
