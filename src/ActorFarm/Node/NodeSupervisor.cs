@@ -207,14 +207,16 @@ public sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
 
             // Very short tasks go several at a time, the queue shared fairly among the free slots.
             var size = Math.Min(BatchSizeFor(next.JobId), Math.Max(1, (_queue.Count + 1) / free));
-            var leases = new List<TaskLease>(size) { next.Lease };
-            while (leases.Count < size && _queue.TryPeek(out var following) && following.JobId == next.JobId)
+            var leases = new TaskLease[size];
+            leases[0] = next.Lease;
+            var count = 1;
+            while (count < size && _queue.TryPeek(out var following) && following.JobId == next.JobId)
             {
                 _queue.Dequeue();
-                if (FitsBeforeLeaving(following, spec)) leases.Add(following.Lease);
+                if (FitsBeforeLeaving(following, spec)) leases[count++] = following.Lease;
             }
             slot.JobId = next.JobId;
-            slot.Leases = leases.ToArray();
+            slot.Leases = count == size ? leases : leases[..count];
             _busyLeases += slot.Leases.Length;
             slot.Worker.Tell(new RunTasks(next.JobId, spec, slot.Leases));
         }

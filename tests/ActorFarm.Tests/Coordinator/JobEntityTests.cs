@@ -118,13 +118,8 @@ public sealed class JobEntityTests : Akka.TestKit.Xunit2.TestKit, IDisposable
     [Fact]
     public void A_leaving_coordinator_hands_out_nothing_more_and_hears_when_the_nodes_have_settled()
     {
-        var spec = Specs.Handler("leaving", "noop", 10, _output.Path);
-        var jobId = JobIds.For(spec);
-        var entity = Start(jobId);
-        entity.Tell(new SubmitJob(jobId, spec), TestActor);
-        ExpectMsg<JobSubmitted>();
-        entity.Tell(new RequestTasks(jobId, _node.Ref, "n1", 3, NeedSpec: true), _node.Ref);
-        Assert.Equal(3, _node.ExpectMsg<TaskBatch>().Leases.Length);
+        var (entity, jobId, batch) = SubmitAndLease("leaving", tasks: 10, leases: 3);
+        Assert.Equal(3, batch.Leases.Length);
 
         entity.Tell(new AwaitNodesDrained(jobId), TestActor);
         ExpectNoMsg(TimeSpan.FromMilliseconds(300));
@@ -144,13 +139,8 @@ public sealed class JobEntityTests : Akka.TestKit.Xunit2.TestKit, IDisposable
     [Fact]
     public void A_held_status_query_is_answered_the_moment_the_job_settles_with_the_file_written_as_it_ran()
     {
-        var spec = Specs.Handler("held", "noop", 3, _output.Path);
-        var jobId = JobIds.For(spec);
-        var entity = Start(jobId);
-        entity.Tell(new SubmitJob(jobId, spec), TestActor);
-        ExpectMsg<JobSubmitted>();
-        entity.Tell(new RequestTasks(jobId, _node.Ref, "n1", 3, NeedSpec: true), _node.Ref);
-        Assert.Equal(3, _node.ExpectMsg<TaskBatch>().Leases.Length);
+        var (entity, jobId, batch) = SubmitAndLease("held", tasks: 3, leases: 3);
+        Assert.Equal(3, batch.Leases.Length);
 
         var watcher = CreateTestProbe("watcher");
         entity.Tell(new GetJobStatus(jobId, HoldUpTo: TimeSpan.FromMinutes(1)), watcher.Ref);
@@ -169,13 +159,7 @@ public sealed class JobEntityTests : Akka.TestKit.Xunit2.TestKit, IDisposable
     [Fact]
     public void A_held_status_query_gets_the_status_of_the_moment_when_its_hold_runs_out()
     {
-        var spec = Specs.Handler("hold-out", "noop", 3, _output.Path);
-        var jobId = JobIds.For(spec);
-        var entity = Start(jobId);
-        entity.Tell(new SubmitJob(jobId, spec), TestActor);
-        ExpectMsg<JobSubmitted>();
-        entity.Tell(new RequestTasks(jobId, _node.Ref, "n1", 3, NeedSpec: true), _node.Ref);
-        _node.ExpectMsg<TaskBatch>();
+        var (entity, jobId, _) = SubmitAndLease("hold-out", tasks: 3, leases: 3);
         entity.Tell(new TaskResults(jobId, _node.Ref, "n1", 1, [Succeeded(0)]), _node.Ref);
         _node.ExpectMsg<ResultsAcknowledged>();
 
@@ -184,6 +168,18 @@ public sealed class JobEntityTests : Akka.TestKit.Xunit2.TestKit, IDisposable
         Assert.False(status.IsSettled);
         Assert.Equal(1, status.Done);
         Assert.Equal(2, status.Running);
+    }
+
+    /// <summary>A fresh job of noop tasks, submitted, and the batch the node probe got when it asked for some.</summary>
+    private (IActorRef Entity, string JobId, TaskBatch Batch) SubmitAndLease(string name, int tasks, int leases)
+    {
+        var spec = Specs.Handler(name, "noop", tasks, _output.Path);
+        var jobId = JobIds.For(spec);
+        var entity = Start(jobId);
+        entity.Tell(new SubmitJob(jobId, spec), TestActor);
+        ExpectMsg<JobSubmitted>();
+        entity.Tell(new RequestTasks(jobId, _node.Ref, "n1", leases, NeedSpec: true), _node.Ref);
+        return (entity, jobId, _node.ExpectMsg<TaskBatch>());
     }
 
     private IActorRef Start(string jobId) => Sys.ActorOf(JobEntity.Props(jobId, _settings, _directory.Ref), jobId);
