@@ -32,6 +32,11 @@ internal static class FarmSession
                 var jobIds = await startJobs(host.Client);
                 return await JobFollower.FollowAsync(host.Client, jobIds, output, progress, csv, ensureLocalResults: false, clock, ct);
             }
+            catch (JobNotAcceptedException e)
+            {
+                output.Error(e.Message);
+                return ExitCodes.FarmError;
+            }
             catch (OperationCanceledException)
             {
                 output.Error("interrupted; the jobs stay in the journal: run the same command again to resume them.");

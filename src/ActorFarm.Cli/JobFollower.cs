@@ -34,6 +34,14 @@ internal static class JobFollower
         }
 
         output.Summary(final, clock.Elapsed);
+        // A job halted by a fault (its journal fails) or whose results file could not be written
+        // is the farm's failure, not the tasks': one line each, exit 3. Nothing journaled is lost.
+        var broken = final.Where(j => j.Halted || (j.Phase == JobPhase.Unknown && j.Fault is not null) || j.ResultsError is not null).ToList();
+        foreach (var job in broken)
+            output.Error(job.ResultsError is not null && !job.Halted
+                ? $"job {job.JobId}: {job.ResultsError}"
+                : $"job {job.JobId} halted: {job.Fault}; what is journaled is kept: run the same command again (or `actorfarm resume`) once that is fixed");
+        if (broken.Count > 0) return ExitCodes.FarmError;
         return final.All(j => j.Phase == JobPhase.Finished && j.Failed == 0) ? ExitCodes.Success : ExitCodes.TasksFailed;
     }
 

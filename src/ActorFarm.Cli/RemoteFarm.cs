@@ -56,7 +56,7 @@ internal sealed class RemoteFarm
                 output.Error($"the farm did not answer in time: {e.Message}");
                 return ExitCodes.FarmError;
             }
-            catch (InvalidOperationException e)
+            catch (Exception e) when (e is InvalidOperationException or JobNotAcceptedException)
             {
                 output.Error(e.Message);
                 return ExitCodes.FarmError;

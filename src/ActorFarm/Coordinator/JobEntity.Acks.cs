@@ -9,14 +9,6 @@ namespace ActorFarm.Coordinator;
 // already holds is stale to the new incarnation).
 public sealed partial class JobEntity
 {
-    // Final results buffered for the journal and written, in this life of the entity.
-    private long _finalsAbsorbed;
-    private long _finalsJournaled;
-    private readonly Queue<PendingAck> _pendingAcks = new();
-
-    /// <summary>A batch is acknowledged once every final result absorbed up to it is journaled.</summary>
-    private readonly record struct PendingAck(long Watermark, IActorRef Node, long BatchId);
-
     private void ExpectAck(IActorRef node, long batchId)
     {
         _pendingAcks.Enqueue(new PendingAck(_finalsAbsorbed, node, batchId));

@@ -11,24 +11,13 @@ public sealed partial class JobEntity
 {
     private void HandleRequest(RequestTasks request)
     {
-        if (_phase != JobPhase.Running)
-        {
-            request.Node.Tell(new TaskBatch(_jobId, _incarnation, null, [], Exhausted: true));
-            return;
-        }
         var spec = request.NeedSpec ? _spec : null;
-        if (_awaitingReattach || _stopWhenFlushed || _leaving)
+        if (!MayLease || JournalBehind)
         {
-            // Nothing is handed out while nodes re-attach or while the entity leaves; the node
-            // is woken (TasksAvailable) when the grace ends, or asks the next incarnation.
-            _hungryNodes.Add(request.Node);
-            request.Node.Tell(new TaskBatch(_jobId, _incarnation, spec, [], Exhausted: true));
-            return;
-        }
-        if (JournalBehind)
-        {
-            // Backpressure: results arrive faster than the journal takes them. Handing out more
-            // would only grow the backlog in memory; the node is woken once the journal catches up.
+            // Nothing is handed out while nodes re-attach, while the entity leaves or the job is
+            // being cancelled, or while results arrive faster than the journal takes them
+            // (backpressure: more would only grow the backlog in memory). The node is woken
+            // (TasksAvailable) when that ends, or asks the next incarnation.
             _hungryNodes.Add(request.Node);
             request.Node.Tell(new TaskBatch(_jobId, _incarnation, spec, [], Exhausted: true));
             return;
@@ -44,6 +33,9 @@ public sealed partial class JobEntity
         request.Node.Tell(new TaskBatch(_jobId, _incarnation, spec, _leaseBuffer.ToArray(), exhausted));
     }
 
+    /// <summary>The one rule for whether this running job hands out tasks now (backpressure aside).</summary>
+    private bool MayLease => !_awaitingReattach && !_stopWhenFlushed && !_leaving && _cancelRequested is null && _fault is null;
+
     /// <summary>More results wait for the journal than <see cref="JournalBacklogEvents"/> full events hold.</summary>
     private bool JournalBehind => _unrecorded.Count >= JournalBacklogEvents * _settings.MaxResultsPerEvent;
 
@@ -57,19 +49,12 @@ public sealed partial class JobEntity
 
     private void HandleResults(TaskResults batch)
     {
-        if (_phase != JobPhase.Running)
-        {
-            // Nothing more is journaled for an ended job: the node may forget the batch.
-            batch.Node.Tell(new ResultsAcknowledged(_jobId, batch.BatchId));
-            return;
-        }
         Absorb(batch.Results, batch.NodeName);
         ExpectAck(batch.Node, batch.BatchId);
     }
 
     private void HandleReturn(ReturnLeases returned)
     {
-        if (_phase != JobPhase.Running) return;
         var now = DateTimeOffset.UtcNow;
         var results = returned.Leases
             .Select(l => new TaskResult(l.Index, l.Attempt, TaskOutcome.Returned, null, now, now))
@@ -110,67 +95,55 @@ public sealed partial class JobEntity
     /// <summary>
     /// Group commit: one write in flight at a time; results that arrive meanwhile wait and go
     /// out together in the next event. Under load every event carries a full batch; when idle a
-    /// single result is written at once.
+    /// single result is written at once. A cancellation waits for the results before it, and
+    /// the job's end for everything.
     /// </summary>
     private void FlushResults()
     {
         ReplyIfNodesSettled();
-        if (_writesInFlight > 0 || _unrecorded.Count == 0)
+        if (_writing is not null || _fault is not null || _journal is null) return;
+        if (_unrecorded.Count > 0 && _phase == JobPhase.Running)
         {
-            if (_stopWhenFlushed && _writesInFlight == 0) Context.Stop(Self);
+            TaskRecord[] records;
+            if (_unrecorded.Count <= _settings.MaxResultsPerEvent)
+            {
+                records = _unrecorded.ToArray();
+                _unrecorded.Clear();
+            }
+            else
+            {
+                records = _unrecorded.GetRange(0, _settings.MaxResultsPerEvent).ToArray();
+                _unrecorded.RemoveRange(0, _settings.MaxResultsPerEvent);
+            }
+            Write(new TaskResultsRecorded(records));
             return;
         }
-        TaskRecord[] records;
-        if (_unrecorded.Count <= _settings.MaxResultsPerEvent)
+        if (_cancelRequested is { } cancel && _phase == JobPhase.Running)
         {
-            records = _unrecorded.ToArray();
-            _unrecorded.Clear();
+            Write(new JobCancelled(cancel.Reason, DateTimeOffset.UtcNow));
+            return;
         }
-        else
-        {
-            records = _unrecorded.GetRange(0, _settings.MaxResultsPerEvent).ToArray();
-            _unrecorded.RemoveRange(0, _settings.MaxResultsPerEvent);
-        }
-        _writesInFlight++;
-        PersistAsync(new TaskResultsRecorded(records), e =>
-        {
-            _writesInFlight--;
-            Apply(e);
-            OnJournaled(e.Results.Length);
-            MaybeSnapshot();
-            CheckFinished();
-            FlushResults();
-            if (!JournalBehind) WakeHungryNodes();
-        });
+        CheckFinished();
+        if (_stopWhenFlushed && _writing is null) Context.Stop(Self);
     }
 
-    private void MaybeSnapshot()
+    private void HandleCancel(CancelJob cancel)
     {
-        // Only when no other write is pending: LastSequenceNr then names exactly the events the
-        // bitmap reflects.
-        if (++_eventsSinceSnapshot < _settings.SnapshotEveryEvents || _writesInFlight > 0) return;
-        _eventsSinceSnapshot = 0;
-        SaveSnapshot(new JobSnapshot(_jobId, _spec!, _phase, _acceptedAt!.Value, _endedAt,
-            _recordedSucceeded, _recordedFailed, _ledger!.Bitmap.CopyWords()));
+        // Results that already arrived are kept: they are journaled before the cancellation.
+        _cancelRequested ??= (cancel.Reason, Sender);
+        FlushResults();
     }
 
     private void CheckFinished()
     {
-        if (_phase != JobPhase.Running || _writesInFlight > 0 || _unrecorded.Count > 0) return;
+        if (_phase != JobPhase.Running || _writing is not null || _fault is not null || _unrecorded.Count > 0) return;
         if (_ledger!.Recorded < _ledger.Total) return;
-        _writesInFlight++;
-        PersistAsync(new JobFinished(_recordedSucceeded, _recordedFailed, DateTimeOffset.UtcNow), e =>
-        {
-            _writesInFlight--;
-            Apply(e);
-            _log.Info("Job {0} finished: {1} succeeded, {2} failed", _jobId, e.Succeeded, e.Failed);
-            OnEnded();
-            FlushResults(); // a pending hand-off stops the entity now
-        });
+        Write(new JobFinished(_recordedSucceeded, _recordedFailed, DateTimeOffset.UtcNow));
     }
 
     private void OnEnded()
     {
+        Become(Ended);
         Timers.Cancel(nameof(RetryDue));
         _directory.Tell(new JobDeactivated(_jobId, _phase));
         foreach (var node in _hungryNodes) node.Tell(new TaskBatch(_jobId, _incarnation, null, [], Exhausted: true));
@@ -240,7 +213,6 @@ public sealed partial class JobEntity
 
     private void OnRetryDue()
     {
-        if (_phase != JobPhase.Running) return;
         ScheduleRetry();
         WakeHungryNodes();
     }
@@ -249,7 +221,7 @@ public sealed partial class JobEntity
     {
         // While nodes re-attach or the entity leaves, nothing is handed out: waking them would
         // only earn an empty batch (the grace's end wakes them).
-        if (_hungryNodes.Count == 0 || !_ledger!.HasRunnable || _awaitingReattach || _stopWhenFlushed || _leaving) return;
+        if (_hungryNodes.Count == 0 || !_ledger!.HasRunnable || !MayLease) return;
         var available = new TasksAvailable(_jobId);
         foreach (var node in _hungryNodes) node.Tell(available);
         _hungryNodes.Clear();

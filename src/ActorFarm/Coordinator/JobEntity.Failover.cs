@@ -9,7 +9,17 @@ namespace ActorFarm.Coordinator;
 // up while this entity was recovered elsewhere, and this entity's own node leaving.
 public sealed partial class JobEntity
 {
-    private void HandleTerminated(Terminated terminated) => LoseNode(terminated.ActorRef);
+    private void HandleTerminated(Terminated terminated)
+    {
+        if (terminated.ActorRef.Equals(_journal))
+        {
+            // A Terminated overtakes the ordinary messages its actor sent before it stopped: look
+            // again once those (its Failed, with the cause) are handled.
+            Self.Tell(new JournalStopped(terminated.ActorRef, new InvalidOperationException("the journal stopped")));
+            return;
+        }
+        LoseNode(terminated.ActorRef);
+    }
 
     /// <summary>
     /// The split brain resolver downed a member: its nodes are gone for good (a downed member

@@ -9,13 +9,8 @@ namespace ActorFarm.Coordinator;
 // finished while leaving do not run again in the next allocation.
 public sealed partial class JobEntity
 {
-    private readonly List<IActorRef> _drainWaiters = new();
-
-    // Set once this node is leaving: no new leases, so what is out comes back and settles.
-    private bool _leaving;
-
     private bool NodesSettled =>
-        _phase != JobPhase.Running || (_ledger!.Leased == 0 && _unrecorded.Count == 0 && _writesInFlight == 0);
+        _phase != JobPhase.Running || (_ledger!.Leased == 0 && _unrecorded.Count == 0 && _writing is null);
 
     private void HandleAwaitNodesDrained(AwaitNodesDrained _)
     {

@@ -7,8 +7,6 @@ namespace ActorFarm.Coordinator;
 // watching the job hears the end the moment the results file is written.
 public sealed partial class JobEntity
 {
-    private readonly HashSet<IActorRef> _heldStatusQueries = new();
-
     private void HandleStatus(GetJobStatus query)
     {
         var status = Status();
@@ -39,7 +37,4 @@ public sealed partial class JobEntity
         }
         _heldStatusQueries.Clear();
     }
-
-    /// <summary>A held query's time is up; also its timer's key (records compare by value).</summary>
-    private sealed record StatusHoldOver(IActorRef Asker) : INoSerializationVerificationNeeded;
 }

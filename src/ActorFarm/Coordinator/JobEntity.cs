@@ -1,92 +1,109 @@
 using ActorFarm.Manifest;
 using ActorFarm.Persistence;
-using ActorFarm.Results;
 using ActorFarm.Protocol;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Sharding;
 using Akka.Event;
-using Akka.Persistence;
 
 namespace ActorFarm.Coordinator;
 
 /// <summary>
-/// One job: a persistent entity placed by Cluster Sharding on a coordinator-role node. It leases
-/// tasks to the nodes that ask, takes their results in batches, journals final results many per
-/// event, and ends the job by writing its results file. State survives a crash of its node: the
-/// journal (plus snapshots of the completion bitmap) rebuilds it, and only tasks that were in
-/// flight run again.
+/// One job: an entity placed by Cluster Sharding on a coordinator-role node. It leases tasks to
+/// the nodes that ask, takes their results in batches, journals final results many per event
+/// (through its <see cref="JobJournal"/> child) and ends the job by writing its results file.
+/// State survives a crash of its node: the journal rebuilds it, and only tasks that were in
+/// flight run again. A journal that fails (a full disk, a database restart) pauses the job
+/// instead of killing the entity, so nothing runs twice because of it.
 /// </summary>
-public sealed partial class JobEntity : ReceivePersistentActor, IWithTimers
+/// <remarks>
+/// Every field is declared here; the handlers live in the partial files named after what they
+/// do (Dispatch, Journal, Failover, Leaving, Acks, Watchers). The phase is the current
+/// behaviour, one of:
+/// <list type="bullet">
+/// <item><see cref="Recovering"/>: the journal child replays the job; commands wait.</item>
+/// <item><see cref="AwaitingSubmit"/>: no job with this id yet.</item>
+/// <item><see cref="Accepting"/>: the job's first event is being written.</item>
+/// <item><see cref="Running"/>: tasks are leased and results journaled.</item>
+/// <item><see cref="Paused"/>: the journal fails; nothing is leased, results are held, the
+/// journal is retried with backoff (the status says why, and after
+/// <see cref="JobEntitySettings.JournalGiveUpAfter"/> that the job is halted).</item>
+/// <item><see cref="Ended"/>: finished or cancelled; the results file is written, then the
+/// entity passivates.</item>
+/// </list>
+/// </remarks>
+public sealed partial class JobEntity : ReceiveActor, IWithTimers, IWithUnboundedStash
 {
     private readonly string _jobId;
     private readonly JobEntitySettings _settings;
     private readonly IActorRef _directory;
+    private readonly string _journalLocation;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
+    // ---- the job, as journaled -------------------------------------------------------------
     private JobSpec? _spec;
     private JobPhase _phase = JobPhase.Unknown;
     private DateTimeOffset? _acceptedAt;
     private DateTimeOffset? _endedAt;
     private TaskLedger? _ledger;
+    private long _recordedSucceeded, _recordedFailed;
 
-    // Final results counted as they arrive (for progress), and as journaled (for snapshots).
-    private long _succeeded, _failed, _recordedSucceeded, _recordedFailed;
+    // ---- this life of the entity -----------------------------------------------------------
+    // Nodes holding leases from an earlier life re-attach them when they see it change.
+    private readonly string _incarnation = Guid.NewGuid().ToString("N")[..12];
+    // Final results counted as they arrive (for progress), before they are journaled.
+    private long _succeeded, _failed;
+    // Final results waiting for the journal, oldest first, and the write in flight (at most one).
     private List<TaskRecord> _unrecorded = new();
-    private int _writesInFlight;
+    private IJobEvent? _writing;
     private int _eventsSinceSnapshot;
-    private string? _resultsFile;
-    private bool _exported;
-    // Writes the results file as results are journaled; only in a life that accepted the job
-    // (it then sees every result event). Otherwise the file is exported from the journal.
-    private IActorRef? _appender;
+    // The journal child, and the sequence number of the last event this entity knows is written.
+    private IActorRef? _journal;
+    private long _lastSequenceNr;
+    // Set by RecoveryCompleted while the re-attach grace runs: nothing is leased.
+    private bool _awaitingReattach;
 
+    // Journal failures: since when, how many retries, and whether the job is halted (given up).
+    private JournalFault? _fault;
+    private DateTimeOffset? _faultSince;
+    private int _journalRetries;
+    private bool _halted;
+
+    // Leasing and nodes.
     private readonly HashSet<IActorRef> _hungryNodes = new();
     private readonly HashSet<IActorRef> _watchedNodes = new();
     private readonly List<TaskLease> _leaseBuffer = new();
 
-    // This life of the entity. Nodes holding leases from an earlier life re-attach them when
-    // they see it change (see ReattachLeases).
-    private readonly string _incarnation = Guid.NewGuid().ToString("N")[..12];
-    private bool _awaitingReattach;
+    // Acknowledgements (JobEntity.Acks.cs): finals absorbed and journaled in this life.
+    private long _finalsAbsorbed;
+    private long _finalsJournaled;
+    private readonly Queue<PendingAck> _pendingAcks = new();
+
+    // Cancellation asked while a write was in flight: written next.
+    private (string Reason, IActorRef Asker)? _cancelRequested;
+
+    // Leaving (JobEntity.Leaving.cs): this node leaves; nothing more is leased.
+    private bool _leaving;
     private bool _stopWhenFlushed;
+    private readonly List<IActorRef> _drainWaiters = new();
+
+    // Status queries held until the job settles (JobEntity.Watchers.cs).
+    private readonly HashSet<IActorRef> _heldStatusQueries = new();
+
+    // The results file: written as the job runs by the appender (only in a life that accepted the
+    // job: it then sees every result event), otherwise exported from the journal at the end.
+    private string? _resultsFile;
+    private bool _exported;
     private string? _exportError;
+    private IActorRef? _appender;
 
     public JobEntity(string jobId, JobEntitySettings settings, IActorRef directory)
     {
         _jobId = jobId;
         _settings = settings;
         _directory = directory;
-
-        Recover<JobAccepted>(Apply);
-        Recover<TaskResultsRecorded>(Apply);
-        Recover<JobFinished>(Apply);
-        Recover<JobCancelled>(Apply);
-        Recover<SnapshotOffer>(offer => { if (offer.Snapshot is JobSnapshot s) Apply(s); });
-        Recover<RecoveryCompleted>(_ => OnRecovered());
-
-        Command<SubmitJob>(HandleSubmit);
-        Command<GetJobStatus>(HandleStatus);
-        Command<StatusHoldOver>(ReleaseHeldStatus);
-        Command<CancelJob>(HandleCancel);
-        Command<RequestTasks>(HandleRequest);
-        Command<ReattachLeases>(HandleReattach);
-        Command<TaskResults>(HandleResults);
-        Command<ReturnLeases>(HandleReturn);
-        Command<Terminated>(HandleTerminated);
-        Command<ClusterEvent.MemberDowned>(HandleDowned);
-        Command<ClusterEvent.CurrentClusterState>(_ => { });
-        Command<RetryDue>(_ => OnRetryDue());
-        Command<ReattachGraceOver>(_ => EndReattachGrace());
-        Command<ResultsExported>(HandleExported);
-        Command<ResultsAppender.Written>(HandleAppended);
-        Command<ResultsAppender.NotWritten>(HandleAppendFailed);
-        Command<Status.Failure>(HandleExportFailed);
-        Command<HandOff>(_ => StopWhenFlushed());
-        Command<AwaitNodesDrained>(HandleAwaitNodesDrained);
-        Command<ReceiveTimeout>(_ => Context.Parent.Tell(new Passivate(HandOff.Instance)));
-        Command<SaveSnapshotSuccess>(_ => { });
-        Command<SaveSnapshotFailure>(f => _log.Warning("Job {0}: snapshot failed: {1}", _jobId, f.Cause.Message));
+        _journalLocation = JournalFault.LocationOf(Context.System.Settings.Config);
+        Become(Recovering);
     }
 
     public static Props Props(string jobId, JobEntitySettings settings, IActorRef directory) =>
@@ -101,13 +118,22 @@ public sealed partial class JobEntity : ReceivePersistentActor, IWithTimers
         public static readonly HandOff Instance = new();
     }
 
-    public override string PersistenceId => JobIds.PersistenceId(_jobId);
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public IStash Stash { get; set; } = null!;
+
+    private string PersistenceId => JobIds.PersistenceId(_jobId);
+
+    // A child that throws is stopped, never restarted: a restarted journal child would recover
+    // the job a second time into a parent that already holds it. A journal child that stops
+    // without saying why is taken as a failed journal (see JournalStopped).
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
 
     protected override void PreStart()
     {
-        base.PreStart();
         Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot,
             typeof(ClusterEvent.MemberDowned));
+        _journal = Context.Watch(Context.ActorOf(JobJournal.Recover(PersistenceId), NextJournalName()));
     }
 
     protected override void PostStop()
@@ -115,148 +141,164 @@ public sealed partial class JobEntity : ReceivePersistentActor, IWithTimers
         // Held status queries get what is known now rather than waiting out their hold.
         ReleaseHeldStatuses();
         Cluster.Get(Context.System).Unsubscribe(Self);
-        base.PostStop();
     }
-
-    public ITimerScheduler Timers { get; set; } = null!;
 
     private JobStatusReport Status() => _spec is null
-        ? JobStatusReport.Unknown(_jobId)
+        ? JobStatusReport.Unknown(_jobId) with { Fault = _fault?.Describe(), Halted = _halted }
         : new JobStatusReport(_jobId, _spec.Name, _phase, _spec.TaskCount, _succeeded, _failed,
-            _ledger?.Leased ?? 0, _acceptedAt, _endedAt, _exported ? _resultsFile : null, _exportError);
+            _ledger?.Leased ?? 0, _acceptedAt, _endedAt, _exported ? _resultsFile : null, _exportError,
+            _fault?.Describe(), _halted);
 
-    // ---- recovery -------------------------------------------------------------------------
+    // ---- behaviours ---------------------------------------------------------------------------
 
-    private void Apply(JobAccepted e)
+    /// <summary>The journal child replays the job; everything else waits.</summary>
+    private void Recovering()
     {
-        _spec = e.Spec;
-        _phase = JobPhase.Running;
-        _acceptedAt = e.At;
-        _ledger = new TaskLedger(e.Spec.TaskCount);
-    }
-
-    private void Apply(TaskResultsRecorded e)
-    {
-        foreach (var r in e.Results)
+        Receive<JobJournal.Replayed>(replayed => ApplyReplayed(replayed));
+        Receive<JobJournal.Opened>(opened =>
         {
-            _ledger!.MarkRecorded(r.Index);
-            if (r.Outcome == TaskOutcome.Succeeded) _recordedSucceeded++;
-            else _recordedFailed++;
-        }
-        _appender?.Tell(new ResultsAppender.Append(e.Results));
-        if (IsRecovering)
-        {
-            _succeeded = _recordedSucceeded;
-            _failed = _recordedFailed;
-        }
-    }
-
-    private void Apply(JobFinished e)
-    {
-        _phase = JobPhase.Finished;
-        _endedAt = e.At;
-    }
-
-    private void Apply(JobCancelled e)
-    {
-        _phase = JobPhase.Cancelled;
-        _endedAt = e.At;
-        _ledger?.Clear();
-    }
-
-    private void Apply(JobSnapshot s)
-    {
-        _spec = s.Spec;
-        _phase = s.Phase;
-        _acceptedAt = s.AcceptedAt;
-        _endedAt = s.EndedAt;
-        _succeeded = _recordedSucceeded = s.Succeeded;
-        _failed = _recordedFailed = s.Failed;
-        _ledger = new TaskLedger(s.Spec.TaskCount, CompletionBitmap.FromWords(s.Spec.TaskCount, s.CompletedBits));
-        if (_phase != JobPhase.Running) _ledger.Clear();
-    }
-
-    private void OnRecovered()
-    {
-        if (_spec is null)
-            return;
-        _resultsFile = ResultsFileWriter.DefaultPath(_spec);
-        if (_phase == JobPhase.Running)
-        {
-            _log.Info("Job {0} recovered: {1} of {2} tasks already done", _jobId, _ledger!.Recorded, _spec.TaskCount);
-            // Nodes that stayed up may still hold leases of the previous life: give them a moment
-            // to re-attach before handing out anything, so their tasks are not run twice.
-            if (_settings.ReattachGrace > TimeSpan.Zero)
-            {
-                _awaitingReattach = true;
-                Timers.StartSingleTimer(nameof(ReattachGraceOver), ReattachGraceOver.Instance, _settings.ReattachGrace);
-            }
-            _directory.Tell(new JobActivated(_jobId, _spec.Name, _spec.Priority, _incarnation));
-            CheckFinished();
-        }
-        else
-        {
-            StartExport();
-        }
-    }
-
-    // ---- commands -------------------------------------------------------------------------
-
-    private void HandleSubmit(SubmitJob submit)
-    {
-        if (_spec is not null)
-        {
-            Sender.Tell(new JobSubmitted(_jobId, Resumed: true, Status()));
-            return;
-        }
-        var sender = Sender;
-        _writesInFlight++;
-        Persist(new JobAccepted(_jobId, submit.Spec, DateTimeOffset.UtcNow), e =>
-        {
-            _writesInFlight--;
-            Apply(e);
-            _resultsFile = ResultsFileWriter.DefaultPath(e.Spec);
-            _appender = Context.ActorOf(ResultsAppender.Props(e.Spec, _resultsFile, $"{_resultsFile}.{_incarnation}.partial"), "results");
-            _log.Info("Job {0} accepted: {1} tasks", _jobId, e.Spec.TaskCount);
-            _directory.Tell(new JobActivated(_jobId, e.Spec.Name, e.Spec.Priority, _incarnation));
-            sender.Tell(new JobSubmitted(_jobId, Resumed: false, Status()));
-            CheckFinished();
+            _lastSequenceNr = opened.HighestSequenceNr;
+            ClearFault();
+            OnRecovered();
         });
+        Receive<JobJournal.Failed>(failed => OnJournalFailed(Sender, failed.Cause, whileRecovering: true));
+        Receive<JournalStopped>(stopped => OnJournalFailed(stopped.Journal, stopped.Cause, whileRecovering: true));
+        Receive<Terminated>(HandleTerminated);
+        Receive<RetryJournal>(_ => RetryRecovery());
+        // While the journal cannot be read, a watcher hears why instead of waiting in the dark.
+        Receive<GetJobStatus>(query => _fault is not null, query => Sender.Tell(Status()));
+        Receive<SubmitJob>(_ => _fault is not null, _ => Sender.Tell(new JobSubmitted(_jobId, false, Status())));
+        Receive<HandOff>(_ => Context.Stop(Self));
+        ReceiveAny(_ => Stash.Stash());
     }
 
-    private void HandleCancel(CancelJob cancel)
+    /// <summary>No job with this id has been accepted.</summary>
+    private void AwaitingSubmit()
     {
-        if (_phase != JobPhase.Running)
+        Receive<SubmitJob>(HandleSubmit);
+        Receive<GetJobStatus>(_ => Sender.Tell(Status()));
+        Receive<CancelJob>(_ => Sender.Tell(Status()));
+        Receive<RequestTasks>(request => request.Node.Tell(new TaskBatch(_jobId, _incarnation, null, [], Exhausted: true)));
+        Receive<TaskResults>(batch => batch.Node.Tell(new ResultsAcknowledged(_jobId, batch.BatchId)));
+        Receive<AwaitNodesDrained>(_ => Sender.Tell(new NodesDrained(_jobId)));
+        Receive<JobJournal.Opened>(opened =>
         {
-            Sender.Tell(Status());
-            return;
-        }
-        var sender = Sender;
-        var holders = _ledger!.LeaseHolders();
-        // Results that already arrived are kept: journal them before the cancellation.
-        if (_unrecorded.Count > 0)
-        {
-            var remaining = _unrecorded.ToArray();
-            _unrecorded.Clear();
-            _writesInFlight++;
-            PersistAsync(new TaskResultsRecorded(remaining), e =>
-            {
-                _writesInFlight--;
-                Apply(e);
-                OnJournaled(e.Results.Length);
-            });
-        }
-        _writesInFlight++;
-        Persist(new JobCancelled(cancel.Reason, DateTimeOffset.UtcNow), e =>
-        {
-            _writesInFlight--;
-            Apply(e);
-            foreach (var node in holders) node.Tell(new StopJobTasks(_jobId));
-            _log.Info("Job {0} cancelled: {1}", _jobId, e.Reason);
-            sender.Tell(Status());
-            OnEnded();
+            _lastSequenceNr = opened.HighestSequenceNr;
+            ClearFault();
         });
+        ReceiveJournalFailures();
+        Receive<RetryJournal>(_ => ReopenJournal());
+        Receive<Terminated>(HandleTerminated);
+        Receive<HandOff>(_ => Context.Stop(Self));
+        Receive<ReceiveTimeout>(_ => Context.Parent.Tell(new Passivate(HandOff.Instance)));
+        ReceiveAny(_ => { });
     }
+
+    /// <summary>The job's first event is being written; its submitter waits for the answer.</summary>
+    private void Accepting(IActorRef submitter)
+    {
+        Receive<JobJournal.Written>(written =>
+        {
+            _lastSequenceNr = written.SequenceNr;
+            _writing = null;
+            OnAccepted((JobAccepted)written.Event, submitter);
+            Stash.UnstashAll();
+        });
+        void Refused(IActorRef journal, Exception cause)
+        {
+            _writing = null;
+            OnJournalFailed(journal, cause, whileRecovering: false);
+            if (_journal is not null) return; // an earlier child's last words
+            submitter.Tell(new JobSubmitted(_jobId, false, Status()));
+            Become(AwaitingSubmit);
+            Stash.UnstashAll();
+        }
+        Receive<JobJournal.Failed>(failed => Refused(Sender, failed.Cause));
+        Receive<JournalStopped>(stopped => Refused(stopped.Journal, stopped.Cause));
+        Receive<Terminated>(HandleTerminated);
+        ReceiveAny(_ => Stash.Stash());
+    }
+
+    /// <summary>The job runs: tasks are leased, results absorbed and journaled in batches.</summary>
+    private void Running()
+    {
+        Receive<RequestTasks>(HandleRequest);
+        Receive<JobJournal.Written>(HandleWritten);
+        ReceiveJournalFailures();
+        Receive<CancelJob>(HandleCancel);
+        Receive<HandOff>(_ => StopWhenFlushed());
+        Receive<ReattachGraceOver>(_ => EndReattachGrace());
+        ReceiveRunningJob();
+    }
+
+    /// <summary>
+    /// The journal fails: nothing is leased (a task run now could not be recorded), results that
+    /// arrive are held (nodes hold theirs too, unacknowledged), and the journal is reopened with
+    /// backoff. Leaving stops the entity at once: the nodes give what they hold to its next life.
+    /// </summary>
+    private void Paused()
+    {
+        Receive<RequestTasks>(request =>
+        {
+            _hungryNodes.Add(request.Node);
+            request.Node.Tell(new TaskBatch(_jobId, _incarnation, request.NeedSpec ? _spec : null, [], Exhausted: true));
+        });
+        Receive<RetryJournal>(_ => ReopenJournal());
+        Receive<JobJournal.Replayed>(replayed => ApplyReplayed(replayed));
+        Receive<JobJournal.Opened>(HandleReopened);
+        ReceiveJournalFailures();
+        Receive<CancelJob>(_ => Sender.Tell(Status()));
+        Receive<HandOff>(_ => Context.Stop(Self));
+        Receive<AwaitNodesDrained>(_ => Sender.Tell(new NodesDrained(_jobId)));
+        Receive<ReattachGraceOver>(_ => _awaitingReattach = false);
+        ReceiveRunningJob();
+    }
+
+    private void ReceiveJournalFailures()
+    {
+        Receive<JobJournal.Failed>(failed => OnJournalFailed(Sender, failed.Cause, whileRecovering: false));
+        Receive<JournalStopped>(stopped => OnJournalFailed(stopped.Journal, stopped.Cause, whileRecovering: false));
+    }
+
+    /// <summary>What a running job does whether or not its journal works.</summary>
+    private void ReceiveRunningJob()
+    {
+        Receive<GetJobStatus>(HandleStatus);
+        Receive<SubmitJob>(_ => Sender.Tell(new JobSubmitted(_jobId, Resumed: true, Status())));
+        Receive<StatusHoldOver>(ReleaseHeldStatus);
+        Receive<TaskResults>(HandleResults);
+        Receive<ReturnLeases>(HandleReturn);
+        Receive<ReattachLeases>(HandleReattach);
+        Receive<Terminated>(HandleTerminated);
+        Receive<ClusterEvent.MemberDowned>(HandleDowned);
+        Receive<RetryDue>(_ => OnRetryDue());
+        Receive<AwaitNodesDrained>(HandleAwaitNodesDrained);
+        Receive<JobJournal.SnapshotFailed>(f => _log.Warning("Job {0}: snapshot failed: {1}", _jobId, f.Cause.Message));
+        ReceiveAny(_ => { });
+    }
+
+    /// <summary>Finished or cancelled: answers status queries, writes the results file, then passivates.</summary>
+    private void Ended()
+    {
+        Receive<GetJobStatus>(HandleStatus);
+        Receive<SubmitJob>(_ => Sender.Tell(new JobSubmitted(_jobId, Resumed: true, Status())));
+        Receive<CancelJob>(_ => Sender.Tell(Status()));
+        Receive<StatusHoldOver>(ReleaseHeldStatus);
+        // Nothing more is journaled for an ended job: a node may forget its batches.
+        Receive<TaskResults>(batch => batch.Node.Tell(new ResultsAcknowledged(_jobId, batch.BatchId)));
+        Receive<RequestTasks>(request => request.Node.Tell(new TaskBatch(_jobId, _incarnation, null, [], Exhausted: true)));
+        Receive<AwaitNodesDrained>(_ => Sender.Tell(new NodesDrained(_jobId)));
+        Receive<ResultsExported>(HandleExported);
+        Receive<Results.ResultsAppender.Written>(HandleAppended);
+        Receive<Results.ResultsAppender.NotWritten>(HandleAppendFailed);
+        Receive<Status.Failure>(HandleExportFailed);
+        Receive<HandOff>(_ => StopWhenFlushed());
+        Receive<ReceiveTimeout>(_ => Context.Parent.Tell(new Passivate(HandOff.Instance)));
+        Receive<JobJournal.SnapshotFailed>(f => _log.Warning("Job {0}: snapshot failed: {1}", _jobId, f.Cause.Message));
+        ReceiveAny(_ => { });
+    }
+
+    // ---- timers and private messages ----------------------------------------------------------
 
     private sealed record RetryDue : INoSerializationVerificationNeeded
     {
@@ -268,5 +310,19 @@ public sealed partial class JobEntity : ReceivePersistentActor, IWithTimers
         public static readonly ReattachGraceOver Instance = new();
     }
 
+    private sealed record RetryJournal : INoSerializationVerificationNeeded
+    {
+        public static readonly RetryJournal Instance = new();
+    }
+
     private sealed record ResultsExported(string Path) : INoSerializationVerificationNeeded;
+
+    /// <summary>The journal child stopped; handled after anything it said before it stopped.</summary>
+    private sealed record JournalStopped(IActorRef Journal, Exception Cause) : INoSerializationVerificationNeeded;
+
+    /// <summary>A batch is acknowledged once every final result absorbed up to it is journaled.</summary>
+    private readonly record struct PendingAck(long Watermark, IActorRef Node, long BatchId);
+
+    /// <summary>A held query's time is up; also its timer's key (records compare by value).</summary>
+    private sealed record StatusHoldOver(IActorRef Asker) : INoSerializationVerificationNeeded;
 }

@@ -9,7 +9,10 @@ public sealed record JobEntitySettings(
     TimeSpan ReattachGrace,
     int MinAttemptsOnLoss,
     TimeSpan PassivateEndedAfter,
-    int NumberOfShards)
+    int NumberOfShards,
+    TimeSpan JournalRetryMinBackoff,
+    TimeSpan JournalRetryMaxBackoff,
+    TimeSpan JournalGiveUpAfter)
 {
     public static JobEntitySettings From(Config config)
     {
@@ -20,6 +23,9 @@ public sealed record JobEntitySettings(
             c.GetTimeSpan("reattach-grace"),
             c.GetInt("min-attempts-on-loss"),
             c.GetTimeSpan("passivate-ended-after"),
-            c.GetInt("number-of-shards"));
+            c.GetInt("number-of-shards"),
+            c.GetTimeSpan("journal-retry.min-backoff"),
+            c.GetTimeSpan("journal-retry.max-backoff"),
+            c.GetTimeSpan("journal-retry.give-up-after"));
     }
 }

@@ -81,8 +81,14 @@ public sealed class FarmClient : IAsyncDisposable
     }
 
     /// <summary>Submits a job, or reaches the existing one when the same spec was submitted before (it then resumes).</summary>
-    public Task<JobSubmitted> SubmitAsync(JobSpec spec, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
-        _endpoint.AskAsync<JobSubmitted>(new SubmitJob(JobIds.For(spec), spec), timeout ?? DefaultTimeout, cancellationToken);
+    /// <exception cref="JobNotAcceptedException">The farm could not journal the job (its journal fails).</exception>
+    public async Task<JobSubmitted> SubmitAsync(JobSpec spec, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        var submitted = await _endpoint.AskAsync<JobSubmitted>(new SubmitJob(JobIds.For(spec), spec), timeout ?? DefaultTimeout, cancellationToken);
+        if (submitted.Status.Phase == JobPhase.Unknown && submitted.Status.Fault is { } fault)
+            throw new JobNotAcceptedException(submitted.JobId, fault);
+        return submitted;
+    }
 
     public Task<JobStatusReport> StatusAsync(string jobId, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
         _endpoint.AskAsync<JobStatusReport>(new GetJobStatus(jobId), timeout ?? DefaultTimeout, cancellationToken);

@@ -26,7 +26,11 @@ public sealed record GetJobStatus(string JobId, TimeSpan? HoldUpTo = null) : IJo
 /// <summary>Stops handing out tasks, kills running ones and persists the cancellation. Replies <see cref="JobStatusReport"/>.</summary>
 public sealed record CancelJob(string JobId, string Reason) : IJobCommand;
 
-/// <summary>A snapshot of one job's counters, cheap to build (O(1)).</summary>
+/// <summary>
+/// A snapshot of one job's counters, cheap to build (O(1)). <paramref name="Fault"/> says what
+/// keeps the job from going on (its journal fails: "journal: disk full at /x/journal.db");
+/// <paramref name="Halted"/> that it has lasted past the give-up limit, so a client stops waiting.
+/// </summary>
 public sealed record JobStatusReport(
     string JobId,
     string Name,
@@ -38,15 +42,20 @@ public sealed record JobStatusReport(
     DateTimeOffset? AcceptedAt,
     DateTimeOffset? EndedAt,
     string? ResultsFile,
-    string? ResultsError = null) : IWireMessage
+    string? ResultsError = null,
+    string? Fault = null,
+    bool Halted = false) : IWireMessage
 {
     public long Done => Succeeded + Failed;
 
     /// <summary>Finished or cancelled.</summary>
     public bool HasEnded => Phase is JobPhase.Finished or JobPhase.Cancelled;
 
-    /// <summary>Ended, and the results file is written (or writing it failed): nothing more will change.</summary>
-    public bool IsSettled => HasEnded && (ResultsFile is not null || ResultsError is not null);
+    /// <summary>
+    /// Ended, and the results file is written (or writing it failed); or halted by a fault that
+    /// lasted too long: nothing more will change until someone acts.
+    /// </summary>
+    public bool IsSettled => (HasEnded && (ResultsFile is not null || ResultsError is not null)) || Halted;
     public long Pending => Math.Max(0, Total - Done - Running);
 
     public static JobStatusReport Unknown(string jobId) =>

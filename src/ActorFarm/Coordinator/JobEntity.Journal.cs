@@ -1,0 +1,318 @@
+using ActorFarm.Persistence;
+using ActorFarm.Protocol;
+using ActorFarm.Results;
+using Akka.Actor;
+using Akka.Event;
+
+namespace ActorFarm.Coordinator;
+
+// The journal: recovery, writes (at most one in flight), and what happens when it fails.
+public sealed partial class JobEntity
+{
+    private int _journalChildren;
+
+    // ---- recovery -------------------------------------------------------------------------
+
+    private void ApplyReplayed(JobJournal.Replayed replayed)
+    {
+        _lastSequenceNr = replayed.SequenceNr;
+        switch (replayed.Event)
+        {
+            case JobAccepted e: Apply(e); break;
+            case TaskResultsRecorded e: Apply(e); break;
+            case JobFinished e: Apply(e); break;
+            case JobCancelled e: Apply(e); break;
+            case JobSnapshot s: Apply(s); break;
+        }
+        // Progress counts what is journaled plus what waits for the journal.
+        _succeeded = _recordedSucceeded + _unrecorded.Count(r => r.Outcome == TaskOutcome.Succeeded);
+        _failed = _recordedFailed + _unrecorded.Count(r => r.Outcome != TaskOutcome.Succeeded);
+    }
+
+    private void Apply(JobAccepted e)
+    {
+        _spec = e.Spec;
+        _phase = JobPhase.Running;
+        _acceptedAt = e.At;
+        _ledger = new TaskLedger(e.Spec.TaskCount);
+    }
+
+    private void Apply(TaskResultsRecorded e)
+    {
+        foreach (var r in e.Results)
+        {
+            _ledger!.MarkRecorded(r.Index);
+            if (r.Outcome == TaskOutcome.Succeeded) _recordedSucceeded++;
+            else _recordedFailed++;
+        }
+        _appender?.Tell(new ResultsAppender.Append(e.Results));
+    }
+
+    private void Apply(JobFinished e)
+    {
+        _phase = JobPhase.Finished;
+        _endedAt = e.At;
+    }
+
+    private void Apply(JobCancelled e)
+    {
+        _phase = JobPhase.Cancelled;
+        _endedAt = e.At;
+        _ledger?.Clear();
+    }
+
+    private void Apply(JobSnapshot s)
+    {
+        _spec = s.Spec;
+        _phase = s.Phase;
+        _acceptedAt = s.AcceptedAt;
+        _endedAt = s.EndedAt;
+        _recordedSucceeded = s.Succeeded;
+        _recordedFailed = s.Failed;
+        _ledger = new TaskLedger(s.Spec.TaskCount, CompletionBitmap.FromWords(s.Spec.TaskCount, s.CompletedBits));
+        if (_phase != JobPhase.Running) _ledger.Clear();
+    }
+
+    /// <summary>A failed recovery applied part of the journal: the next one starts from nothing.</summary>
+    private void ForgetRecoveredState()
+    {
+        _spec = null;
+        _phase = JobPhase.Unknown;
+        _acceptedAt = _endedAt = null;
+        _ledger = null;
+        _recordedSucceeded = _recordedFailed = _succeeded = _failed = 0;
+        _lastSequenceNr = 0;
+    }
+
+    private void OnRecovered()
+    {
+        Stash.UnstashAll();
+        if (_spec is null)
+        {
+            Become(AwaitingSubmit);
+            return;
+        }
+        _resultsFile = ResultsFileWriter.DefaultPath(_spec);
+        if (_phase != JobPhase.Running)
+        {
+            Become(Ended);
+            StartExport();
+            return;
+        }
+        _log.Info("Job {0} recovered: {1} of {2} tasks already done", _jobId, _ledger!.Recorded, _spec.TaskCount);
+        // Nodes that stayed up may still hold leases of the previous life: give them a moment
+        // to re-attach before handing out anything, so their tasks are not run twice.
+        if (_settings.ReattachGrace > TimeSpan.Zero)
+        {
+            _awaitingReattach = true;
+            Timers.StartSingleTimer(nameof(ReattachGraceOver), ReattachGraceOver.Instance, _settings.ReattachGrace);
+        }
+        _directory.Tell(new JobActivated(_jobId, _spec.Name, _spec.Priority, _incarnation));
+        Become(Running);
+        CheckFinished();
+    }
+
+    // ---- accepting ------------------------------------------------------------------------
+
+    private void HandleSubmit(SubmitJob submit)
+    {
+        if (_journal is null)
+        {
+            // The journal is down (the fault is in the status): a job that cannot be journaled
+            // is not accepted.
+            Sender.Tell(new JobSubmitted(_jobId, false, Status()));
+            return;
+        }
+        Write(new JobAccepted(_jobId, submit.Spec, DateTimeOffset.UtcNow));
+        Become(() => Accepting(Sender));
+    }
+
+    private void OnAccepted(JobAccepted accepted, IActorRef submitter)
+    {
+        Apply(accepted);
+        _resultsFile = ResultsFileWriter.DefaultPath(accepted.Spec);
+        _appender = Context.ActorOf(ResultsAppender.Props(accepted.Spec, _resultsFile, $"{_resultsFile}.{_incarnation}.partial"), "results");
+        _log.Info("Job {0} accepted: {1} tasks", _jobId, accepted.Spec.TaskCount);
+        _directory.Tell(new JobActivated(_jobId, accepted.Spec.Name, accepted.Spec.Priority, _incarnation));
+        Become(Running);
+        submitter.Tell(new JobSubmitted(_jobId, Resumed: false, Status()));
+        CheckFinished();
+    }
+
+    // ---- writing --------------------------------------------------------------------------
+
+    private void Write(IJobEvent e)
+    {
+        _writing = e;
+        _journal!.Tell(new JobJournal.Write(e));
+    }
+
+    private void HandleWritten(JobJournal.Written written)
+    {
+        _writing = null;
+        _lastSequenceNr = written.SequenceNr;
+        switch (written.Event)
+        {
+            case TaskResultsRecorded e:
+                Apply(e);
+                OnJournaled(e.Results.Length);
+                MaybeSnapshot();
+                FlushResults();
+                if (!JournalBehind) WakeHungryNodes();
+                break;
+            case JobFinished e:
+                Apply(e);
+                _log.Info("Job {0} finished: {1} succeeded, {2} failed", _jobId, e.Succeeded, e.Failed);
+                OnEnded();
+                FlushResults(); // a pending hand-off stops the entity now
+                break;
+            case JobCancelled e:
+                var holders = _ledger!.LeaseHolders();
+                Apply(e);
+                foreach (var node in holders) node.Tell(new StopJobTasks(_jobId));
+                _log.Info("Job {0} cancelled: {1}", _jobId, e.Reason);
+                _cancelRequested?.Asker.Tell(Status());
+                _cancelRequested = null;
+                OnEnded();
+                FlushResults();
+                break;
+        }
+    }
+
+    private void MaybeSnapshot()
+    {
+        // Only when no other write is pending: the journal's last sequence number then names
+        // exactly the events the bitmap reflects.
+        if (++_eventsSinceSnapshot < _settings.SnapshotEveryEvents || _writing is not null) return;
+        _eventsSinceSnapshot = 0;
+        _journal!.Tell(new JobJournal.TakeSnapshot(new JobSnapshot(_jobId, _spec!, _phase, _acceptedAt!.Value, _endedAt,
+            _recordedSucceeded, _recordedFailed, _ledger!.Bitmap.CopyWords())));
+    }
+
+    // ---- failing --------------------------------------------------------------------------
+
+    /// <summary>
+    /// The journal child failed and is gone. What was being written goes back to the waiting
+    /// results (it is written again once the journal works); the job pauses; the journal is
+    /// reopened with backoff. One log line when the trouble starts, one when it ends.
+    /// </summary>
+    private void OnJournalFailed(IActorRef journal, Exception cause, bool whileRecovering)
+    {
+        if (!journal.Equals(_journal)) return; // an earlier child's last words
+        Context.Unwatch(journal);
+        _journal = null;
+        var fault = JournalFault.From(cause, _journalLocation);
+        if (_writing is TaskResultsRecorded unwritten)
+            _unrecorded.InsertRange(0, unwritten.Results);
+        _writing = null;
+
+        var now = DateTimeOffset.UtcNow;
+        if (_fault is null)
+        {
+            _faultSince = now;
+            _log.Warning("{0}; job {1} paused: nothing new starts until the journal takes writes again (retrying, giving up after {2})",
+                fault.Describe(), _jobId, _settings.JournalGiveUpAfter);
+        }
+        _fault = fault;
+
+        if (fault.AnotherWriter)
+        {
+            // Two farms write this job at once (the single-writer locks were bypassed): carrying
+            // on would run its tasks twice. Stop everything and say so; nothing is retried.
+            Halt($"job {_jobId} halted: another farm writes the same job in {_journalLocation}");
+            foreach (var node in _ledger?.LeaseHolders() ?? []) node.Tell(new StopJobTasks(_jobId));
+            if (_phase == JobPhase.Running) Become(Paused);
+            return;
+        }
+
+        if (!_halted && now - _faultSince >= _settings.JournalGiveUpAfter)
+            Halt($"job {_jobId} halted: {fault.Describe()} for {(now - _faultSince!.Value).TotalSeconds:0} s; " +
+                 "every result journaled before is kept, and the job goes on when the journal works again");
+
+        var backoff = JournalBackoff(_journalRetries++);
+        Timers.StartSingleTimer(nameof(RetryJournal), RetryJournal.Instance, backoff);
+        if (whileRecovering)
+        {
+            ForgetRecoveredState();
+            return;
+        }
+        if (_phase == JobPhase.Running)
+        {
+            _cancelRequested?.Asker.Tell(Status());
+            _cancelRequested = null;
+            Become(Paused);
+            // A leaving node cannot wait for results that cannot be journaled: the nodes keep
+            // them (unacknowledged) for the job's next life.
+            foreach (var waiter in _drainWaiters) waiter.Tell(new NodesDrained(_jobId));
+            _drainWaiters.Clear();
+        }
+        ReleaseHeldStatuses();
+    }
+
+    private void Halt(string reason)
+    {
+        _halted = true;
+        _log.Error("{0}", reason);
+        ReleaseHeldStatuses();
+    }
+
+    private TimeSpan JournalBackoff(int retries)
+    {
+        var backoff = _settings.JournalRetryMinBackoff * Math.Pow(2, Math.Min(retries, 16));
+        return backoff < _settings.JournalRetryMaxBackoff ? backoff : _settings.JournalRetryMaxBackoff;
+    }
+
+    private string NextJournalName() => $"journal-{++_journalChildren}";
+
+    private void ReopenJournal()
+    {
+        if (_journal is not null || (_fault?.AnotherWriter ?? false)) return;
+        _journal = Context.Watch(Context.ActorOf(JobJournal.Reopen(PersistenceId, _lastSequenceNr), NextJournalName()));
+    }
+
+    private void RetryRecovery()
+    {
+        ForgetRecoveredState();
+        _journal = Context.Watch(Context.ActorOf(JobJournal.Recover(PersistenceId), NextJournalName()));
+    }
+
+    /// <summary>The journal answers again (paused job): catch up with what got in, then carry on.</summary>
+    private void HandleReopened(JobJournal.Opened opened)
+    {
+        if (!Sender.Equals(_journal)) return;
+        if (opened.HighestSequenceNr > _lastSequenceNr)
+        {
+            // A write reported as failed was stored after all (a connection lost after the
+            // commit): read it back rather than write its results a second time.
+            Context.Unwatch(_journal);
+            Context.Stop(_journal);
+            _journal = Context.Watch(Context.ActorOf(JobJournal.CatchUp(PersistenceId, _lastSequenceNr), NextJournalName()));
+            return;
+        }
+        var pausedFor = DateTimeOffset.UtcNow - (_faultSince ?? DateTimeOffset.UtcNow);
+        _log.Warning("journal: writable again at {0}; job {1} resumed after {2:0.0} s", _journalLocation, _jobId, pausedFor.TotalSeconds);
+        ClearFault();
+        // Results that the catch-up found journaled are not written again.
+        var before = _unrecorded.Count;
+        _unrecorded.RemoveAll(r => _ledger!.Bitmap.IsSet(r.Index));
+        if (before > _unrecorded.Count) OnJournaled(before - _unrecorded.Count);
+        if (_phase != JobPhase.Running)
+        {
+            OnEnded();
+            return;
+        }
+        Become(Running);
+        FlushResults();
+        WakeHungryNodes();
+        ReleaseHeldStatuses();
+    }
+
+    private void ClearFault()
+    {
+        _fault = null;
+        _faultSince = null;
+        _journalRetries = 0;
+        _halted = false;
+        Timers.Cancel(nameof(RetryJournal));
+    }
+}
