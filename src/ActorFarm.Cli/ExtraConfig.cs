@@ -22,21 +22,24 @@ internal sealed record ExtraConfig(Option<FileInfo?> File, Option<FileInfo?> Tls
             var password = parse.GetValue(TlsPassword) ?? Environment.GetEnvironmentVariable("ACTORFARM_TLS_PASSWORD");
             config = FarmTls.Enable(certificate.FullName, password);
         }
-        if (parse.GetValue(File) is { } file)
-        {
-            if (!file.Exists)
-                throw new ArgumentException($"--config: {file.FullName} does not exist");
-            Config fromFile;
-            try
-            {
-                fromFile = ConfigurationFactory.ParseString(System.IO.File.ReadAllText(file.FullName));
-            }
-            catch (Exception e) when (e is not IOException)
-            {
-                throw new ArgumentException($"--config: {file.FullName} is not valid HOCON: {e.Message}");
-            }
+        if (ReadFile(parse.GetValue(File)) is { } fromFile)
             config = config is null ? fromFile : config.WithFallback(fromFile);
-        }
         return config;
+    }
+
+    /// <summary>A <c>--config</c> HOCON file, or null when none was given. Throws <see cref="ArgumentException"/> on a bad file.</summary>
+    public static Config? ReadFile(FileInfo? file)
+    {
+        if (file is null) return null;
+        if (!file.Exists)
+            throw new ArgumentException($"--config: {file.FullName} does not exist");
+        try
+        {
+            return ConfigurationFactory.ParseString(System.IO.File.ReadAllText(file.FullName));
+        }
+        catch (Exception e) when (e is not IOException)
+        {
+            throw new ArgumentException($"--config: {file.FullName} is not valid HOCON: {e.Message}");
+        }
     }
 }

@@ -15,9 +15,10 @@ internal static class ResumeCommand
         var csv = new Option<bool>("--csv") { Description = "Also write results.csv next to results.jsonl." };
         var progress = RunCommand.ProgressOption();
         var verbose = RunCommand.VerboseOption();
+        var config = CommonOptions.Config();
         var command = new Command("resume", "Continue the unfinished jobs of a state directory (after a crash or kill).")
         {
-            state, slots, csv, progress, json, verbose,
+            state, slots, csv, progress, json, verbose, config,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -28,7 +29,8 @@ internal static class ResumeCommand
                 output.Error($"no farm state in {stateDir.FullName}: nothing to resume.");
                 return ExitCodes.BadInput;
             }
-            var farm = RunCommand.EmbeddedFarm(stateDir, parse.GetValue(slots), parse.GetValue(verbose));
+            if (!RunCommand.TryReadConfig(parse.GetValue(config), output, out var extra)) return ExitCodes.BadInput;
+            var farm = RunCommand.EmbeddedFarm(stateDir, parse.GetValue(slots), parse.GetValue(verbose), extra);
             return await FarmSession.RunAsync(farm, output, parse.GetValue(progress), parse.GetValue(csv), async client =>
             {
                 var unfinished = (await client.ListAsync(cancellationToken: ct))

@@ -22,10 +22,11 @@ internal static class RunCommand
         var csv = new Option<bool>("--csv") { Description = "Also write results.csv next to results.jsonl." };
         var progress = ProgressOption();
         var verbose = VerboseOption();
+        var config = CommonOptions.Config();
 
         var command = new Command("run", "Run a manifest's jobs on this machine (an embedded single-node farm); resumes them if they ran before.")
         {
-            manifest, state, slots, outputDir, csv, progress, json, verbose,
+            manifest, state, slots, outputDir, csv, progress, json, verbose, config,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -34,7 +35,8 @@ internal static class RunCommand
             var loaded = ManifestInput.TryLoad(parse.GetValue(manifest)!.FullName, options, output);
             if (loaded is null) return ExitCodes.BadInput;
 
-            var farm = EmbeddedFarm(parse.GetValue(state)!, parse.GetValue(slots), parse.GetValue(verbose));
+            if (!TryReadConfig(parse.GetValue(config), output, out var extra)) return ExitCodes.BadInput;
+            var farm = EmbeddedFarm(parse.GetValue(state)!, parse.GetValue(slots), parse.GetValue(verbose), extra);
             return await FarmSession.RunAsync(farm, output, parse.GetValue(progress), parse.GetValue(csv), async client =>
             {
                 var ids = new List<string>();
@@ -50,14 +52,34 @@ internal static class RunCommand
         return command;
     }
 
-    internal static FarmOptions EmbeddedFarm(DirectoryInfo state, int? slots, bool verbose) => new()
+    internal static FarmOptions EmbeddedFarm(DirectoryInfo state, int? slots, bool verbose, Config? extra = null)
     {
-        StateDirectory = state.FullName,
-        Slots = slots,
-        NodeName = "local",
         // Akka's own INFO lines would scroll the progress bar away.
-        Config = verbose ? null : ConfigurationFactory.ParseString("akka.loglevel = WARNING"),
-    };
+        var quiet = verbose ? null : ConfigurationFactory.ParseString("akka.loglevel = WARNING");
+        return new FarmOptions
+        {
+            StateDirectory = state.FullName,
+            Slots = slots,
+            NodeName = "local",
+            Config = extra is null ? quiet : quiet is null ? extra : extra.WithFallback(quiet),
+        };
+    }
+
+    /// <summary>Reads a <c>--config</c> file; a bad one is bad input, reported in one line.</summary>
+    internal static bool TryReadConfig(FileInfo? file, IOutput output, out Config? config)
+    {
+        try
+        {
+            config = ExtraConfig.ReadFile(file);
+            return true;
+        }
+        catch (ArgumentException e)
+        {
+            output.Error(e.Message);
+            config = null;
+            return false;
+        }
+    }
 
     internal static Option<ProgressMode> ProgressOption() => new("--progress")
     {

@@ -101,7 +101,9 @@ public sealed partial class JobEntity
     private void FlushResults()
     {
         ReplyIfNodesSettled();
-        if (_writing is not null || _fault is not null || _journal is null) return;
+        // While paused the journal child is gone; once reopened, the next write is the probe
+        // that ends the pause (see HandleReopened).
+        if (_writing is not null || _journal is null) return;
         if (_unrecorded.Count > 0 && _phase == JobPhase.Running)
         {
             TaskRecord[] records;
@@ -136,7 +138,7 @@ public sealed partial class JobEntity
 
     private void CheckFinished()
     {
-        if (_phase != JobPhase.Running || _writing is not null || _fault is not null || _unrecorded.Count > 0) return;
+        if (_phase != JobPhase.Running || _writing is not null || _journal is null || _unrecorded.Count > 0) return;
         if (_ledger!.Recorded < _ledger.Total) return;
         Write(new JobFinished(_recordedSucceeded, _recordedFailed, DateTimeOffset.UtcNow));
     }

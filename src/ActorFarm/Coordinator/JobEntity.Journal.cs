@@ -202,6 +202,8 @@ public sealed partial class JobEntity
         Context.Unwatch(journal);
         _journal = null;
         var fault = JournalFault.From(cause, _journalLocation);
+        // "Refusing writes after repeated failures" says less than the failure that led to it.
+        if (fault.BreakerOpen && _fault is not null) fault = _fault;
         if (_writing is TaskResultsRecorded unwritten)
             _unrecorded.InsertRange(0, unwritten.Results);
         _writing = null;
@@ -210,8 +212,8 @@ public sealed partial class JobEntity
         if (_fault is null)
         {
             _faultSince = now;
-            _log.Warning("{0}; job {1} paused: nothing new starts until the journal takes writes again (retrying, giving up after {2})",
-                fault.Describe(), _jobId, _settings.JournalGiveUpAfter);
+            _log.Warning("{0}; job {1} paused: nothing new starts until the journal takes writes again (retrying; halted after {2:0} s)",
+                fault.Describe(), _jobId, _settings.JournalGiveUpAfter.TotalSeconds);
         }
         _fault = fault;
 
@@ -219,6 +221,7 @@ public sealed partial class JobEntity
         {
             // Two farms write this job at once (the single-writer locks were bypassed): carrying
             // on would run its tasks twice. Stop everything and say so; nothing is retried.
+            _log.Error("job {0} halted: another farm writes the same job in {1}", _jobId, _journalLocation);
             Halt($"job {_jobId} halted: another farm writes the same job in {_journalLocation}");
             foreach (var node in _ledger?.LeaseHolders() ?? []) node.Tell(new StopJobTasks(_jobId));
             if (_phase == JobPhase.Running) Become(Paused);
@@ -252,7 +255,8 @@ public sealed partial class JobEntity
     private void Halt(string reason)
     {
         _halted = true;
-        _log.Error("{0}", reason);
+        // Info, not error: clients that wait on the job report the halt themselves, in one line.
+        _log.Info("{0}", reason);
         ReleaseHeldStatuses();
     }
 
@@ -276,7 +280,12 @@ public sealed partial class JobEntity
         _journal = Context.Watch(Context.ActorOf(JobJournal.Recover(PersistenceId), NextJournalName()));
     }
 
-    /// <summary>The journal answers again (paused job): catch up with what got in, then carry on.</summary>
+    /// <summary>
+    /// The journal opens again (paused job): catch up with what got in, then try the write that
+    /// failed. Opening proves little (a full disk still reads); only a write that succeeds ends
+    /// the pause (<see cref="ResumeAfterFault"/>), and a failed one continues the same episode,
+    /// its backoff and its give-up clock.
+    /// </summary>
     private void HandleReopened(JobJournal.Opened opened)
     {
         if (!Sender.Equals(_journal)) return;
@@ -289,20 +298,27 @@ public sealed partial class JobEntity
             _journal = Context.Watch(Context.ActorOf(JobJournal.CatchUp(PersistenceId, _lastSequenceNr), NextJournalName()));
             return;
         }
-        var pausedFor = DateTimeOffset.UtcNow - (_faultSince ?? DateTimeOffset.UtcNow);
-        _log.Warning("journal: writable again at {0}; job {1} resumed after {2:0.0} s", _journalLocation, _jobId, pausedFor.TotalSeconds);
-        ClearFault();
-        // Results that the catch-up found journaled are not written again.
+        // Results that a catch-up found journaled are not written again.
         var before = _unrecorded.Count;
         _unrecorded.RemoveAll(r => _ledger!.Bitmap.IsSet(r.Index));
         if (before > _unrecorded.Count) OnJournaled(before - _unrecorded.Count);
         if (_phase != JobPhase.Running)
         {
+            ClearFault();
             OnEnded();
             return;
         }
-        Become(Running);
         FlushResults();
+        if (_writing is null) ResumeAfterFault(); // nothing to write: nothing left to prove
+    }
+
+    /// <summary>A write went through while paused: the job runs again.</summary>
+    private void ResumeAfterFault()
+    {
+        var pausedFor = DateTimeOffset.UtcNow - (_faultSince ?? DateTimeOffset.UtcNow);
+        _log.Warning("journal: writable again at {0}; job {1} resumed after {2:0.0} s", _journalLocation, _jobId, pausedFor.TotalSeconds);
+        ClearFault();
+        Become(Running);
         WakeHungryNodes();
         ReleaseHeldStatuses();
     }

@@ -246,6 +246,11 @@ public sealed partial class JobEntity : ReceiveActor, IWithTimers, IWithUnbounde
         Receive<RetryJournal>(_ => ReopenJournal());
         Receive<JobJournal.Replayed>(replayed => ApplyReplayed(replayed));
         Receive<JobJournal.Opened>(HandleReopened);
+        Receive<JobJournal.Written>(written =>
+        {
+            ResumeAfterFault();
+            HandleWritten(written);
+        });
         ReceiveJournalFailures();
         Receive<CancelJob>(_ => Sender.Tell(Status()));
         Receive<HandOff>(_ => Context.Stop(Self));

@@ -10,7 +10,7 @@ namespace ActorFarm.Persistence;
 /// /scratch/state/journal.db", "database unreachable at postgres://db1:5432/farm". The exception
 /// chains of SQLite, Npgsql and linq2db are long and their messages say little about where.
 /// </summary>
-public sealed record JournalFault(string Cause, string Location, bool AnotherWriter)
+public sealed record JournalFault(string Cause, string Location, bool AnotherWriter, bool BreakerOpen = false)
 {
     /// <summary>One line for stderr and for status reports.</summary>
     public string Describe() => $"journal: {Cause} at {Location}";
@@ -23,6 +23,10 @@ public sealed record JournalFault(string Cause, string Location, bool AnotherWri
         {
             switch (e)
             {
+                case Akka.Pattern.OpenCircuitException:
+                    // The journal refuses calls for a moment after repeated failures: the cause is
+                    // the failure before it.
+                    return new JournalFault("refusing writes after repeated failures", location, false, BreakerOpen: true);
                 case SqliteException sqlite:
                     return new JournalFault(SqliteCause(sqlite), location, IsSqliteUniqueViolation(sqlite));
                 case PostgresException postgres:

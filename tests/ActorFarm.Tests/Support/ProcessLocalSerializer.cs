@@ -7,7 +7,8 @@ namespace ActorFarm.Tests.Support;
 /// <summary>
 /// For the test suite's <c>serialize-messages = on</c> only: "serializes" third-party messages
 /// that an actor sends to itself and that can never cross the wire (Akka.Persistence.Sql's
-/// <c>WriteFinished</c>, which carries a Task) by parking the instance under a key. Without it
+/// <c>WriteFinished</c>, which carries a Task; the journal's replies, which carry the storage
+/// exception of a failed write) by parking the instance under a key. Without it
 /// the verification drops those messages with an error, which real runs never do.
 /// </summary>
 public sealed class ProcessLocalSerializer(ExtendedActorSystem system) : Serializer(system)

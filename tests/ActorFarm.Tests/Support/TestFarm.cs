@@ -16,6 +16,8 @@ public sealed class TestFarm : IAsyncDisposable
         akka.actor.serializers.process-local = "ActorFarm.Tests.Support.ProcessLocalSerializer, ActorFarm.Tests"
         akka.actor.serialization-bindings {
           "Akka.Persistence.Sql.Journal.Types.WriteFinished, Akka.Persistence.Sql" = process-local
+          # The journal's replies to its writers carry the storage exception when a write fails.
+          "Akka.Persistence.Journal.AsyncWriteJournal+Desequenced, Akka.Persistence" = process-local
         }
         akka.loglevel = WARNING
         # The first journal write costs 1-2 s, more when the whole suite runs beside it.
