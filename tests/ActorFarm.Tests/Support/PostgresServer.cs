@@ -40,11 +40,21 @@ public sealed class PostgresServer : IAsyncLifetime
         // initdb and the server refuse to run as root: run them as the package's postgres user.
         await RunAsync("runuser", "-u", "postgres", "--", Path.Combine(bin, "initdb"), "-D", _dataDirectory,
             "-A", "trust", "-E", "UTF8", "--no-sync");
-        await RunAsync("runuser", "-u", "postgres", "--", Path.Combine(bin, "pg_ctl"), "-D", _dataDirectory, "-w",
+        await StartServerAsync();
+    }
+
+    private Task StartServerAsync() =>
+        RunAsync("runuser", "-u", "postgres", "--", Path.Combine(BinDirectory!, "pg_ctl"), "-D", _dataDirectory, "-w",
             "-l", Path.Combine(_dataDirectory, "server.log"),
             "-o", $"-c listen_addresses=127.0.0.1 -p {Port} -c unix_socket_directories={_socketDirectory} -c fsync=off -c max_connections=200",
             "start");
-    }
+
+    /// <summary>Stops the server as an administrator would for maintenance (connections are cut).</summary>
+    public Task StopAsync() =>
+        RunAsync("runuser", "-u", "postgres", "--", Path.Combine(BinDirectory!, "pg_ctl"), "-D", _dataDirectory, "-w", "-m", "fast", "stop");
+
+    /// <summary>Starts the stopped server again, on the same port with the same data; returns once it accepts connections.</summary>
+    public Task StartAgainAsync() => StartServerAsync();
 
     /// <summary>A fresh, empty database (one per test, so journals never mix).</summary>
     public async Task<string> CreateDatabaseAsync()
