@@ -201,55 +201,75 @@ public sealed partial class JobEntity
         if (!journal.Equals(_journal)) return; // an earlier child's last words
         Context.Unwatch(journal);
         _journal = null;
-        var fault = JournalFault.From(cause, _journalLocation);
-        // "Refusing writes after repeated failures" says less than the failure that led to it.
-        if (fault.BreakerOpen && _fault is not null) fault = _fault;
         if (_writing is TaskResultsRecorded unwritten)
             _unrecorded.InsertRange(0, unwritten.Results);
         _writing = null;
 
-        var now = DateTimeOffset.UtcNow;
-        if (_fault is null)
-        {
-            _faultSince = now;
-            _log.Warning("{0}; job {1} paused: nothing new starts until the journal takes writes again (retrying; halted after {2:0} s)",
-                fault.Describe(), _jobId, _settings.JournalGiveUpAfter.TotalSeconds);
-        }
-        _fault = fault;
-
+        var fault = JournalFault.From(cause, _journalLocation);
         if (fault.AnotherWriter)
         {
             // Two farms write this job at once (the single-writer locks were bypassed): carrying
             // on would run its tasks twice. Stop everything and say so; nothing is retried.
-            _log.Error("job {0} halted: another farm writes the same job in {1}", _jobId, _journalLocation);
-            Halt($"job {_jobId} halted: another farm writes the same job in {_journalLocation}");
-            foreach (var node in _ledger?.LeaseHolders() ?? []) node.Tell(new StopJobTasks(_jobId));
-            if (_phase == JobPhase.Running) Become(Paused);
+            Fence(fault, "another farm writes the same job");
             return;
         }
-
-        if (!_halted && now - _faultSince >= _settings.JournalGiveUpAfter)
-            Halt($"job {_jobId} halted: {fault.Describe()} for {(now - _faultSince!.Value).TotalSeconds:0} s; " +
-                 "every result journaled before is kept, and the job goes on when the journal works again");
-
-        var backoff = JournalBackoff(_journalRetries++);
-        Timers.StartSingleTimer(nameof(RetryJournal), RetryJournal.Instance, backoff);
+        RecordFault(fault);
         if (whileRecovering)
         {
             ForgetRecoveredState();
             return;
         }
-        if (_phase == JobPhase.Running)
+        PauseRunningJob();
+    }
+
+    /// <summary>
+    /// A fault of the journal (or of the job's writer lock): one line when the trouble starts,
+    /// halted once it lasts past the limit, and the next attempt scheduled with backoff.
+    /// </summary>
+    private void RecordFault(JournalFault fault)
+    {
+        // "Refusing writes after repeated failures" says less than the failure that led to it.
+        if (fault.BreakerOpen && _fault is not null) fault = _fault;
+        var now = DateTimeOffset.UtcNow;
+        if (_fault is null)
         {
-            _cancelRequested?.Asker.Tell(Status());
-            _cancelRequested = null;
-            Become(Paused);
-            // A leaving node cannot wait for results that cannot be journaled: the nodes keep
-            // them (unacknowledged) for the job's next life.
-            foreach (var waiter in _drainWaiters) waiter.Tell(new NodesDrained(_jobId));
-            _drainWaiters.Clear();
+            _faultSince = now;
+            _log.Warning(_phase == JobPhase.Running
+                    ? "{0}; job {1} paused: nothing new starts until the journal takes writes again (retrying; halted after {2:0} s)"
+                    : "{0}; job {1} waits for it (retrying; halted after {2:0} s)",
+                fault.Describe(), _jobId, _settings.JournalGiveUpAfter.TotalSeconds);
         }
+        _fault = fault;
+        if (!_halted && now - _faultSince >= _settings.JournalGiveUpAfter)
+            Halt($"job {_jobId} halted: {fault.Describe()} for {(now - _faultSince!.Value).TotalSeconds:0} s; " +
+                 "every result journaled before is kept, and the job goes on when the journal works again");
+        Timers.StartSingleTimer(nameof(RetryJournal), RetryJournal.Instance, JournalBackoff(_journalRetries++));
         ReleaseHeldStatuses();
+    }
+
+    /// <summary>A running job whose journal fails: nothing more is leased until a write succeeds.</summary>
+    private void PauseRunningJob()
+    {
+        if (_phase != JobPhase.Running) return;
+        _cancelRequested?.Asker.Tell(Status());
+        _cancelRequested = null;
+        Become(Paused);
+        // A leaving node cannot wait for results that cannot be journaled: the nodes keep them
+        // (unacknowledged) for the job's next life.
+        foreach (var waiter in _drainWaiters) waiter.Tell(new NodesDrained(_jobId));
+        _drainWaiters.Clear();
+    }
+
+    /// <summary>Another farm writes this job: stop its tasks here, halt, never retry.</summary>
+    private void Fence(JournalFault fault, string why)
+    {
+        _fault = fault;
+        _faultSince ??= DateTimeOffset.UtcNow;
+        Timers.Cancel(nameof(RetryJournal));
+        _log.Error("job {0} halted: {1} in {2}; it is not run here", _jobId, why, _journalLocation);
+        Halt($"job {_jobId} halted: {why} in {_journalLocation}");
+        foreach (var node in _ledger?.LeaseHolders() ?? []) node.Tell(new StopJobTasks(_jobId));
+        PauseRunningJob();
     }
 
     private void Halt(string reason)
@@ -271,6 +291,14 @@ public sealed partial class JobEntity
     private void ReopenJournal()
     {
         if (_journal is not null || (_fault?.AnotherWriter ?? false)) return;
+        if (_writerLock is not null && !_writerLockChecked)
+        {
+            // The database may have restarted, ending the lock's session: make sure the job is
+            // still ours before writing to it again.
+            RenewWriterLock();
+            return;
+        }
+        _writerLockChecked = false;
         _journal = Context.Watch(Context.ActorOf(JobJournal.Reopen(PersistenceId, _lastSequenceNr), NextJournalName()));
     }
 

@@ -21,6 +21,8 @@ namespace ActorFarm.Coordinator;
 /// do (Dispatch, Journal, Failover, Leaving, Acks, Watchers). The phase is the current
 /// behaviour, one of:
 /// <list type="bullet">
+/// <item><see cref="Locking"/>, <see cref="LockedElsewhere"/>: on a PostgreSQL journal, the job's
+/// lock is being taken, or another farm holds it.</item>
 /// <item><see cref="Recovering"/>: the journal child replays the job; commands wait.</item>
 /// <item><see cref="AwaitingSubmit"/>: no job with this id yet.</item>
 /// <item><see cref="Accepting"/>: the job's first event is being written.</item>
@@ -62,6 +64,11 @@ public sealed partial class JobEntity : ReceiveActor, IWithTimers, IWithUnbounde
     private long _lastSequenceNr;
     // Set by RecoveryCompleted while the re-attach grace runs: nothing is leased.
     private bool _awaitingReattach;
+
+    // The job's lock in a shared PostgreSQL journal (none on SQLite), and whether it was checked
+    // since the journal last failed.
+    private PostgresJobLock? _writerLock;
+    private bool _writerLockChecked;
 
     // Journal failures: since when, how many retries, and whether the job is halted (given up).
     private JournalFault? _fault;
@@ -133,11 +140,18 @@ public sealed partial class JobEntity : ReceiveActor, IWithTimers, IWithUnbounde
     {
         Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot,
             typeof(ClusterEvent.MemberDowned));
+        if (_settings.WriterLockConnectionString is not null)
+        {
+            Become(Locking);
+            AcquireWriterLock();
+            return;
+        }
         _journal = Context.Watch(Context.ActorOf(JobJournal.Recover(PersistenceId), NextJournalName()));
     }
 
     protected override void PostStop()
     {
+        ReleaseWriterLock();
         // Held status queries get what is known now rather than waiting out their hold.
         ReleaseHeldStatuses();
         Cluster.Get(Context.System).Unsubscribe(Self);
@@ -244,6 +258,7 @@ public sealed partial class JobEntity : ReceiveActor, IWithTimers, IWithUnbounde
             request.Node.Tell(new TaskBatch(_jobId, _incarnation, request.NeedSpec ? _spec : null, [], Exhausted: true));
         });
         Receive<RetryJournal>(_ => ReopenJournal());
+        ReceiveRenewedWriterLock();
         Receive<JobJournal.Replayed>(replayed => ApplyReplayed(replayed));
         Receive<JobJournal.Opened>(HandleReopened);
         Receive<JobJournal.Written>(written =>

@@ -12,7 +12,8 @@ public sealed record JobEntitySettings(
     int NumberOfShards,
     TimeSpan JournalRetryMinBackoff,
     TimeSpan JournalRetryMaxBackoff,
-    TimeSpan JournalGiveUpAfter)
+    TimeSpan JournalGiveUpAfter,
+    string? WriterLockConnectionString = null)
 {
     public static JobEntitySettings From(Config config)
     {
@@ -26,6 +27,23 @@ public sealed record JobEntitySettings(
             c.GetInt("number-of-shards"),
             c.GetTimeSpan("journal-retry.min-backoff"),
             c.GetTimeSpan("journal-retry.max-backoff"),
-            c.GetTimeSpan("journal-retry.give-up-after"));
+            c.GetTimeSpan("journal-retry.give-up-after"),
+            WriterLockOf(config));
+    }
+
+    /// <summary>
+    /// A PostgreSQL journal may be shared by several farms: each job is then locked in the
+    /// database (<see cref="Persistence.PostgresJobLock"/>). SQLite needs none: the state
+    /// directory's lock lets one process at a time open the journal.
+    /// </summary>
+    private static string? WriterLockOf(Config config)
+    {
+        var journal = config.GetConfig("akka.persistence.journal.sql");
+        if (journal is null) return null;
+        var provider = journal.GetString("provider-name") ?? "";
+        var connectionString = journal.GetString("connection-string") ?? "";
+        return provider.StartsWith("PostgreSQL", StringComparison.OrdinalIgnoreCase) && connectionString.Length > 0
+            ? connectionString
+            : null;
     }
 }

@@ -1,6 +1,7 @@
 using ActorFarm.Coordinator;
 using ActorFarm.Node;
 using ActorFarm.Node.Execution;
+using ActorFarm.Persistence;
 using ActorFarm.Protocol;
 using Akka.Actor;
 using Akka.Event;
@@ -20,6 +21,9 @@ namespace ActorFarm.Hosting;
 /// </summary>
 public sealed class FarmHost : IAsyncDisposable
 {
+    // A coordinator on a PostgreSQL journal holds its farm's share of the journal while it runs.
+    private PostgresFarmLease? _journalLease;
+
     private FarmHost(ActorSystem system, FarmClient client, IActorRef? node, string nodeName, int slots)
     {
         System = system;
@@ -52,6 +56,30 @@ public sealed class FarmHost : IAsyncDisposable
         var coordinator = options.HasRole(FarmOptions.CoordinatorRole);
         if (coordinator && options.PostgresConnectionString is null)
             SqliteJournal.Prepare(options.StateDirectory);
+        // One farm at a time on a PostgreSQL journal: refused here, before anything of this farm
+        // touches the journal, when another live farm owns it.
+        PostgresFarmLease? lease = null;
+        if (coordinator && options.PostgresConnectionString is { } postgres)
+            lease = await PostgresFarmLease.JoinAsync(postgres, FarmIdentity(options), cancellationToken);
+        try
+        {
+            var host = await StartSystemAsync(options, coordinator, cancellationToken);
+            host._journalLease = lease;
+            return host;
+        }
+        catch
+        {
+            if (lease is not null) await lease.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>A farm is known by its seed nodes (its Lighthouse): every node of one cluster is started with the same.</summary>
+    private static string FarmIdentity(FarmOptions options) =>
+        options.Seeds.Length > 0 ? string.Join(",", options.Seeds.Order(StringComparer.Ordinal)) : $"{Environment.MachineName}:standalone";
+
+    private static async Task<FarmHost> StartSystemAsync(FarmOptions options, bool coordinator, CancellationToken cancellationToken)
+    {
 
         var config = FarmConfig.Build(options);
         var setup = BootstrapSetup.Create().WithConfig(config);
@@ -213,5 +241,6 @@ public sealed class FarmHost : IAsyncDisposable
     {
         await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClusterLeavingReason.Instance);
         await System.WhenTerminated;
+        if (_journalLease is not null) await _journalLease.DisposeAsync();
     }
 }

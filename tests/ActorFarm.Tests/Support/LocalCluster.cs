@@ -94,6 +94,9 @@ public sealed class LocalCluster : IAsyncDisposable
         return Track(FarmProcess.Start("client " + args[0], FarmProcess.CliPath, Directory.Path, null, all));
     }
 
+    /// <summary>Every process started for this cluster (the Lighthouse, nodes, clients).</summary>
+    public IReadOnlyList<FarmProcess> Processes => _processes;
+
     /// <summary>Everything every process printed, for failure messages.</summary>
     public string Logs() => string.Join("\n\n", _processes.Select(p => $"==== {p.Label} (pid {p.Pid}), last lines ====\n{p.Tail(60)}"));
 
