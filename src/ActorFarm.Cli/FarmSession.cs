@@ -19,6 +19,12 @@ internal static class FarmSession
         {
             host = await FarmHost.StartAsync(options, ct);
         }
+        catch (FarmStoreException e)
+        {
+            // Already one sentence naming the path and what to do (in use, not a journal).
+            output.Error(e.Message);
+            return ExitCodes.FarmError;
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             output.Error($"the farm could not start: {e.Message}");

@@ -86,6 +86,12 @@ internal static class NodeCommand
             {
                 farm = await FarmHost.StartAsync(options, ct);
             }
+            catch (FarmStoreException e)
+            {
+                // Already one sentence naming the path and what to do (in use, not a journal).
+                output.Error(e.Message);
+                return ExitCodes.FarmError;
+            }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 output.Error($"the node could not start: {e.Message}");

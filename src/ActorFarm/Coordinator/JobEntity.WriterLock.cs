@@ -12,13 +12,23 @@ public sealed partial class JobEntity
     private static readonly TimeSpan WriterLockRetry = TimeSpan.FromSeconds(5);
 
     private void AcquireWriterLock() =>
-        TryLockAsync(_settings.WriterLockConnectionString!, PersistenceId)
+        TryLockAsync(new PostgresJobLock(_settings.WriterLockConnectionString!, _jobId))
             .PipeTo(Self, failure: e => new WriterLockFailed(e));
 
-    private static async Task<object> TryLockAsync(string connectionString, string persistenceId)
+    private static async Task<object> TryLockAsync(PostgresJobLock writerLock)
     {
-        var (taken, holder) = await PostgresJobLock.TryAcquireAsync(connectionString, persistenceId);
-        return taken is not null ? new WriterLockTaken(taken) : new WriterLockRefused(holder!);
+        try
+        {
+            if (await writerLock.TryAcquireAsync()) return new WriterLockTaken(writerLock);
+            var holder = await writerLock.FindHolderAsync();
+            await writerLock.DisposeAsync();
+            return new WriterLockRefused(holder?.ToString() ?? "another farm");
+        }
+        catch
+        {
+            await writerLock.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>The job's lock is asked for; everything waits for the answer.</summary>
@@ -84,16 +94,16 @@ public sealed partial class JobEntity
     private void RenewWriterLock()
     {
         var held = _writerLock!;
-        var connectionString = _settings.WriterLockConnectionString!;
-        var persistenceId = PersistenceId;
-        RenewAsync(held, connectionString, persistenceId).PipeTo(Self, failure: e => new WriterLockFailed(e));
-    }
-
-    private static async Task<object> RenewAsync(PostgresJobLock held, string connectionString, string persistenceId)
-    {
-        if (await held.IsHeldAsync()) return new WriterLockTaken(held);
-        await held.DisposeAsync();
-        return await TryLockAsync(connectionString, persistenceId);
+        // The lock probes its own connection: lost means the session ended (a database restart).
+        if (held.IsHeld)
+        {
+            Self.Tell(new WriterLockTaken(held));
+            return;
+        }
+        _writerLock = null;
+        _ = held.DisposeAsync().AsTask();
+        TryLockAsync(new PostgresJobLock(_settings.WriterLockConnectionString!, _jobId))
+            .PipeTo(Self, failure: e => new WriterLockFailed(e));
     }
 
     /// <summary>What a paused job does with the answer of <see cref="RenewWriterLock"/>.</summary>

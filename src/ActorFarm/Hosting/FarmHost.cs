@@ -21,11 +21,13 @@ namespace ActorFarm.Hosting;
 /// </summary>
 public sealed class FarmHost : IAsyncDisposable
 {
+    private readonly StateDirectoryLock? _stateLock;
     // A coordinator on a PostgreSQL journal holds its farm's share of the journal while it runs.
     private PostgresFarmLease? _journalLease;
 
-    private FarmHost(ActorSystem system, FarmClient client, IActorRef? node, string nodeName, int slots)
+    private FarmHost(ActorSystem system, FarmClient client, IActorRef? node, string nodeName, int slots, StateDirectoryLock? stateLock)
     {
+        _stateLock = stateLock;
         System = system;
         Client = client;
         Node = node;
@@ -50,25 +52,31 @@ public sealed class FarmHost : IAsyncDisposable
     /// <summary>Completes when the actor system has terminated (after a leave, a downing, or <see cref="DisposeAsync"/>).</summary>
     public Task WhenTerminated => System.WhenTerminated;
 
-    /// <summary>Starts the farm process and waits until it is a member of its cluster.</summary>
+    /// <summary>
+    /// Starts the farm process and waits until it is a member of its cluster. A coordinator first
+    /// makes sure it may write its journal: with SQLite it locks the state directory for the life
+    /// of the process (<see cref="StateDirectoryLock"/>) and checks the journal file; with
+    /// PostgreSQL it checks the database (<see cref="PostgresJournal"/>).
+    /// </summary>
+    /// <exception cref="StateDirectoryInUseException">Another process holds the state directory.</exception>
+    /// <exception cref="JournalRejectedException">The journal file or database is not an ActorFarm journal this build can use.</exception>
     public static async Task<FarmHost> StartAsync(FarmOptions options, CancellationToken cancellationToken = default)
     {
-        var coordinator = options.HasRole(FarmOptions.CoordinatorRole);
-        if (coordinator && options.PostgresConnectionString is null)
-            SqliteJournal.Prepare(options.StateDirectory);
-        // One farm at a time on a PostgreSQL journal: refused here, before anything of this farm
-        // touches the journal, when another live farm owns it.
+        var stateLock = await OpenJournalAsync(options, cancellationToken);
         PostgresFarmLease? lease = null;
-        if (coordinator && options.PostgresConnectionString is { } postgres)
-            lease = await PostgresFarmLease.JoinAsync(postgres, FarmIdentity(options), cancellationToken);
         try
         {
-            var host = await StartSystemAsync(options, coordinator, cancellationToken);
+            // One farm at a time on a PostgreSQL journal: refused here, before anything of this
+            // farm touches the journal, when another live farm owns it.
+            if (options.HasRole(FarmOptions.CoordinatorRole) && options.PostgresConnectionString is { } postgres)
+                lease = await PostgresFarmLease.JoinAsync(postgres, FarmIdentity(options), cancellationToken);
+            var host = await StartSystemAsync(options, stateLock, cancellationToken);
             host._journalLease = lease;
             return host;
         }
         catch
         {
+            stateLock?.Dispose();
             if (lease is not null) await lease.DisposeAsync();
             throw;
         }
@@ -78,14 +86,47 @@ public sealed class FarmHost : IAsyncDisposable
     private static string FarmIdentity(FarmOptions options) =>
         options.Seeds.Length > 0 ? string.Join(",", options.Seeds.Order(StringComparer.Ordinal)) : $"{Environment.MachineName}:standalone";
 
-    private static async Task<FarmHost> StartSystemAsync(FarmOptions options, bool coordinator, CancellationToken cancellationToken)
+    /// <summary>
+    /// The store checks run before Akka opens the journal: Akka would create its tables in an
+    /// empty or foreign file, and a second writer would run the same tasks again.
+    /// </summary>
+    private static async Task<StateDirectoryLock?> OpenJournalAsync(FarmOptions options, CancellationToken cancellationToken)
     {
+        if (!options.HasRole(FarmOptions.CoordinatorRole))
+            return null;
+        if (options.PostgresConnectionString is { } postgres)
+        {
+            await PostgresJournal.PrepareAsync(postgres, cancellationToken);
+            return null;
+        }
+        var stateLock = StateDirectoryLock.Acquire(options.StateDirectory);
+        try
+        {
+            SqliteJournal.Prepare(options.StateDirectory);
+            return stateLock;
+        }
+        catch
+        {
+            stateLock.Dispose();
+            throw;
+        }
+    }
 
+    private static async Task<FarmHost> StartSystemAsync(FarmOptions options, StateDirectoryLock? stateLock, CancellationToken cancellationToken)
+    {
+        var coordinator = options.HasRole(FarmOptions.CoordinatorRole);
         var config = FarmConfig.Build(options);
         var setup = BootstrapSetup.Create().WithConfig(config);
         var system = FarmTls.PinnedSetup(config) is { } tls
             ? ActorSystem.Create(options.SystemName, ActorSystemSetup.Create(setup, tls))
             : ActorSystem.Create(options.SystemName, setup);
+        // However the system ends (a leave, a downing), the state directory is free again.
+        if (stateLock is not null)
+        {
+            _ = system.WhenTerminated.ContinueWith(_ => stateLock.Dispose(), TaskScheduler.Default);
+            if (stateLock.NotEnforcedBecause is { } why)
+                system.Log.Warning("The state directory cannot be locked: {0}; make sure no other farm uses it at the same time.", why);
+        }
         try
         {
             // Everything is started before the node joins: the journal's start-up (table check,
@@ -129,7 +170,7 @@ public sealed class FarmHost : IAsyncDisposable
                     LeaveOnSchedule(system, drainAt);
             }
             await up.Task.WaitAsync(options.StartTimeout, cancellationToken);
-            return new FarmHost(system, new FarmClient(new LocalFarmEndpoint(gateway)), node, nodeName, slots);
+            return new FarmHost(system, new FarmClient(new LocalFarmEndpoint(gateway)), node, nodeName, slots, stateLock);
         }
         catch
         {
@@ -241,6 +282,9 @@ public sealed class FarmHost : IAsyncDisposable
     {
         await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClusterLeavingReason.Instance);
         await System.WhenTerminated;
+        // Released here too, not only by the continuation: whoever disposed the farm may start
+        // another on the same state directory right away.
+        _stateLock?.Dispose();
         if (_journalLease is not null) await _journalLease.DisposeAsync();
     }
 }

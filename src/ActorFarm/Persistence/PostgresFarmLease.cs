@@ -89,7 +89,7 @@ public sealed class PostgresFarmLease : IAsyncDisposable
         return name + address + since;
     }
 
-    private static long KeyOf(string farm) => PostgresJobLock.KeyOf("farm:" + farm);
+    private static long KeyOf(string farm) => PostgresJobLock.KeyFor("farm:" + farm);
 
     private static async Task Execute(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params object[] values)
     {
