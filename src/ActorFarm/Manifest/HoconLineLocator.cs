@@ -147,7 +147,7 @@ public sealed partial class HoconLineLocator
         frames.Push((RootKey, 0));
         while (Peek is { } t)
         {
-            var (path, _) = frames.Peek();
+            var (current, _) = frames.Peek();
             switch (t.Kind)
             {
                 case Kind.Newline or Kind.Comma or Kind.Assign:
@@ -159,18 +159,18 @@ public sealed partial class HoconLineLocator
                     _pos++;
                     break;
                 case Kind.LBrace:
-                    frames.Push((path, t.Line));
+                    frames.Push((current, t.Line));
                     _pos++;
                     break;
                 case Kind.LBracket:
-                    SkipArray(path);
+                    SkipArray(current);
                     break;
                 case Kind.RBracket:
                     _problems.Add((t.Line, "unexpected ']' (no '[' is open here)"));
                     _pos++;
                     break;
                 default:
-                    ReadKey(frames, path);
+                    ReadKey(frames, current);
                     break;
             }
         }
