@@ -32,11 +32,18 @@ public static class FileLinesCache
         }
     }
 
-    /// <summary>Indexes the file again (as the manifest loader does, with its limits) and caches the fresh index.</summary>
+    /// <summary>
+    /// Indexes the file again (as the manifest loader does, with its limits) and caches the fresh
+    /// index; an index of the unchanged file already checked against limits at least as strict is
+    /// kept (several jobs of one manifest often share a file).
+    /// </summary>
     /// <exception cref="IOException">The file cannot be read or indexed (<see cref="FileLinesException"/> says why).</exception>
     public static FileLinesIndex Reload(string path, int maxLineBytes = FileLinesIndex.DefaultMaxLineBytes, long maxLines = long.MaxValue)
     {
         ArgumentNullException.ThrowIfNull(path);
+        if (Cache.TryGetValue(path, out var cached) && cached.Index.IsValueCreated && cached.Stamp == FileStamp.Of(path)
+            && cached.Index.Value is { } known && known.MaxLineBytes <= maxLineBytes && known.MaxLines <= maxLines)
+            return known;
         Invalidate(path);
         var index = FileLinesIndex.Build(path, maxLineBytes, maxLines);
         Cache[path] = new Entry(index.Stamp, new Lazy<FileLinesIndex>(index));

@@ -36,10 +36,12 @@ public sealed class FileLinesIndex
     private readonly long[] _checkpointOffsets;
     private readonly long[] _checkpointLines;
 
-    private FileLinesIndex(string path, FileStamp stamp, long lineCount, long[] offsets, long[] lines)
+    private FileLinesIndex(string path, FileStamp stamp, int maxLineBytes, long maxLines, long lineCount, long[] offsets, long[] lines)
     {
         Path = path;
         Stamp = stamp;
+        MaxLineBytes = maxLineBytes;
+        MaxLines = maxLines;
         LineCount = lineCount;
         _checkpointOffsets = offsets;
         _checkpointLines = lines;
@@ -50,6 +52,12 @@ public sealed class FileLinesIndex
 
     /// <summary>Size and modification time of the file when it was indexed.</summary>
     public FileStamp Stamp { get; }
+
+    /// <summary>The line limit the file was checked against.</summary>
+    public int MaxLineBytes { get; }
+
+    /// <summary>The limit of non-blank lines the file was checked against.</summary>
+    public long MaxLines { get; }
 
     /// <summary>Non-blank lines in the file.</summary>
     public long LineCount { get; }
@@ -130,7 +138,7 @@ public sealed class FileLinesIndex
             offsets.Add(0);
             lines.Add(0);
         }
-        return new FileLinesIndex(path, stamp, count, offsets.ToArray(), lines.ToArray());
+        return new FileLinesIndex(path, stamp, maxLineBytes, maxLines, count, offsets.ToArray(), lines.ToArray());
     }
 
     /// <summary>The non-blank line at <paramref name="index"/> (0-based), without its line break.</summary>

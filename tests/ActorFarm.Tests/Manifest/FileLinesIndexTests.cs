@@ -75,6 +75,18 @@ public class FileLinesIndexTests
     }
 
     [Fact]
+    public void The_loader_indexes_an_unchanged_file_once_unless_its_limits_are_stricter()
+    {
+        using var dir = new TempManifestDir();
+        var path = dir.Write("shared.txt", "a\n" + new string('b', 100) + "\n");
+        FileLinesCache.Invalidate(path);
+        var first = FileLinesCache.Reload(path, maxLineBytes: 1000, maxLines: 10);
+        Assert.Same(first, FileLinesCache.Reload(path, maxLineBytes: 1000, maxLines: 10));
+        Assert.Same(first, FileLinesCache.Get(path));
+        Assert.Throws<FileLinesException>(() => FileLinesCache.Reload(path, maxLineBytes: 50, maxLines: 10));
+    }
+
+    [Fact]
     public void A_file_without_lines_has_none()
     {
         using var dir = new TempManifestDir();
