@@ -22,10 +22,20 @@ internal static class CommonOptions
         DefaultValueFactory = _ => new DirectoryInfo(".actorfarm"),
     };
 
-    public static Option<int?> Slots() => new("--slots")
+    public static Option<int?> Slots()
     {
-        Description = "Worker slots (tasks run at once) on this node; default: the number of processors.",
-    };
+        var slots = new Option<int?>("--slots")
+        {
+            Description = "Worker slots (tasks run at once) on this node, at least 1; default: the number of processors.",
+        };
+        // A node with no slot would join and never run a task: refuse it like any bad argument (exit 2).
+        slots.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is { } n && n < 1)
+                result.AddError($"--slots must be at least 1, got {n}");
+        });
+        return slots;
+    }
 
     public static Option<string> Cluster() => new("--cluster", "-c")
     {

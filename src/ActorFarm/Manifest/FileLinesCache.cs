@@ -3,36 +3,51 @@ using System.Collections.Concurrent;
 namespace ActorFarm.Manifest;
 
 /// <summary>
-/// The non-blank lines of the files behind <see cref="FileLinesAxis"/>, read once per path and
-/// shared by all threads. A line keeps its text except a trailing <c>\r</c>; lines that are
-/// empty or only whitespace are skipped. A failed read is not cached, so a later call retries.
+/// The <see cref="FileLinesIndex"/> of each file behind a <see cref="FileLinesAxis"/>, built once
+/// per file and process and shared by all threads. Every node that renders tasks builds its own
+/// from the file (reachable there, as on the shared file system of a cluster); the spec carries
+/// only the path and the line count. An index is rebuilt when the file's size or modification
+/// time changes, so it never reads a changed file at stale offsets. A failed build is not
+/// cached, so a later call retries.
 /// </summary>
 public static class FileLinesCache
 {
-    private static readonly ConcurrentDictionary<string, Lazy<string[]>> Cache = new(StringComparer.Ordinal);
+    private sealed record Entry(FileStamp Stamp, Lazy<FileLinesIndex> Index);
 
-    /// <summary>The lines of <paramref name="path"/> (used as given, so pass an absolute path), read on first use.</summary>
-    /// <exception cref="IOException">The file cannot be read.</exception>
-    public static IReadOnlyList<string> Get(string path)
+    private static readonly ConcurrentDictionary<string, Entry> Cache = new(StringComparer.Ordinal);
+
+    /// <summary>The index of <paramref name="path"/> (used as given, so pass an absolute path), built on first use.
+    /// Lines up to <see cref="FileLinesIndex.MaxLineBytesCeiling"/> are accepted: the loader applied the manifest's limit.</summary>
+    /// <exception cref="IOException">The file cannot be read or indexed (<see cref="FileLinesException"/> says why).</exception>
+    public static FileLinesIndex Get(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var lazy = Cache.GetOrAdd(path, static p => new Lazy<string[]>(() => ReadLines(p), LazyThreadSafetyMode.ExecutionAndPublication));
-        try
+        var stamp = FileStamp.Of(path);
+        while (true)
         {
-            return lazy.Value;
-        }
-        catch
-        {
-            Cache.TryRemove(new KeyValuePair<string, Lazy<string[]>>(path, lazy));
-            throw;
+            if (Cache.TryGetValue(path, out var entry) && entry.Stamp == stamp) return ValueOf(path, entry);
+            var fresh = new Entry(stamp, new Lazy<FileLinesIndex>(
+                () => FileLinesIndex.Build(path, FileLinesIndex.MaxLineBytesCeiling), LazyThreadSafetyMode.ExecutionAndPublication));
+            if (entry is null ? Cache.TryAdd(path, fresh) : Cache.TryUpdate(path, fresh, entry)) return ValueOf(path, fresh);
         }
     }
 
-    /// <summary>Reads the file again (as the manifest loader does) and caches the fresh lines.</summary>
-    public static IReadOnlyList<string> Reload(string path)
+    /// <summary>
+    /// Indexes the file again (as the manifest loader does, with its limits) and caches the fresh
+    /// index; an index of the unchanged file already checked against limits at least as strict is
+    /// kept (several jobs of one manifest often share a file).
+    /// </summary>
+    /// <exception cref="IOException">The file cannot be read or indexed (<see cref="FileLinesException"/> says why).</exception>
+    public static FileLinesIndex Reload(string path, int maxLineBytes = FileLinesIndex.DefaultMaxLineBytes, long maxLines = long.MaxValue)
     {
+        ArgumentNullException.ThrowIfNull(path);
+        if (Cache.TryGetValue(path, out var cached) && cached.Index.IsValueCreated && cached.Stamp == FileStamp.Of(path)
+            && cached.Index.Value is { } known && known.MaxLineBytes <= maxLineBytes && known.MaxLines <= maxLines)
+            return known;
         Invalidate(path);
-        return Get(path);
+        var index = FileLinesIndex.Build(path, maxLineBytes, maxLines);
+        Cache[path] = new Entry(index.Stamp, new Lazy<FileLinesIndex>(index));
+        return index;
     }
 
     /// <summary>Forgets one file.</summary>
@@ -41,16 +56,16 @@ public static class FileLinesCache
     /// <summary>Forgets every file.</summary>
     public static void Clear() => Cache.Clear();
 
-    /// <summary>Reads the non-blank lines of a file without caching.</summary>
-    public static string[] ReadLines(string path)
+    private static FileLinesIndex ValueOf(string path, Entry entry)
     {
-        var lines = new List<string>();
-        // File.ReadLines splits on \n, \r\n and \r, so no line keeps a trailing \r.
-        foreach (var line in File.ReadLines(path))
+        try
         {
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            lines.Add(line);
+            return entry.Index.Value;
         }
-        return lines.ToArray();
+        catch
+        {
+            Cache.TryRemove(new KeyValuePair<string, Entry>(path, entry));
+            throw;
+        }
     }
 }

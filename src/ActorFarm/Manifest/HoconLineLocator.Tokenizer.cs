@@ -5,10 +5,12 @@ namespace ActorFarm.Manifest;
 /// <summary>The tokenizer of <see cref="HoconLineLocator"/>: strings, comments and punctuation, with lines.</summary>
 public sealed partial class HoconLineLocator
 {
-    private static List<Token> Tokenize(string text, List<(int, string)> problems)
+    /// <summary>The tokens; stops (<paramref name="truncated"/>) where braces and brackets nest too deep.</summary>
+    private static List<Token> Tokenize(string text, List<(int, string)> problems, out bool truncated)
     {
         var tokens = new List<Token>();
-        int i = 0, line = 1, n = text.Length;
+        int i = 0, line = 1, n = text.Length, depth = 0;
+        truncated = false;
         while (i < n)
         {
             char c = text[i];
@@ -76,7 +78,19 @@ public sealed partial class HoconLineLocator
                 '=' or ':' => Kind.Assign,
                 _ => null,
             };
-            if (punct is { } p) { tokens.Add(new(p, c.ToString(), line)); i++; continue; }
+            if (punct is { } p)
+            {
+                if (p is Kind.LBrace or Kind.LBracket && ++depth > ManifestLimits.MaxNestingDepth)
+                {
+                    problems.Add((line, TooDeepMessage));
+                    truncated = true;
+                    break;
+                }
+                if (p is Kind.RBrace or Kind.RBracket && depth > 0) depth--;
+                tokens.Add(new(p, Punctuation[(int)p], line));
+                i++;
+                continue;
+            }
             if (c == '+' && i + 1 < n && text[i + 1] == '=') { tokens.Add(new(Kind.Assign, "+=", line)); i += 2; continue; }
 
             int start = i;
@@ -86,6 +100,9 @@ public sealed partial class HoconLineLocator
         }
         return tokens;
     }
+
+    // One string per punctuation kind: a token per character must not cost a string per character.
+    private static readonly string[] Punctuation = ["", "", "", "{", "}", "[", "]", ",", "=", ""];
 
     private static bool EndsUnquoted(string text, int i)
     {

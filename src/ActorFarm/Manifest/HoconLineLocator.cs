@@ -8,26 +8,39 @@ namespace ActorFarm.Manifest;
 /// such as <c>a.b = 1</c> and <c>a.b { }</c>, quoted keys), and skips <c>#</c> and <c>//</c>
 /// comments, quoted strings with escapes, triple-quoted strings and arrays (a key inside an
 /// array is not indexed; a path into an array gives the array key's line). It also notes
-/// structural problems Akka's lenient parser lets through: unclosed braces, brackets and strings.
+/// structural problems Akka's lenient parser lets through: unclosed braces, brackets and strings,
+/// nesting deeper than <see cref="ManifestLimits.MaxNestingDepth"/>, and optional substitutions
+/// <c>${?x}</c>, which Akka's parser cannot be trusted with (inside a list it never returns).
+/// Keys are held as a tree of segments, so memory stays linear in the text whatever its depth.
 /// </summary>
 public sealed partial class HoconLineLocator
 {
-    private const char Separator = '\u001f';
+    private const int RootKey = 0;
 
-    private readonly Dictionary<string, int> _lines = new(StringComparer.Ordinal);
+    // The keys seen, as a tree: node 0 is the root; a node is (parent, segment) with the line of
+    // its last definition. A path is never copied or joined, so depth costs no more than breadth.
+    private readonly List<(int Parent, string Segment, int Line, int Depth)> _keys = [(-1, "", 0, 0)];
+    private readonly Dictionary<(int Parent, string Segment), int> _children = new();
     private readonly List<(int Line, string Message)> _problems = new();
+    private readonly List<(int Line, int Key, string Text)> _optional = new();
     private readonly List<Token> _tokens;
+    private bool _truncated;
     private int _pos;
 
     public HoconLineLocator(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        _tokens = Tokenize(text, _problems);
+        _tokens = Tokenize(text, _problems, out _truncated);
         Parse();
     }
 
-    /// <summary>Unclosed <c>{</c>, <c>[</c> or strings and stray closers, with their lines.</summary>
+    /// <summary>Unclosed <c>{</c>, <c>[</c> or strings, stray closers and too deep nesting, with their lines.</summary>
     public IReadOnlyList<(int Line, string Message)> Problems => _problems;
+
+    /// <summary>Every optional substitution <c>${?x}</c> outside quotes: its line, the key path
+    /// of the value that holds it (segments) and its text.</summary>
+    public IReadOnlyList<(int Line, IReadOnlyList<string> KeyPath, string Text)> OptionalSubstitutions =>
+        _optional.Select(o => (o.Line, (IReadOnlyList<string>)PathOf(o.Key), o.Text)).ToList();
 
     /// <summary>1-based line of the key at <paramref name="keyPath"/> (<c>jobs.work.retry.max-attempts</c>,
     /// <c>jobs."a.b".command[1]</c>), or null when the text has no such key.</summary>
@@ -36,8 +49,48 @@ public sealed partial class HoconLineLocator
     /// <summary>1-based line of the key with these path segments; <c>[n]</c> segments are ignored.</summary>
     public int? FindLine(IEnumerable<string> segments)
     {
-        var key = string.Join(Separator, segments.Where(s => !(s.StartsWith('[') && s.EndsWith(']'))));
-        return key.Length > 0 && _lines.TryGetValue(key, out var line) ? line : null;
+        int key = RootKey;
+        foreach (var segment in segments)
+        {
+            if (segment.StartsWith('[') && segment.EndsWith(']')) continue;
+            if (!_children.TryGetValue((key, segment), out key)) return null;
+        }
+        return key == RootKey ? null : _keys[key].Line;
+    }
+
+    private List<string> PathOf(int key)
+    {
+        var path = new List<string>();
+        for (; key > RootKey; key = _keys[key].Parent) path.Add(_keys[key].Segment);
+        path.Reverse();
+        return path;
+    }
+
+    /// <summary>The child key (created when new); its line is set when new or when <paramref name="overwrite"/>.</summary>
+    private int Child(int parent, string segment, int line, bool overwrite)
+    {
+        if (_children.TryGetValue((parent, segment), out var key))
+        {
+            if (overwrite) _keys[key] = _keys[key] with { Line = line };
+            return key;
+        }
+        key = _keys.Count;
+        _keys.Add((parent, segment, line, _keys[parent].Depth + 1));
+        _children[(parent, segment)] = key;
+        return key;
+    }
+
+    private static readonly string TooDeepMessage =
+        $"the manifest nests deeper than {ManifestLimits.MaxNestingDepth} levels (objects, lists and dotted key segments count); flatten it";
+
+    private void TooDeep(int line)
+    {
+        // Reported once, at the first line found too deep (the tokenizer may have seen a later one).
+        int reported = _problems.FindIndex(p => p.Message == TooDeepMessage);
+        if (reported < 0) _problems.Add((line, TooDeepMessage));
+        else if (line < _problems[reported].Line) _problems[reported] = (line, TooDeepMessage);
+        _pos = _tokens.Count;
+        _truncated = true;
     }
 
     /// <summary>Convenience: one lookup without keeping the locator.</summary>
@@ -89,12 +142,12 @@ public sealed partial class HoconLineLocator
 
     private void Parse()
     {
-        // Each frame is an open object: its path and the line of its '{' (0 for the root).
-        var frames = new Stack<(List<string> Path, int Line)>();
-        frames.Push((new List<string>(), 0));
+        // Each frame is an open object: its key and the line of its '{' (0 for the root).
+        var frames = new Stack<(int Key, int Line)>();
+        frames.Push((RootKey, 0));
         while (Peek is { } t)
         {
-            var (path, _) = frames.Peek();
+            var (current, _) = frames.Peek();
             switch (t.Kind)
             {
                 case Kind.Newline or Kind.Comma or Kind.Assign:
@@ -106,29 +159,30 @@ public sealed partial class HoconLineLocator
                     _pos++;
                     break;
                 case Kind.LBrace:
-                    frames.Push((path, t.Line));
+                    frames.Push((current, t.Line));
                     _pos++;
                     break;
                 case Kind.LBracket:
-                    SkipArray();
+                    SkipArray(current);
                     break;
                 case Kind.RBracket:
                     _problems.Add((t.Line, "unexpected ']' (no '[' is open here)"));
                     _pos++;
                     break;
                 default:
-                    ReadKey(frames, path);
+                    ReadKey(frames, current);
                     break;
             }
         }
-        while (frames.Count > 1)
+        // Text cut short at too deep a nesting leaves its braces open: that is no second problem.
+        while (frames.Count > 1 && !_truncated)
         {
             var (_, line) = frames.Pop();
             _problems.Add((line, "'{' opened here is never closed"));
         }
     }
 
-    private void ReadKey(Stack<(List<string> Path, int Line)> frames, List<string> basePath)
+    private void ReadKey(Stack<(int Key, int Line)> frames, int baseKey)
     {
         var first = _tokens[_pos];
         if (first is { Kind: Kind.Text, Text: "include" } && _pos + 1 < _tokens.Count && _tokens[_pos + 1].Kind is Kind.Quoted or Kind.Text)
@@ -141,18 +195,19 @@ public sealed partial class HoconLineLocator
         {
             if (k.Kind == Kind.Quoted) segments.Add(k.Text);
             else if (k.Kind == Kind.Text) segments.AddRange(k.Text.Split('.', StringSplitOptions.RemoveEmptyEntries));
+            else NoteSubstitution(k, baseKey);
             _pos++;
+            if (_keys[baseKey].Depth + segments.Count > ManifestLimits.MaxNestingDepth)
+            {
+                TooDeep(k.Line);
+                return;
+            }
         }
         if (Peek is not { Kind: Kind.Assign or Kind.LBrace } sep || segments.Count == 0) return;
 
-        var full = new List<string>(basePath);
+        int full = baseKey;
         for (int k = 0; k < segments.Count; k++)
-        {
-            full.Add(segments[k]);
-            var key = string.Join(Separator, full);
-            if (k == segments.Count - 1) _lines[key] = first.Line;
-            else _lines.TryAdd(key, first.Line);
-        }
+            full = Child(full, segments[k], first.Line, overwrite: k == segments.Count - 1);
 
         if (sep.Kind == Kind.LBrace)
         {
@@ -176,13 +231,14 @@ public sealed partial class HoconLineLocator
                     _pos++;
                     return;
                 case Kind.LBracket:
-                    SkipArray();
+                    SkipArray(full);
                     break;
                 case Kind.RBracket:
                     _problems.Add((v.Line, "unexpected ']' (no '[' is open here)"));
                     _pos++;
                     break;
                 default:
+                    NoteSubstitution(v, full);
                     _pos++;
                     break;
             }
@@ -190,13 +246,22 @@ public sealed partial class HoconLineLocator
     }
 
     /// <summary>Skips a whole array, objects and nested arrays included, starting at its '['.</summary>
-    private void SkipArray()
+    private void SkipArray(int ownerKey)
     {
         var open = new Stack<Token>();
         while (Peek is { } t)
         {
             _pos++;
-            if (t.Kind is Kind.LBracket or Kind.LBrace) open.Push(t);
+            NoteSubstitution(t, ownerKey);
+            if (t.Kind is Kind.LBracket or Kind.LBrace)
+            {
+                open.Push(t);
+                if (_keys[ownerKey].Depth + open.Count > ManifestLimits.MaxNestingDepth)
+                {
+                    TooDeep(t.Line);
+                    return;
+                }
+            }
             else if (t.Kind is Kind.RBracket or Kind.RBrace)
             {
                 var expected = t.Kind == Kind.RBracket ? Kind.LBracket : Kind.LBrace;
@@ -209,10 +274,15 @@ public sealed partial class HoconLineLocator
                 if (open.Count == 0) return;
             }
         }
-        while (open.Count > 0)
+        while (open.Count > 0 && !_truncated)
         {
             var t = open.Pop();
             _problems.Add((t.Line, t.Kind == Kind.LBracket ? "'[' opened here is never closed" : "'{' opened here is never closed"));
         }
+    }
+
+    private void NoteSubstitution(Token t, int key)
+    {
+        if (t.Kind == Kind.Subst && t.Text.StartsWith("${?", StringComparison.Ordinal)) _optional.Add((t.Line, key, t.Text));
     }
 }

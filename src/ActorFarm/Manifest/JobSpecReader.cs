@@ -31,6 +31,10 @@ internal static partial class JobSpecReader
         int errorsBefore = r.Errors.Count;
         if (!JobName().IsMatch(name))
             r.Error(path, $"invalid job name '{name}': use only letters, digits, '_', '.' and '-'");
+        else if (name is "." or "..")
+            r.Error(path, $"invalid job name '{name}': the name is a directory under output.directory, and '{name}' would put the job's files {(name == "." ? "in the output directory itself" : "outside the output directory")}");
+        else if (name.Length > ManifestLimits.MaxJobNameLength)
+            r.Error(path, $"the job name is {name.Length} characters long, more than the limit of {ManifestLimits.MaxJobNameLength} (it names the job's output directory and its journal entry)");
         if (!r.ExpectObject(node, path, "an object describing the job, e.g. { command = [\"prog\", \"arg\"] }")) return null;
         r.CheckKeys(node, path, JobKeys);
 
@@ -75,11 +79,12 @@ internal static partial class JobSpecReader
             foreach (var (key, value) in command.HandlerArgs) CheckTemplate(r, value, path.Child("handler-args").Child(key), defined);
         foreach (var (key, value) in env) CheckTemplate(r, value, path.Child("env").Child(key), defined);
         bool workdirOk = workdir is { Length: > 0 } && CheckTemplate(r, workdir, workdirPath, defined);
-        if (outputTemplate is not null && !CheckTemplate(r, outputTemplate, path.Child("output").Child("directory"), defined))
-            outputTemplate = null;
+        var outputPath = path.Child("output").Child("directory");
+        if (outputTemplate is not null) CheckOutputTemplate(r, outputTemplate, outputPath, defined);
+        else if (r.Options.OutputDirectoryOverride is { Length: > 0 } overridden) CheckOutputTemplate(r, overridden, outputPath, defined);
 
         if (r.Errors.Count > errorsBefore || command is null) return null;
-        return new JobSpec
+        var spec = new JobSpec
         {
             Name = name,
             Command = command,
@@ -93,6 +98,32 @@ internal static partial class JobSpecReader
             Output = output,
             SourceFile = sourceFile,
         };
+        if (OutputLayout.PathProblem(spec) is { } tooLong)
+        {
+            r.Error(node.Get("output") is null ? path : outputPath, tooLong);
+            return null;
+        }
+        return spec;
+    }
+
+    /// <summary>
+    /// <c>output.directory</c> may use <c>${job}</c> only: the job's results file and the output of
+    /// all its tasks live under one directory (<see cref="OutputLayout"/>), which a per-task value would split.
+    /// </summary>
+    private static void CheckOutputTemplate(ManifestReader r, string template, KeyPath path, List<string> defined)
+    {
+        if (Placeholders.SyntaxError(template) is { } syntax)
+        {
+            r.Error(path, syntax);
+            return;
+        }
+        foreach (var name in Placeholders.NamesIn(template).Distinct())
+        {
+            if (OutputLayout.AllowedPlaceholders.Contains(name)) continue;
+            r.Error(path, defined.Contains(name)
+                ? $"output.directory may use only ${{{Placeholders.Job}}}: the job's results.jsonl and the output of all its tasks go under one directory, and ${{{name}}} changes from task to task (a per-task directory belongs in workdir)"
+                : $"undefined placeholder ${{{name}}}; output.directory may use only ${{{Placeholders.Job}}}");
+        }
     }
 
     /// <summary>Reports syntax errors and undefined placeholders; true when the template is usable.</summary>

@@ -23,6 +23,14 @@ internal sealed class KeyPath
 
     public KeyPath At(int index) => new(this, "[" + index + "]");
 
+    /// <summary>The path of these segments from the root.</summary>
+    public static KeyPath Of(IEnumerable<string> segments)
+    {
+        var path = Root;
+        foreach (var segment in segments) path = path.Child(segment);
+        return path;
+    }
+
     /// <summary>Segments from the root, the root excluded.</summary>
     public List<string> Segments()
     {

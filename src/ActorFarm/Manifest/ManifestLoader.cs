@@ -17,21 +17,30 @@ public static partial class ManifestLoader
     public static Manifest LoadFile(string path, ManifestOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        options ??= ManifestOptions.Default;
         string full = Path.GetFullPath(path);
-        if (Directory.Exists(full))
+        var (kind, _) = InputFiles.Inspect(full);
+        if (kind == InputFiles.EntryKind.Directory)
             throw new ManifestException(new ManifestError(path, "", null, $"{full} is a directory, not a manifest file"));
-        if (!File.Exists(full))
+        if (kind == InputFiles.EntryKind.Missing)
             throw new ManifestException(new ManifestError(path, "", null, $"manifest file not found: {full}"));
-        string text;
+        byte[] bytes;
         try
         {
-            text = File.ReadAllText(full);
+            bytes = InputFiles.ReadBounded(full, options.MaxManifestBytes);
+        }
+        catch (InputFileException e)
+        {
+            var why = kind == InputFiles.EntryKind.RegularFile ? " (ManifestOptions.MaxManifestBytes); split the jobs over several manifests" : "";
+            throw new ManifestException(new ManifestError(path, "", null, $"cannot read the manifest: {e.Message}{why}"));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new ManifestException(new ManifestError(path, "", null, $"cannot read the manifest: {e.Message}"));
         }
-        return Load(text, path, full, Path.GetDirectoryName(full)!, options ?? ManifestOptions.Default);
+        if (ManifestText.Decode(bytes, out var encodingError) is not { } text)
+            throw new ManifestException(new ManifestError(path, "", encodingError!.Value.Line, encodingError.Value.Message));
+        return Load(text, path, full, Path.GetDirectoryName(full)!, options);
     }
 
     /// <summary>Loads manifest text. <paramref name="sourceFile"/> names it in messages (and becomes
@@ -50,17 +59,36 @@ public static partial class ManifestLoader
 
     private static Manifest Load(string text, string displayName, string sourceFile, string baseDirectory, ManifestOptions options)
     {
+        if (text.Length > options.MaxManifestBytes)
+            throw new ManifestException(new ManifestError(displayName, "", null,
+                $"the manifest holds {ValueParsers.Format(text.Length)} characters, more than the limit of {ValueParsers.Format(options.MaxManifestBytes)} bytes (ManifestOptions.MaxManifestBytes); split the jobs over several manifests"));
+        if (text.IndexOf('\0') is var nul and >= 0)
+            throw new ManifestException(new ManifestError(displayName, "", 1 + text.AsSpan(0, nul).Count('\n'),
+                "the manifest holds a NUL character; a manifest is text, and no argument, variable or path can hold NUL"));
+
         var locator = new HoconLineLocator(text);
         if (locator.Problems.Count > 0)
         {
             // An unterminated string swallows the rest of its line, so the brackets after it
             // look unbalanced: report the strings alone, they are the cause.
-            var problems = locator.Problems.Where(p => p.Message.StartsWith("unterminated", StringComparison.Ordinal)).ToList();
+            // Text cut short at too deep a nesting is reported for that alone.
+            var problems = locator.Problems.Where(p => p.Message.StartsWith("unterminated", StringComparison.Ordinal)
+                || p.Message.StartsWith("the manifest nests deeper", StringComparison.Ordinal)).ToList();
             if (problems.Count == 0) problems = locator.Problems.ToList();
             throw new ManifestException(problems
-                .Select(p => new ManifestError(displayName, "", p.Line, "HOCON syntax error: " + p.Message))
+                .Select(p => new ManifestError(displayName, "", p.Line,
+                    p.Message.StartsWith("the manifest nests deeper", StringComparison.Ordinal) ? p.Message : "HOCON syntax error: " + p.Message))
                 .ToList());
         }
+
+        // Akka's parser never returns from ${?x} inside a list (it allocates until memory runs out),
+        // and elsewhere resolves an undefined one to the whole document: refuse them all up front.
+        if (locator.OptionalSubstitutions.Count > 0)
+            throw new ManifestException(locator.OptionalSubstitutions
+                .Select(o => new ManifestError(displayName, KeyPath.Of(o.KeyPath).ToString(), o.Line,
+                    $"optional substitution {o.Text} is not supported in manifests (environment variables are not read, and Akka's HOCON parser cannot resolve it); " +
+                    "write the value itself, or ${name} for a key of this file, or put a sweep placeholder inside a quoted string"))
+                .ToList());
 
         Config config;
         try
@@ -74,6 +102,8 @@ public static partial class ManifestLoader
 
         var r = new ManifestReader(displayName, baseDirectory, options, locator);
         var root = HoconNode.FromAkka(config.Root);
+        // A NUL written as an escape ("\u0000") survives the parser; no argv, variable or path can hold it.
+        r.ReportNulCharacters(root, KeyPath.Root);
         var jobs = new List<JobSpec>();
         if (root.Kind != HoconKind.Object)
         {

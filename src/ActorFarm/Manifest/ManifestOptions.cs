@@ -1,6 +1,7 @@
 namespace ActorFarm.Manifest;
 
-/// <summary>Knobs for <see cref="ManifestLoader"/>.</summary>
+/// <summary>Knobs for <see cref="ManifestLoader"/>. The limits keep hostile or mistaken input
+/// (a device, a 1 GiB line, a thousand nested braces) from hanging the loader or eating memory.</summary>
 public sealed record ManifestOptions
 {
     public static readonly ManifestOptions Default = new();
@@ -11,4 +12,12 @@ public sealed record ManifestOptions
     /// <summary>When set, replaces <c>output.directory</c> of every job (a relative path resolves
     /// against the current directory, as a command-line option does).</summary>
     public string? OutputDirectoryOverride { get; init; }
+
+    /// <summary>A manifest file larger than this is refused before it is parsed.</summary>
+    public long MaxManifestBytes { get; init; } = 16 * 1024 * 1024;
+
+    /// <summary>A line of a file-lines sweep longer than this (in bytes, without its line break)
+    /// is refused. At most <see cref="FileLinesIndex.MaxLineBytesCeiling"/>, which is also what
+    /// the nodes that render tasks accept.</summary>
+    public int MaxSweepLineBytes { get; init; } = FileLinesIndex.DefaultMaxLineBytes;
 }

@@ -48,6 +48,35 @@ internal sealed class ManifestReader
         }
     }
 
+    /// <summary>Reports every key and string value under <paramref name="node"/> that holds a NUL character.</summary>
+    public void ReportNulCharacters(HoconNode node, KeyPath path)
+    {
+        // Iterative: the tree is at most ManifestLimits.MaxNestingDepth deep, but a list may be long.
+        var pending = new Stack<(HoconNode Node, KeyPath Path)>();
+        pending.Push((node, path));
+        while (pending.TryPop(out var item))
+        {
+            var (n, p) = item;
+            switch (n.Kind)
+            {
+                case HoconKind.String when n.Text!.Contains('\0'):
+                    Error(p, "the value holds a NUL character (\\u0000); no argument, variable or path can hold NUL");
+                    break;
+                case HoconKind.Array:
+                    for (int i = n.Items!.Count - 1; i >= 0; i--) pending.Push((n.Items[i], p.At(i)));
+                    break;
+                case HoconKind.Object:
+                    for (int i = n.Fields!.Count - 1; i >= 0; i--)
+                    {
+                        var (key, child) = n.Fields[i];
+                        if (key.Contains('\0')) Error(p, "a key holds a NUL character (\\u0000)");
+                        else pending.Push((child, p.Child(key)));
+                    }
+                    break;
+            }
+        }
+    }
+
     /// <summary>True when the node is an object; otherwise reports what was expected.</summary>
     public bool ExpectObject(HoconNode node, KeyPath path, string expected)
     {

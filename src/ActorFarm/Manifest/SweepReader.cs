@@ -125,27 +125,34 @@ internal static partial class SweepReader
             return null;
         }
         var full = r.ResolvePath(file);
-        if (!File.Exists(full))
+        var (kind, _) = InputFiles.Inspect(full);
+        if (kind != InputFiles.EntryKind.RegularFile)
         {
-            r.Error(path, Directory.Exists(full) ? $"'{full}' is a directory, not a file" : $"file not found: {full}");
+            r.Error(path, kind == InputFiles.EntryKind.Directory ? $"'{full}' is a directory, not a file" : InputFiles.NotARegularFile(full, kind)!);
             return null;
         }
-        IReadOnlyList<string> lines;
+        FileLinesIndex lines;
         try
         {
-            lines = FileLinesCache.Reload(full);
+            // One streaming pass: the lines are counted and checked, never held.
+            lines = FileLinesCache.Reload(full, Math.Clamp(r.Options.MaxSweepLineBytes, 1, FileLinesIndex.MaxLineBytesCeiling), r.Options.MaxTasksPerJob);
+        }
+        catch (FileLinesException e)
+        {
+            r.Error(path, e.Message);
+            return null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             r.Error(path, $"cannot read {full}: {e.Message}");
             return null;
         }
-        if (lines.Count == 0)
+        if (lines.LineCount == 0)
         {
             r.Error(path, $"the file {full} has no non-blank lines, so the axis would be empty");
             return null;
         }
-        return new FileLinesAxis { Name = name, Path = full, LineCount = lines.Count };
+        return new FileLinesAxis { Name = name, Path = full, LineCount = lines.LineCount };
     }
 
     private static SweepAxis? ReadRange(ManifestReader r, string name, HoconNode node, KeyPath path)

@@ -155,12 +155,13 @@ public static class Sweeps
         return 16;
     }
 
+    /// <exception cref="IOException">The file cannot be read, or no longer has line <paramref name="i"/> (<see cref="FileLinesException"/>).</exception>
     private static string FileLine(FileLinesAxis f, long i)
     {
         var lines = FileLinesCache.Get(f.Path);
-        if (i >= lines.Count)
-            throw new InvalidOperationException(
-                $"'{f.Path}' now has {lines.Count} non-blank lines but had {f.LineCount} when the manifest was loaded; line {i + 1} is missing");
-        return lines[(int)i];
+        if (i >= lines.LineCount)
+            throw new FileLinesException(
+                $"'{f.Path}' now has {lines.LineCount} non-blank lines but had {f.LineCount} when the manifest was loaded; line {i + 1} is missing");
+        return lines.LineAt(i);
     }
 }

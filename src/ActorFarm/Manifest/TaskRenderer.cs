@@ -14,11 +14,7 @@ public sealed record RenderedTask(
     string? ShellCommand,
     Dictionary<string, string> Environment,
     string? WorkingDirectory,
-    Dictionary<string, string> HandlerArgs)
-{
-    /// <summary>The job's output directory with placeholders expanded (absolute when the job's is).</summary>
-    public string? OutputDirectory { get; init; }
-}
+    Dictionary<string, string> HandlerArgs);
 
 /// <summary>Turns (job, index) into a <see cref="RenderedTask"/>. Runs once per task, so it only
 /// allocates the task's own strings and dictionaries.</summary>
@@ -46,7 +42,6 @@ public static class TaskRenderer
 
         string? baseDir = job.SourceFile is null ? null : Path.GetDirectoryName(job.SourceFile);
         string? workdir = job.WorkingDirectory is null ? null : Rooted(Placeholders.Expand(job.WorkingDirectory, scope), baseDir);
-        string? outputDir = job.Output?.Directory is { } od ? Rooted(Placeholders.Expand(od, scope), baseDir) : null;
 
         return new RenderedTask(
             index,
@@ -55,10 +50,7 @@ public static class TaskRenderer
             shell,
             ExpandAll(job.Environment, scope),
             workdir,
-            ExpandAll(cmd.HandlerArgs, scope))
-        {
-            OutputDirectory = outputDir,
-        };
+            ExpandAll(cmd.HandlerArgs, scope));
     }
 
     private static Dictionary<string, string> ExpandAll(Dictionary<string, string>? templates, Scope scope)

@@ -9,17 +9,16 @@ namespace ActorFarm.Results;
 /// </summary>
 internal readonly record struct ResultRow(TaskRecord Record, Dictionary<string, string> Parameters, string? Stdout, string? Stderr)
 {
-    public static ResultRow For(JobSpec spec, TaskRecord record, Dictionary<string, string> parameters) =>
+    /// <param name="jobDirectory">The job's <see cref="OutputLayout.JobDirectory"/>, computed once per file.</param>
+    public static ResultRow For(JobSpec spec, string jobDirectory, TaskRecord record, Dictionary<string, string> parameters) =>
         // Paths only where output was captured: a row is built per task, often with no output.
         spec.Output.Capture switch
         {
             OutputCapture.Files => new ResultRow(record, parameters,
-                Path.Combine(JobDirectory(spec), "tasks", $"{record.Index}.out"), Path.Combine(JobDirectory(spec), "tasks", $"{record.Index}.err")),
-            OutputCapture.Combined => new ResultRow(record, parameters, Path.Combine(JobDirectory(spec), "output.log"), null),
+                OutputLayout.TaskStdout(jobDirectory, record.Index), OutputLayout.TaskStderr(jobDirectory, record.Index)),
+            OutputCapture.Combined => new ResultRow(record, parameters, OutputLayout.CombinedLog(jobDirectory), null),
             _ => new ResultRow(record, parameters, null, null),
         };
-
-    private static string JobDirectory(JobSpec spec) => Path.Combine(spec.Output.Directory, spec.Name);
 
     public double DurationSeconds => (Record.Ended - Record.Started).TotalSeconds;
 }

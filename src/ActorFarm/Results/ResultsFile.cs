@@ -11,6 +11,7 @@ namespace ActorFarm.Results;
 internal sealed class ResultsFile : IDisposable
 {
     private readonly JobSpec _spec;
+    private readonly string _jobDirectory;
     private readonly string _temporary;
     private readonly FileStream _stream;
     private readonly IResultsWriter _writer;
@@ -21,6 +22,7 @@ internal sealed class ResultsFile : IDisposable
     private ResultsFile(JobSpec spec, string path, string temporary, FileStream stream, IResultsWriter writer)
     {
         _spec = spec;
+        _jobDirectory = OutputLayout.JobDirectory(spec);
         Path = path;
         _temporary = temporary;
         _stream = stream;
@@ -57,7 +59,7 @@ internal sealed class ResultsFile : IDisposable
         {
             _parameters.Clear();
             Sweeps.ParametersAt(_spec.Sweep, record.Index, _parameters);
-            _writer.Write(ResultRow.For(_spec, record, _parameters));
+            _writer.Write(ResultRow.For(_spec, _jobDirectory, record, _parameters));
         }
     }
 

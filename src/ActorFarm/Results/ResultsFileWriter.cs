@@ -11,7 +11,7 @@ public static class ResultsFileWriter
 {
     /// <summary>The default results file of a job: <c>&lt;output&gt;/&lt;job&gt;/results.jsonl</c> (or .csv).</summary>
     public static string DefaultPath(JobSpec spec, ResultsFormat format = ResultsFormat.Jsonl) =>
-        Path.Combine(spec.Output.Directory, spec.Name, format == ResultsFormat.Csv ? "results.csv" : "results.jsonl");
+        OutputLayout.ResultsFile(spec, csv: format == ResultsFormat.Csv);
 
     /// <summary>
     /// Writes every page to <paramref name="path"/> (default: <see cref="DefaultPath"/> of the spec

@@ -148,7 +148,8 @@ public class ManifestLoaderTests
         Assert.Equal("/data/${job}", job.Output.Directory);
         var t = TaskRenderer.Render(job, 1, 1, "n");
         Assert.Equal(Path.Combine(dir.Path, "work", "w-2"), t.WorkingDirectory);
-        Assert.Equal("/data/w", t.OutputDirectory);
+        Assert.Equal("/data/w", OutputLayout.BaseDirectory(job));
+        Assert.Equal("/data/w/w/results.jsonl", OutputLayout.ResultsFile(job));
     }
 
     [Fact]

@@ -122,13 +122,13 @@ public class SweepsTests
     }
 
     [Fact]
-    public void File_lines_are_read_once_and_shared_across_threads()
+    public void File_lines_are_indexed_once_and_shared_across_threads()
     {
         using var dir = new TempManifestDir();
         var path = dir.Write("many.txt", string.Join("\n", Enumerable.Range(0, 1000).Select(i => "line " + i)));
         FileLinesCache.Invalidate(path);
         var axis = new FileLinesAxis { Name = "line", Path = path, LineCount = 1000 };
-        var seen = new System.Collections.Concurrent.ConcurrentBag<IReadOnlyList<string>>();
+        var seen = new System.Collections.Concurrent.ConcurrentBag<FileLinesIndex>();
         Parallel.For(0, 1000, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
         {
             Assert.Equal("line " + i, Sweeps.ValueAt(axis, i));
@@ -136,9 +136,9 @@ public class SweepsTests
         });
         Assert.Single(seen.Distinct());
 
-        // Reload reads the file again (the loader uses it to see the current content).
+        // Reload indexes the file again (the loader uses it to see the current content).
         File.AppendAllText(path, "\nline 1000\n");
-        Assert.Equal(1001, FileLinesCache.Reload(path).Count);
+        Assert.Equal(1001, FileLinesCache.Reload(path).LineCount);
     }
 
     [Fact]
@@ -148,7 +148,7 @@ public class SweepsTests
         var path = dir.Write("lines.txt", "one\n");
         FileLinesCache.Invalidate(path);
         var axis = new FileLinesAxis { Name = "line", Path = path, LineCount = 2 };
-        var ex = Assert.Throws<InvalidOperationException>(() => Sweeps.ValueAt(axis, 1));
+        var ex = Assert.Throws<FileLinesException>(() => Sweeps.ValueAt(axis, 1));
         Assert.Contains("had 2", ex.Message);
     }
 

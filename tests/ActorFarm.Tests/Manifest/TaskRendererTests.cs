@@ -38,7 +38,7 @@ public class TaskRendererTests
         Assert.Equal("2", t.Environment["SEED"]);
         Assert.Equal("node-a/2", t.Environment["WHO"]);
         Assert.Equal("/w/2", t.WorkingDirectory);
-        Assert.Equal("/out/work", t.OutputDirectory);
+        Assert.Equal("/out/work", OutputLayout.BaseDirectory(job));
         Assert.Empty(t.HandlerArgs);
     }
 

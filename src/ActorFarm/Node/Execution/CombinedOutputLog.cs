@@ -18,8 +18,6 @@ namespace ActorFarm.Node.Execution;
 /// </summary>
 internal sealed class CombinedOutputLog
 {
-    public const string FileName = "output.log";
-
     private static readonly ConcurrentDictionary<string, CombinedOutputLog> Logs = new(StringComparer.Ordinal);
     private static readonly byte[] StderrMarker = "--- stderr ---\n"u8.ToArray();
 

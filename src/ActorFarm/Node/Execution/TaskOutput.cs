@@ -33,10 +33,6 @@ internal sealed class TaskOutput : IAsyncDisposable
 
     public string? StderrPath { get; }
 
-    /// <summary><c>&lt;output dir&gt;/&lt;job&gt;</c>: the task's expanded output directory, else the job's.</summary>
-    public static string JobDirectory(JobSpec job, RenderedTask task) =>
-        Path.Combine(task.OutputDirectory ?? job.Output.Directory, job.Name);
-
     /// <exception cref="IOException">A directory or file cannot be created.</exception>
     /// <exception cref="UnauthorizedAccessException">A directory or file cannot be created.</exception>
     public static TaskOutput Open(JobSpec job, RenderedTask task)
@@ -46,14 +42,13 @@ internal sealed class TaskOutput : IAsyncDisposable
         {
             case OutputCapture.Files:
             {
-                var directory = Path.Combine(JobDirectory(job, task), "tasks");
-                Directory.CreateDirectory(directory);
-                var stem = Path.Combine(directory, task.Index.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                var stdout = new FileOutputSink(stem + ".out");
+                var jobDirectory = OutputLayout.JobDirectory(job);
+                Directory.CreateDirectory(OutputLayout.TaskFilesDirectory(jobDirectory));
+                var stdout = new FileOutputSink(OutputLayout.TaskStdout(jobDirectory, task.Index));
                 FileOutputSink stderr;
                 try
                 {
-                    stderr = new FileOutputSink(stem + ".err");
+                    stderr = new FileOutputSink(OutputLayout.TaskStderr(jobDirectory, task.Index));
                 }
                 catch
                 {
@@ -64,9 +59,9 @@ internal sealed class TaskOutput : IAsyncDisposable
             }
             case OutputCapture.Combined:
             {
-                var directory = JobDirectory(job, task);
+                var directory = OutputLayout.JobDirectory(job);
                 Directory.CreateDirectory(directory);
-                var log = CombinedOutputLog.For(Path.Combine(directory, CombinedOutputLog.FileName));
+                var log = CombinedOutputLog.For(OutputLayout.CombinedLog(directory));
                 return new TaskOutput(new BufferOutputSink(), new BufferOutputSink(), spec.MaxBytesPerTask, log, log.Path, log.Path);
             }
             default:
