@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace ActorFarm.Node.Execution.Trees;
+
+/// <summary>
+/// Trees kept by an environment variable, <c>ACTORFARM_TASK_TREE=&lt;farm&gt;/&lt;n&gt;</c>, which
+/// every descendant inherits whatever its parent or session: killing a tree is SIGKILLing every
+/// process whose /proc/PID/environ holds the task's value, round after round until a scan
+/// finds none (a process forked during a round is found by the next). Works for any user and
+/// any kernel; a descendant that clears or rewrites its environment escapes it, and a process
+/// of another user cannot be read (the cgroup mechanism has neither gap).
+/// </summary>
+internal sealed class MarkerTaskTrees : TaskTrees
+{
+    public const string Variable = "ACTORFARM_TASK_TREE";
+
+    private readonly string _farm = $"{Environment.ProcessId}-{Random.Shared.Next():x8}";
+    private readonly FarmExitWatchdog? _watchdog;
+    private long _serial;
+    private int _disposed;
+
+    public MarkerTaskTrees() => _watchdog = FarmExitWatchdog.Start(WatchdogScript, _farm);
+
+    /// <summary>This farm's part of every marker value.</summary>
+    internal string Farm => _farm;
+
+    public override string Description => $"environment markers {Variable}={_farm}/…";
+
+    public override TaskTree Contain(ProcessStartInfo startInfo, out string? error)
+    {
+        var value = _farm + "/" + Interlocked.Increment(ref _serial).ToString(CultureInfo.InvariantCulture);
+        startInfo.Environment[Variable] = value;
+        error = null;
+        return new MarkerTaskTree(Encoding.UTF8.GetBytes(Variable + "=" + value + "\0"));
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return ValueTask.CompletedTask;
+        KillMarked(Encoding.UTF8.GetBytes(Variable + "=" + _farm + "/"));
+        _watchdog?.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Once the farm is gone: the same scan, in the shell. $0 is the farm's marker.</summary>
+    internal const string WatchdogScript = """
+        i=0
+        while [ $i -lt 20 ]; do
+          found=
+          for e in /proc/[0-9]*/environ; do
+            if grep -qsz "^ACTORFARM_TASK_TREE=$0/" "$e"; then p=${e#/proc/}; kill -9 "${p%/environ}" 2>/dev/null && found=1; fi
+          done
+          [ -n "$found" ] || break
+          i=$((i + 1))
+        done
+        """;
+
+    private const int MaxRounds = 50;
+
+    /// <summary>
+    /// SIGKILLs, round after round, every process whose environment has an entry starting with
+    /// <paramref name="entryPrefix"/> (an entry ending in NUL matches one task exactly).
+    /// </summary>
+    internal static void KillMarked(byte[] entryPrefix)
+    {
+        for (int round = 0; round < MaxRounds; round++)
+        {
+            var signalled = 0;
+            foreach (var pid in LinuxProcesses.AllPids())
+                if (HasEntry(pid, entryPrefix) && LinuxProcesses.KillHard(pid)) signalled++;
+            if (signalled == 0) return;
+        }
+    }
+
+    private static bool HasEntry(int pid, byte[] entryPrefix)
+    {
+        byte[] environment;
+        try
+        {
+            environment = File.ReadAllBytes($"/proc/{pid}/environ"); // empty for zombies
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false; // gone, or another user's
+        }
+        ReadOnlySpan<byte> rest = environment;
+        int offset = 0;
+        while (true)
+        {
+            var at = rest[offset..].IndexOf(entryPrefix);
+            if (at < 0) return false;
+            at += offset;
+            if (at == 0 || rest[at - 1] == 0) return true;
+            offset = at + 1;
+        }
+    }
+}
