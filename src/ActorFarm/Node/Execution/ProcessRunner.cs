@@ -58,7 +58,7 @@ internal static class ProcessRunner
             }
             catch (Exception e) when (e is Win32Exception or IOException or UnauthorizedAccessException or InvalidOperationException)
             {
-                await tree.EndAsync().ConfigureAwait(false);
+                await tree.EndAsync(Task.CompletedTask).ConfigureAwait(false);
                 return FailedToStart(started, e.Message);
             }
 
@@ -78,7 +78,7 @@ internal static class ProcessRunner
 
             var (reason, exitCode) = await WaitForExitOrKillAsync(process, tree, job.Timeout, cancellationToken).ConfigureAwait(false);
             // Whatever the task left running goes with it; that also closes the pipes it held.
-            await tree.EndAsync().ConfigureAwait(false);
+            await tree.EndAsync(Task.WhenAll(stdout, stderr)).ConfigureAwait(false);
             var (outResult, errResult, abandoned) = await DrainAsync(stdout, stderr, stopReading).ConfigureAwait(false);
             var ended = DateTimeOffset.UtcNow;
 

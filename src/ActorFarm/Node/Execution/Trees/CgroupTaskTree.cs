@@ -7,7 +7,7 @@ internal sealed class CgroupTaskTree(string directory) : TaskTree
 
     public override void Kill() => WriteKill(directory);
 
-    public override async Task EndAsync()
+    public override async Task EndAsync(Task outputClosed)
     {
         // Usually nothing is left and this is one read and one rmdir.
         if (IsPopulated(directory))

@@ -11,19 +11,21 @@ namespace ActorFarm.Node.Execution.Trees;
 /// </summary>
 /// <remarks>
 /// A child must be in its cgroup before it can fork, and <see cref="Process"/> cannot run code
-/// between fork and exec, so each task starts as <c>/bin/sh -c 'echo 0 &gt; cgroup.procs; exec "$@"'</c>:
-/// the shell moves itself into the task's cgroup and then becomes the task (same pid, argv and
-/// environment). That costs one exec of the shell per task.
+/// between fork and exec, so the task's first process moves itself: a shell command gets
+/// <c>echo 0 &gt; cgroup.procs;</c> in front of it (same shell, no extra process), and an argv task
+/// starts as <c>/bin/sh -c 'echo 0 &gt; cgroup.procs; exec "$@"' … argv</c>, the shell becoming the
+/// program (same pid, argv and environment) at the cost of one more exec.
 /// </remarks>
 internal sealed class CgroupTaskTrees : TaskTrees
 {
     /// <summary>Moves the shell into the cgroup whose cgroup.procs is $0, then execs the task ("$@").</summary>
-    private const string EnterAndExec =
-        "{ echo 0 > \"$0\"; } 2>/dev/null || { echo \"actorfarm: could not move the task into its cgroup ($0)\" >&2; exit 125; }; exec \"$@\"";
+    private static readonly string EnterAndExec = Enter("\"$0\"") + "exec \"$@\"";
 
     private const string Shell = "/bin/sh";
     private const string FarmPrefix = "actorfarm-";
-    private static readonly TimeSpan EmptyingLimit = TimeSpan.FromSeconds(10);
+    // Within the 5 s Akka gives the shutdown phase that disposes the trees; SIGKILLed processes
+    // exit in milliseconds unless stuck in the kernel (then the watchdog keeps trying).
+    private static readonly TimeSpan EmptyingLimit = TimeSpan.FromSeconds(3);
 
     private readonly string _directory;
     private readonly FarmExitWatchdog _watchdog;
@@ -95,15 +97,30 @@ internal sealed class CgroupTaskTrees : TaskTrees
             return null;
         }
 
+        var procs = Path.Combine(directory, "cgroup.procs");
         var arguments = startInfo.ArgumentList;
-        arguments.Insert(0, startInfo.FileName);
-        arguments.Insert(0, Path.Combine(directory, "cgroup.procs"));
-        arguments.Insert(0, EnterAndExec);
-        arguments.Insert(0, "-c");
-        startInfo.FileName = Shell;
+        if (startInfo.FileName == Shell && arguments.Count == 2 && arguments[0] == "-c")
+        {
+            // On the same line, so the shell's messages keep the command's line numbers.
+            arguments[1] = Enter(Quoted(procs)) + arguments[1];
+        }
+        else
+        {
+            arguments.Insert(0, startInfo.FileName);
+            arguments.Insert(0, procs);
+            arguments.Insert(0, EnterAndExec);
+            arguments.Insert(0, "-c");
+            startInfo.FileName = Shell;
+        }
         error = null;
         return new CgroupTaskTree(directory);
     }
+
+    /// <summary>Shell code that moves the shell into a cgroup (<paramref name="procs"/>: its cgroup.procs, as a shell word), or exits 125 saying why.</summary>
+    private static string Enter(string procs) =>
+        $"{{ echo 0 > {procs}; }} 2>/dev/null || {{ echo \"actorfarm: could not move the task into its cgroup: \"{procs} >&2; exit 125; }}; ";
+
+    private static string Quoted(string word) => "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
     public override async ValueTask DisposeAsync()
     {

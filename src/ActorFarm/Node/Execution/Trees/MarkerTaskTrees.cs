@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -76,24 +77,43 @@ internal sealed class MarkerTaskTrees : TaskTrees
 
     private static bool HasEntry(int pid, byte[] entryPrefix)
     {
-        byte[] environment;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
         try
         {
-            environment = File.ReadAllBytes($"/proc/{pid}/environ"); // empty for zombies
+            int length = 0;
+            using (var handle = File.OpenHandle($"/proc/{pid}/environ")) // empty for zombies
+            {
+                while (true)
+                {
+                    if (length == buffer.Length)
+                    {
+                        var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                        buffer.AsSpan().CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
+                    }
+                    var read = RandomAccess.Read(handle, buffer.AsSpan(length), length);
+                    if (read == 0) break;
+                    length += read;
+                }
+            }
+            ReadOnlySpan<byte> environment = buffer.AsSpan(0, length);
+            for (int offset = 0; ;)
+            {
+                var at = environment[offset..].IndexOf(entryPrefix);
+                if (at < 0) return false;
+                at += offset;
+                if (at == 0 || environment[at - 1] == 0) return true;
+                offset = at + 1;
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return false; // gone, or another user's
         }
-        ReadOnlySpan<byte> rest = environment;
-        int offset = 0;
-        while (true)
+        finally
         {
-            var at = rest[offset..].IndexOf(entryPrefix);
-            if (at < 0) return false;
-            at += offset;
-            if (at == 0 || rest[at - 1] == 0) return true;
-            offset = at + 1;
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 }

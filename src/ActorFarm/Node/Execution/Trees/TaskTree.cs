@@ -11,5 +11,7 @@ internal abstract class TaskTree
     /// After the root exited (or was killed) and was reaped: kills whatever of the tree is left,
     /// because a task's processes end with the task, and releases the tree. Never throws.
     /// </summary>
-    public abstract Task EndAsync();
+    /// <param name="outputClosed">Completes when the task's stdout and stderr reached end of
+    /// stream: a tree that is costly to search is searched only when something still holds them.</param>
+    public abstract Task EndAsync(Task outputClosed);
 }
