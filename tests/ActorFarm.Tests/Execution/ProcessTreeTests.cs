@@ -83,6 +83,32 @@ public sealed class ProcessTreeTests
 
     [Theory]
     [MemberData(nameof(Mechanisms))]
+    public async Task A_daemon_that_let_go_of_the_output_ends_with_its_task_or_at_the_latest_with_the_farm(string mechanism)
+    {
+        using var dir = new TempDirectory();
+        var executor = NewExecutor(mechanism);
+        var marker = ProcessTable.UniqueSleepArgument();
+        // A daemon: its own session, stdin, stdout and stderr away from the task.
+        var command = $"(setsid sleep {marker} < /dev/null > /dev/null 2>&1 &); echo done";
+
+        var outcome = await executor.ExecuteAsync(ProcessJob(dir.Path), Shell(0, command, dir.Path), 1, "n", default).WaitAsync(Limit);
+        Assert.True(outcome.Succeeded, outcome.Error);
+        if (mechanism == "cgroup")
+        {
+            await AssertAllGone(marker, []); // the kernel knows the daemon is the task's
+        }
+        else
+        {
+            // Nothing holds the task's output, so the costly search is left to the farm's end.
+            Assert.True(await Eventually(() => ProcessTable.LiveWithArgument(marker).Count == 1, Limit), "the daemon did not start");
+        }
+
+        await executor.DisposeAsync();
+        Assert.Empty(ProcessTable.LiveWithArgument(marker));
+    }
+
+    [Theory]
+    [MemberData(nameof(Mechanisms))]
     public async Task Disposing_the_executor_kills_the_trees_of_tasks_still_running(string mechanism)
     {
         using var dir = new TempDirectory();
