@@ -1,6 +1,7 @@
 using ActorFarm.Coordinator;
 using ActorFarm.Node;
 using ActorFarm.Node.Execution;
+using ActorFarm.Node.Execution.Trees;
 using ActorFarm.Protocol;
 using Akka.Actor;
 using Akka.Event;
@@ -140,7 +141,8 @@ public sealed class FarmHost : IAsyncDisposable
     /// </summary>
     private static TaskExecutor OwnedExecutor(ActorSystem system, TaskHandlerRegistry handlers)
     {
-        var executor = new TaskExecutor(handlers);
+        var trees = TaskTrees.Factory(system.Settings.Config.GetString("actorfarm.node.process-trees", TaskTrees.AutoSetting));
+        var executor = new TaskExecutor(handlers, trees);
         CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate, "end-task-processes", async () =>
         {
             await executor.DisposeAsync();

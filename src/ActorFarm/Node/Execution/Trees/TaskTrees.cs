@@ -16,8 +16,21 @@ namespace ActorFarm.Node.Execution.Trees;
 /// </remarks>
 internal abstract class TaskTrees : IAsyncDisposable
 {
+    /// <summary>The values of <c>actorfarm.node.process-trees</c>.</summary>
+    public const string AutoSetting = "auto", EnvironmentSetting = "environment";
+
     /// <summary>The strongest mechanism this process can use.</summary>
     public static TaskTrees Create() => CgroupTaskTrees.TryCreate(out _) ?? (TaskTrees)new MarkerTaskTrees();
+
+    /// <summary>How to make the trees for a value of <c>actorfarm.node.process-trees</c>.</summary>
+    /// <exception cref="ArgumentException">Neither <see cref="AutoSetting"/> nor <see cref="EnvironmentSetting"/>.</exception>
+    public static Func<TaskTrees> Factory(string setting) => setting switch
+    {
+        AutoSetting => Create,
+        EnvironmentSetting => static () => new MarkerTaskTrees(),
+        _ => throw new ArgumentException(
+            $"actorfarm.node.process-trees must be '{AutoSetting}' or '{EnvironmentSetting}', not '{setting}'.", nameof(setting)),
+    };
 
     /// <summary>What the trees are kept by, for logs and tests.</summary>
     public abstract string Description { get; }
