@@ -141,8 +141,13 @@ public sealed class FarmHost : IAsyncDisposable
     /// </summary>
     private static TaskExecutor OwnedExecutor(ActorSystem system, TaskHandlerRegistry handlers)
     {
-        var trees = TaskTrees.Factory(system.Settings.Config.GetString("actorfarm.node.process-trees", TaskTrees.AutoSetting));
-        var executor = new TaskExecutor(handlers, trees);
+        var makeTrees = TaskTrees.Factory(system.Settings.Config.GetString("actorfarm.node.process-trees", TaskTrees.AutoSetting));
+        var executor = new TaskExecutor(handlers, () =>
+        {
+            var trees = makeTrees();
+            system.Log.Info("Task processes are kept in trees by {0}", trees.Description);
+            return trees;
+        });
         CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate, "end-task-processes", async () =>
         {
             await executor.DisposeAsync();

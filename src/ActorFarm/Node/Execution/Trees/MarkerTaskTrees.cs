@@ -22,12 +22,20 @@ internal sealed class MarkerTaskTrees : TaskTrees
     private long _serial;
     private int _disposed;
 
-    public MarkerTaskTrees() => _watchdog = FarmExitWatchdog.Start(WatchdogScript, _farm);
+    private readonly string? _whyNotCgroups;
+
+    /// <param name="whyNotCgroups">Why the stronger cgroup mechanism is not used, when it was tried.</param>
+    public MarkerTaskTrees(string? whyNotCgroups = null)
+    {
+        _whyNotCgroups = whyNotCgroups;
+        _watchdog = FarmExitWatchdog.Start(WatchdogScript, _farm);
+    }
 
     /// <summary>This farm's part of every marker value.</summary>
     internal string Farm => _farm;
 
-    public override string Description => $"environment markers {Variable}={_farm}/…";
+    public override string Description =>
+        $"environment markers {Variable}={_farm}/…" + (_whyNotCgroups is null ? "" : $" (no cgroup per task: {_whyNotCgroups})");
 
     public override TaskTree Contain(ProcessStartInfo startInfo, out string? error)
     {

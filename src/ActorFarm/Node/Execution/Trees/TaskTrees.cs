@@ -20,7 +20,7 @@ internal abstract class TaskTrees : IAsyncDisposable
     public const string AutoSetting = "auto", EnvironmentSetting = "environment";
 
     /// <summary>The strongest mechanism this process can use.</summary>
-    public static TaskTrees Create() => CgroupTaskTrees.TryCreate(out _) ?? (TaskTrees)new MarkerTaskTrees();
+    public static TaskTrees Create() => CgroupTaskTrees.TryCreate(out var whyNot) ?? (TaskTrees)new MarkerTaskTrees(whyNot);
 
     /// <summary>How to make the trees for a value of <c>actorfarm.node.process-trees</c>.</summary>
     /// <exception cref="ArgumentException">Neither <see cref="AutoSetting"/> nor <see cref="EnvironmentSetting"/>.</exception>
@@ -32,7 +32,7 @@ internal abstract class TaskTrees : IAsyncDisposable
             $"actorfarm.node.process-trees must be '{AutoSetting}' or '{EnvironmentSetting}', not '{setting}'.", nameof(setting)),
     };
 
-    /// <summary>What the trees are kept by, for logs and tests.</summary>
+    /// <summary>What the trees are kept by (and why not by cgroups, if not), for the farm's log.</summary>
     public abstract string Description { get; }
 
     /// <summary>
