@@ -1,6 +1,7 @@
 using ActorFarm.Coordinator;
 using ActorFarm.Node;
 using ActorFarm.Node.Execution;
+using ActorFarm.Node.Execution.Trees;
 using ActorFarm.Persistence;
 using ActorFarm.Protocol;
 using Akka.Actor;
@@ -163,7 +164,7 @@ public sealed class FarmHost : IAsyncDisposable
             {
                 var settings = NodeSettings.From(system.Settings.Config, nodeName, options.Slots, options.LeaveAt);
                 slots = settings.Slots;
-                var executor = options.Executor ?? new TaskExecutor(options.Handlers ?? TaskHandlerRegistry.CreateDefault());
+                var executor = options.Executor ?? OwnedExecutor(system, options.Handlers ?? TaskHandlerRegistry.CreateDefault());
                 node = system.ActorOf(NodeSupervisor.Props(settings, directory, jobs, executor), "node");
                 DrainBeforeLeaving(system, node, settings.DrainGrace);
                 if (settings.DrainAt is { } drainAt)
@@ -200,6 +201,28 @@ public sealed class FarmHost : IAsyncDisposable
         return sharding.StartAsync("job", jobId => JobEntity.Props(jobId, settings, directory),
             ClusterShardingSettings.Create(system).WithRole(FarmOptions.CoordinatorRole), extractor,
             new NeverRebalanceStrategy(), handOffStopMessage: JobEntity.HandOff.Instance);
+    }
+
+    /// <summary>
+    /// The farm's own executor ends with the farm: once the node has drained and left, every
+    /// process its tasks left behind (a daemon, a <c>setsid</c> grandchild that escaped nothing
+    /// else) is killed, so no task process outlives its farm. A host's own executor is the host's to dispose.
+    /// </summary>
+    private static TaskExecutor OwnedExecutor(ActorSystem system, TaskHandlerRegistry handlers)
+    {
+        var makeTrees = TaskTrees.Factory(system.Settings.Config.GetString("actorfarm.node.process-trees", TaskTrees.AutoSetting));
+        var executor = new TaskExecutor(handlers, () =>
+        {
+            var trees = makeTrees();
+            system.Log.Info("Task processes are kept in trees by {0}", trees.Description);
+            return trees;
+        });
+        CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate, "end-task-processes", async () =>
+        {
+            await executor.DisposeAsync();
+            return Akka.Done.Instance;
+        });
+        return executor;
     }
 
     /// <summary>

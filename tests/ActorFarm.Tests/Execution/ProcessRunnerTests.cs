@@ -171,32 +171,4 @@ public class ProcessRunnerTests
         Assert.Equal(TaskEndReason.Cancelled, outcome.Reason);
         Assert.False(File.Exists(dir.File("started")));
     }
-
-    [Fact]
-    public async Task Background_descendant_holding_the_pipe_does_not_hang_the_task()
-    {
-        using var dir = new TempDirectory();
-        var task = Shell(0, "echo before; sleep 20 & echo $! > bg.pid; exit 0", dir.Path);
-        var outcome = await Executor.ExecuteAsync(ProcessJob(dir.Path), task, 1, "n", default);
-        var pid = int.Parse(File.ReadAllText(dir.File("bg.pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
-        try
-        {
-            Assert.True(outcome.Succeeded, outcome.Error);
-            Assert.True(outcome.Duration < TimeSpan.FromSeconds(15), $"took {outcome.Duration}");
-            Assert.Contains("kept the output open", outcome.Error);
-            Assert.Equal("before\n", File.ReadAllText(OutFile(dir.Path, 0)));
-        }
-        finally
-        {
-            try
-            {
-                using var orphan = System.Diagnostics.Process.GetProcessById(pid);
-                orphan.Kill();
-            }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
-            {
-                // Already gone.
-            }
-        }
-    }
 }

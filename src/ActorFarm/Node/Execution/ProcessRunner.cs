@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using ActorFarm.Manifest;
+using ActorFarm.Node.Execution.Trees;
 
 namespace ActorFarm.Node.Execution;
 
@@ -10,20 +11,23 @@ namespace ActorFarm.Node.Execution;
 /// (each element is exactly one argument); a shell command runs as <c>/bin/sh -c &lt;cmd&gt;</c>.
 /// The child inherits the node's environment plus the task's, runs in the task's working
 /// directory (which must exist), reads an empty stdin and never writes to the node's terminal.
-/// On timeout or cancellation the whole process tree is killed. Failures to start are outcomes,
-/// never exceptions.
+/// Each attempt is its own process tree (<see cref="TaskTrees"/>): on timeout or cancellation
+/// every process of it is killed, <c>setsid</c> and re-parented descendants included, and when
+/// the task's process exits whatever it left running is killed too: a task's processes end
+/// with the task. Failures to start are outcomes, never exceptions.
 /// </summary>
 internal static class ProcessRunner
 {
     /// <summary>
-    /// How long to keep reading after the process exited. A descendant that outlives it (a
-    /// background job, a daemon) can hold the pipes open; reading stops after this grace.
+    /// How long to keep reading after the process exited and its tree was ended. Only a
+    /// descendant that escaped its tree (see <see cref="MarkerTaskTrees"/>) can still hold the
+    /// pipes open; reading stops after this grace.
     /// </summary>
     internal static readonly TimeSpan DrainGrace = TimeSpan.FromSeconds(3);
 
     private const string Shell = "/bin/sh";
 
-    public static async Task<ExecutionOutcome> RunAsync(JobSpec job, RenderedTask task, int attempt, CancellationToken cancellationToken)
+    public static async Task<ExecutionOutcome> RunAsync(JobSpec job, RenderedTask task, int attempt, Task<TaskTrees> trees, CancellationToken cancellationToken)
     {
         var started = DateTimeOffset.UtcNow;
         if (cancellationToken.IsCancellationRequested)
@@ -44,6 +48,9 @@ internal static class ProcessRunner
 
         await using (output.ConfigureAwait(false))
         {
+            var tree = (await trees.ConfigureAwait(false)).Contain(startInfo, out error);
+            if (tree is null) return FailedToStart(started, error);
+
             using var process = new Process { StartInfo = startInfo };
             try
             {
@@ -51,6 +58,7 @@ internal static class ProcessRunner
             }
             catch (Exception e) when (e is Win32Exception or IOException or UnauthorizedAccessException or InvalidOperationException)
             {
+                await tree.EndAsync(Task.CompletedTask).ConfigureAwait(false);
                 return FailedToStart(started, e.Message);
             }
 
@@ -68,7 +76,9 @@ internal static class ProcessRunner
             var stdout = OutputPump.RunAsync(process.StandardOutput.BaseStream, output.Stdout, output.Cap, stopReading.Token);
             var stderr = OutputPump.RunAsync(process.StandardError.BaseStream, output.Stderr, output.Cap, stopReading.Token);
 
-            var (reason, exitCode) = await WaitForExitOrKillAsync(process, job.Timeout, cancellationToken).ConfigureAwait(false);
+            var (reason, exitCode) = await WaitForExitOrKillAsync(process, tree, job.Timeout, cancellationToken).ConfigureAwait(false);
+            // Whatever the task left running goes with it; that also closes the pipes it held.
+            await tree.EndAsync(Task.WhenAll(stdout, stderr)).ConfigureAwait(false);
             var (outResult, errResult, abandoned) = await DrainAsync(stdout, stderr, stopReading).ConfigureAwait(false);
             var ended = DateTimeOffset.UtcNow;
 
@@ -141,7 +151,7 @@ internal static class ProcessRunner
 
     /// <summary>Waits for exit; on timeout or cancellation kills the whole tree and waits for the root to be reaped.</summary>
     private static async Task<(TaskEndReason Reason, int? ExitCode)> WaitForExitOrKillAsync(
-        Process process, TimeSpan? timeout, CancellationToken cancellationToken)
+        Process process, TaskTree tree, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         var limit = TaskTimeout.IsActive(timeout) ? TaskTimeout.CreateSource(timeout, cancellationToken) : null;
         try
@@ -152,6 +162,10 @@ internal static class ProcessRunner
         catch (OperationCanceledException)
         {
             var reason = TaskTimeout.ReasonFor(cancellationToken);
+            // A cancellation runs this on the thread that cancelled (a stopping worker's): kill
+            // from the thread pool instead, since a tree may be found by scanning /proc.
+            await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
+            tree.Kill();
             KillTree(process);
             await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
             return (reason, null);
@@ -162,6 +176,7 @@ internal static class ProcessRunner
         }
     }
 
+    /// <summary>The root and its descendants as the parent links show them: a second net under the tree's kill.</summary>
     private static void KillTree(Process process)
     {
         try

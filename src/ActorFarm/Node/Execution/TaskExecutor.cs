@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ActorFarm.Manifest;
+using ActorFarm.Node.Execution.Trees;
 
 namespace ActorFarm.Node.Execution;
 
@@ -7,7 +8,9 @@ namespace ActorFarm.Node.Execution;
 /// Runs one attempt of a task: the job's in-process handler, or its process
 /// (see <see cref="ProcessRunner"/>). A task's own failure (a non-zero exit, a timeout, a
 /// handler exception, a program that cannot start) is an <see cref="ExecutionOutcome"/>,
-/// never an exception. Thread-safe; one instance serves every worker of a node.
+/// never an exception. Thread-safe; one instance serves every worker of a node. Disposing it
+/// kills every process its tasks left (see <see cref="TaskTrees"/>); so does the end of the
+/// process that holds it, even by SIGKILL.
 /// </summary>
 /// <remarks>
 /// A handler that completes synchronously (such as <c>noop</c>) runs on a fast path with no
@@ -15,14 +18,27 @@ namespace ActorFarm.Node.Execution;
 /// (plus a cancellation source when the job has a timeout, whose timer is armed only if the
 /// handler goes asynchronous).
 /// </remarks>
-public sealed class TaskExecutor : ITaskExecutor
+public sealed class TaskExecutor : ITaskExecutor, IAsyncDisposable
 {
     private readonly TaskHandlerRegistry _handlers;
 
+    // Made on the first process task, off the caller's thread (it may start a probe process):
+    // a farm of in-process handlers never makes a cgroup or starts a watchdog.
+    private readonly Lazy<Task<TaskTrees>> _trees;
+
     public TaskExecutor(TaskHandlerRegistry handlers)
+        : this(handlers, TaskTrees.Create)
+    {
+    }
+
+    /// <param name="handlers">The in-process handlers.</param>
+    /// <param name="trees">Makes the process-tree mechanism (tests choose one).</param>
+    internal TaskExecutor(TaskHandlerRegistry handlers, Func<TaskTrees> trees)
     {
         ArgumentNullException.ThrowIfNull(handlers);
+        ArgumentNullException.ThrowIfNull(trees);
         _handlers = handlers;
+        _trees = new Lazy<Task<TaskTrees>>(() => Task.Run(trees));
     }
 
     public TaskHandlerRegistry Handlers => _handlers;
@@ -34,7 +50,17 @@ public sealed class TaskExecutor : ITaskExecutor
         ArgumentNullException.ThrowIfNull(nodeName);
         return job.Command.Handler is { } handlerName
             ? RunHandler(handlerName, job, task, attempt, nodeName, cancellationToken)
-            : ProcessRunner.RunAsync(job, task, attempt, cancellationToken);
+            : ProcessRunner.RunAsync(job, task, attempt, _trees.Value, cancellationToken);
+    }
+
+    /// <summary>What keeps the tasks' process trees (made on first use).</summary>
+    internal Task<TaskTrees> Trees => _trees.Value;
+
+    /// <summary>Kills every process the tasks left and releases the trees (cgroups, watchdog).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_trees.IsValueCreated)
+            await (await _trees.Value.ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
     }
 
     private Task<ExecutionOutcome> RunHandler(string name, JobSpec job, RenderedTask task, int attempt, string nodeName, CancellationToken cancellationToken)
