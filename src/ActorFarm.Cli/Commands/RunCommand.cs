@@ -2,7 +2,6 @@ using System.CommandLine;
 using ActorFarm.Cli.Output;
 using ActorFarm.Hosting;
 using ActorFarm.Manifest;
-using Akka.Configuration;
 
 namespace ActorFarm.Cli.Commands;
 
@@ -21,7 +20,7 @@ internal static class RunCommand
         var outputDir = new Option<DirectoryInfo?>("--output", "-o") { Description = "Write results and task output under this directory instead of the manifest's output.directory." };
         var csv = new Option<bool>("--csv") { Description = "Also write results.csv next to results.jsonl." };
         var progress = ProgressOption();
-        var verbose = VerboseOption();
+        var verbose = CommonOptions.Verbose();
 
         var command = new Command("run", "Run a manifest's jobs on this machine (an embedded single-node farm); resumes them if they ran before.")
         {
@@ -29,7 +28,7 @@ internal static class RunCommand
         };
         command.SetAction(async (parse, ct) =>
         {
-            var output = OutputFormat.For(parse.GetValue(json));
+            var output = OutputFormat.For(parse.GetValue(json), parse.GetValue(verbose));
             var options = ManifestOptions.Default with { OutputDirectoryOverride = parse.GetValue(outputDir)?.FullName };
             var loaded = ManifestInput.TryLoad(parse.GetValue(manifest)!.FullName, options, output);
             if (loaded is null) return ExitCodes.BadInput;
@@ -55,18 +54,13 @@ internal static class RunCommand
         StateDirectory = state.FullName,
         Slots = slots,
         NodeName = "local",
-        // Akka's own INFO lines would scroll the progress bar away.
-        Config = verbose ? null : ConfigurationFactory.ParseString("akka.loglevel = WARNING"),
+        // Akka's own INFO lines would scroll the progress bar away: only with --verbose.
+        Config = FarmConfig.Verbosity(verbose),
     };
 
     internal static Option<ProgressMode> ProgressOption() => new("--progress")
     {
         Description = "auto (a bar on a terminal, plain lines otherwise), bar, plain or none.",
         DefaultValueFactory = _ => ProgressMode.Auto,
-    };
-
-    internal static Option<bool> VerboseOption() => new("--verbose", "-v")
-    {
-        Description = "Show the farm's own log (Akka INFO messages).",
     };
 }
