@@ -34,7 +34,7 @@ catch (Exception e)
 {
     // One line naming the cause (a port in use, a missing certificate), as every farm process
     // reports its errors; the log lines above it, if any, went to stderr too.
-    Console.Error.WriteLine($"lighthouse: could not start: {e.Message}{(e.InnerException is { } inner ? ": " + inner.Message : "")}");
+    Console.Error.WriteLine($"lighthouse: could not start: {ActorFarm.Logs.ErrorText.Cause(e)}");
     return 3;
 }
 

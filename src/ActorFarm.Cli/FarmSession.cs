@@ -1,3 +1,4 @@
+using ActorFarm.Logs;
 using System.Diagnostics;
 using ActorFarm.Cli.Output;
 using ActorFarm.Hosting;

@@ -1,6 +1,8 @@
+using ActorFarm.Logs;
 using System.CommandLine;
 using ActorFarm.Cli;
 using ActorFarm.Cli.Commands;
+using ActorFarm.Cli.Output;
 
 var root = new RootCommand("ActorFarm: run a command thousands to millions of times over a parameter sweep, on one machine or a cluster, without losing work.")
 {
@@ -40,8 +42,7 @@ catch (OperationCanceledException)
 }
 catch (Exception e)
 {
-    Console.Error.WriteLine($"actorfarm: {ErrorText.Cause(e)}");
-    if (args.Contains("--verbose") || args.Contains("-v"))
-        Console.Error.WriteLine(e);
+    OutputFormat.For(json: args.Contains("--json"), verbose: args.Contains("--verbose") || args.Contains("-v"))
+        .Error(ErrorText.Cause(e), e);
     return ExitCodes.FarmError;
 }

@@ -58,6 +58,9 @@ public static class FarmConfig
                 actorfarm.jobs.reattach-grace = 0s
                 actorfarm.node.drain-grace = 0s
                 actorfarm.wire.build-at-start = off
+                # No peer to heartbeat: a long interval only keeps Akka from warning, on a busy
+                # machine, that it was late with heartbeats nobody waits for.
+                akka.cluster.failure-detector.heartbeat-interval = 10s
                 """));
         }
         var composed = hostValues.WithFallback(journal).WithFallback(Base());

@@ -40,13 +40,14 @@ public static class LogLine
     public static string Describe(Exception exception)
     {
         var parts = new List<string>();
-        for (Exception? e = exception; e is not null && parts.Count < 8; e = Inner(e))
+        foreach (var e in ErrorText.Chain(exception))
         {
-            var part = $"{e.GetType().Name}: {FirstLine(e.Message)}";
+            if (e is AggregateException) continue;
+            var part = $"{e.GetType().Name}: {ErrorText.FirstLine(e.Message)}";
             if (parts.Count == 0 || parts[^1] != part)
                 parts.Add(part);
         }
-        return string.Join(" ← ", parts);
+        return parts.Count == 0 ? $"{exception.GetType().Name}: {ErrorText.FirstLine(exception.Message)}" : string.Join(" ← ", parts);
     }
 
     /// <summary>
@@ -65,15 +66,6 @@ public static class LogLine
     private static bool IsStackFrame(string trimmedLine) =>
         trimmedLine.StartsWith("at ", StringComparison.Ordinal)
         || trimmedLine.StartsWith("--- End of", StringComparison.Ordinal);
-
-    private static Exception? Inner(Exception e) =>
-        e is AggregateException { InnerExceptions.Count: 1 } aggregate ? aggregate.InnerExceptions[0] : e.InnerException;
-
-    private static string FirstLine(string text)
-    {
-        var end = text.IndexOf('\n');
-        return (end < 0 ? text : text[..end]).TrimEnd('\r', ' ');
-    }
 
     private static string MessageText(LogEvent logEvent)
     {

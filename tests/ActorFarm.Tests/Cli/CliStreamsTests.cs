@@ -46,11 +46,14 @@ public class CliStreamsTests
         Assert.NotEmpty(OutputStreams.LogLines(verbose.Stderr, "INFO"));
 
         // The default verbosity of a successful run: its JSON, and not one warning or trace.
+        // One exception is a real signal rather than noise: a machine so starved (other test
+        // processes on 2 cores) that the shard coordinator's own state took over 5 s to update.
         Assert.True(quiet.ExitCode == 0, Describe(quiet));
         OutputStreams.AssertJsonLines(quiet.Stdout, Describe(quiet));
-        Assert.Empty(OutputStreams.LogLines(quiet.Stderr, "WARNING"));
-        Assert.Empty(OutputStreams.LogLines(quiet.Stderr, "ERROR"));
-        Assert.Empty(OutputStreams.StackFrames(quiet.Stderr));
+        var warnings = OutputStreams.LogLines(quiet.Stderr, "WARNING").Concat(OutputStreams.LogLines(quiet.Stderr, "ERROR"))
+            .Where(l => !l.Contains("within 'updating-state-timeout'", StringComparison.Ordinal));
+        Assert.True(!warnings.Any(), Describe(quiet));
+        Assert.True(!OutputStreams.StackFrames(quiet.Stderr).Any(), Describe(quiet));
     }
 
     [Fact]

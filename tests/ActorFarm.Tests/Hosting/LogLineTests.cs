@@ -73,4 +73,14 @@ public class LogLineTests
     [InlineData("AssociationError [a] -> b: Error [The remote certificate is invalid according to the validation procedure]")]
     public void Warnings_a_user_must_see_are_not_noise(string message) =>
         Assert.False(FrameworkNoise.IsNoise(new Warning("src", typeof(LogLineTests), message)));
+
+    [Fact]
+    public void The_error_text_of_a_wrapped_failure_reads_as_what_failed_then_why()
+    {
+        var bind = new AggregateException(new AggregateException(
+            new InvalidOperationException("Failed to bind to [127.0.0.1:4053]. See InnerException for details.",
+                new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.AddressAlreadyInUse))));
+
+        Assert.Equal("Failed to bind to [127.0.0.1:4053]: Address already in use", ErrorText.Cause(bind));
+    }
 }
