@@ -1,7 +1,7 @@
-using ActorFarm.Logs;
 using System.Diagnostics;
 using ActorFarm.Cli.Output;
 using ActorFarm.Hosting;
+using ActorFarm.Logs;
 
 namespace ActorFarm.Cli;
 

@@ -1,8 +1,8 @@
-using ActorFarm.Logs;
 using System.CommandLine;
 using ActorFarm.Cli;
 using ActorFarm.Cli.Commands;
 using ActorFarm.Cli.Output;
+using ActorFarm.Logs;
 
 var root = new RootCommand("ActorFarm: run a command thousands to millions of times over a parameter sweep, on one machine or a cluster, without losing work.")
 {
