@@ -26,7 +26,14 @@ public static class LighthouseConfig
         {
             if (!File.Exists(file))
                 throw new ArgumentException($"CLUSTER_CONFIG: {file} does not exist");
-            overrides = ConfigurationFactory.ParseString(File.ReadAllText(file));
+            try
+            {
+                overrides = ConfigurationFactory.ParseString(File.ReadAllText(file));
+            }
+            catch (Exception e) when (e is not IOException)
+            {
+                throw new ArgumentException($"CLUSTER_CONFIG: {file} is not valid HOCON: {e.Message}");
+            }
         }
         var tls = overrides is not null && ClusterAddress.UsesTls(overrides);
         var seeds = (Value(environment, "CLUSTER_SEEDS") ?? $"{ip}:{port}")

@@ -22,10 +22,21 @@ catch (ArgumentException e)
     return 2;
 }
 
-var setup = BootstrapSetup.Create().WithConfig(config);
-var system = FarmTls.PinnedSetup(config) is { } tls
-    ? ActorSystem.Create("actorfarm", ActorSystemSetup.Create(setup, tls))
-    : ActorSystem.Create("actorfarm", setup);
+ActorSystem system;
+try
+{
+    var setup = BootstrapSetup.Create().WithConfig(config);
+    system = FarmTls.PinnedSetup(config) is { } tls
+        ? ActorSystem.Create("actorfarm", ActorSystemSetup.Create(setup, tls))
+        : ActorSystem.Create("actorfarm", setup);
+}
+catch (Exception e)
+{
+    // One line naming the cause (a port in use, a missing certificate), as every farm process
+    // reports its errors; the log lines above it, if any, went to stderr too.
+    Console.Error.WriteLine($"lighthouse: could not start: {ActorFarm.Logs.ErrorText.Cause(e)}");
+    return 3;
+}
 
 ClusterClientReceptionist.Get(system);
 var cluster = Cluster.Get(system);

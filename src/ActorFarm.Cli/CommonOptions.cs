@@ -16,6 +16,11 @@ internal static class CommonOptions
         Description = "Machine-readable JSON on standard output instead of text.",
     };
 
+    public static Option<bool> Verbose() => new("--verbose", "-v")
+    {
+        Description = "Show the farm's own log (Akka INFO lines) and the stack trace of any error, on standard error.",
+    };
+
     public static Option<DirectoryInfo> StateDirectory() => new("--state-dir")
     {
         Description = "Where the embedded farm keeps its journal (SQLite). Running the same manifest with the same state directory resumes its jobs.",

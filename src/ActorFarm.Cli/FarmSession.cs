@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ActorFarm.Cli.Output;
 using ActorFarm.Hosting;
+using ActorFarm.Logs;
 
 namespace ActorFarm.Cli;
 
@@ -27,7 +28,7 @@ internal static class FarmSession
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            output.Error($"the farm could not start: {e.Message}");
+            output.Error($"the farm could not start: {ErrorText.Cause(e)}", e);
             return ExitCodes.FarmError;
         }
 
@@ -50,7 +51,13 @@ internal static class FarmSession
             }
             catch (Exception e) when (e is TimeoutException or Akka.Actor.AskTimeoutException)
             {
-                output.Error($"the farm did not answer in time: {e.Message}");
+                output.Error($"the farm did not answer in time: {ErrorText.Cause(e)}", e);
+                return ExitCodes.FarmError;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+            {
+                // Writing results (a full disk, a read-only directory) or the farm refusing a job.
+                output.Error(ErrorText.Cause(e), e);
                 return ExitCodes.FarmError;
             }
         }

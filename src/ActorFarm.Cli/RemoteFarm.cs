@@ -1,15 +1,17 @@
 using System.CommandLine;
 using ActorFarm.Cli.Output;
 using ActorFarm.Hosting;
+using ActorFarm.Logs;
 
 namespace ActorFarm.Cli;
 
 /// <summary>
 /// What the commands that talk to a running farm (<c>submit</c>, <c>status</c>, <c>cancel</c>,
 /// <c>results</c>) share: the <c>--cluster</c> and TLS options, the connection, and the exit
-/// codes for a farm that cannot be reached or does not answer.
+/// codes for a farm that cannot be reached, does not answer or is lost on the way (3, with the
+/// reason in one line: none of them ever waits for good, see <c>actorfarm.client.farm-lost-timeout</c>).
 /// </summary>
-internal sealed class RemoteFarm
+internal sealed class RemoteFarm(Option<bool> verbose)
 {
     private readonly Option<string> _cluster = CommonOptions.Cluster();
     private readonly ExtraConfig _extra = ExtraConfig.Create();
@@ -26,7 +28,12 @@ internal sealed class RemoteFarm
         FarmConnectionOptions options;
         try
         {
-            options = new FarmConnectionOptions { Contacts = ClusterAddress.ParseList(parse.GetValue(_cluster)!), Config = _extra.Read(parse) };
+            var verbosity = FarmConfig.Verbosity(parse.GetValue(verbose));
+            options = new FarmConnectionOptions
+            {
+                Contacts = ClusterAddress.ParseList(parse.GetValue(_cluster)!),
+                Config = _extra.Read(parse) is { } extra ? extra.WithFallback(verbosity) : verbosity,
+            };
         }
         catch (Exception e) when (e is ArgumentException or FormatException)
         {
@@ -34,14 +41,15 @@ internal sealed class RemoteFarm
             return ExitCodes.BadInput;
         }
 
+        var farm = string.Join(", ", options.Contacts);
         FarmClient client;
         try
         {
             client = await FarmClient.ConnectAsync(options, ct);
         }
-        catch (Exception e) when (e is Akka.Actor.AskTimeoutException or TimeoutException)
+        catch (Exception e) when (e is Akka.Actor.AskTimeoutException or TimeoutException or FarmUnavailableException)
         {
-            output.Error($"no farm answered at {string.Join(", ", options.Contacts)} within {options.ConnectTimeout.TotalSeconds:0}s");
+            output.Error($"no farm answered at {farm} within {options.ConnectTimeout.TotalSeconds:0} s", e);
             return ExitCodes.FarmError;
         }
 
@@ -51,14 +59,19 @@ internal sealed class RemoteFarm
             {
                 return await use(client);
             }
-            catch (Exception e) when (e is Akka.Actor.AskTimeoutException or TimeoutException)
+            catch (FarmUnavailableException e)
             {
-                output.Error($"the farm did not answer in time: {e.Message}");
+                output.Error(e.Message, e);
                 return ExitCodes.FarmError;
             }
-            catch (Exception e) when (e is InvalidOperationException or JobNotAcceptedException)
+            catch (Exception e) when (e is Akka.Actor.AskTimeoutException or TimeoutException)
             {
-                output.Error(e.Message);
+                output.Error($"the farm at {farm} did not answer in time: {ErrorText.Cause(e)}", e);
+                return ExitCodes.FarmError;
+            }
+            catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException or JobNotAcceptedException)
+            {
+                output.Error(ErrorText.Cause(e), e);
                 return ExitCodes.FarmError;
             }
         }

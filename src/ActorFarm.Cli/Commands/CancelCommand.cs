@@ -12,12 +12,13 @@ internal static class CancelCommand
         var job = new Argument<string>("job") { Description = "The job id (as submit printed it)." };
         var reason = new Option<string>("--reason") { Description = "Recorded in the journal with the cancellation.", DefaultValueFactory = _ => "cancelled by user" };
         var json = CommonOptions.Json();
-        var remote = new RemoteFarm();
-        var command = new Command("cancel", "Cancel a job: no new task starts, running ones are killed, finished results are kept.") { job, reason, json };
+        var verbose = CommonOptions.Verbose();
+        var remote = new RemoteFarm(verbose);
+        var command = new Command("cancel", "Cancel a job: no new task starts, running ones are killed, finished results are kept.") { job, reason, json, verbose };
         remote.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
-            var output = OutputFormat.For(parse.GetValue(json));
+            var output = OutputFormat.For(parse.GetValue(json), parse.GetValue(verbose));
             return await remote.RunAsync(parse, output, async client =>
             {
                 var status = await client.CancelAsync(parse.GetValue(job)!, parse.GetValue(reason)!, cancellationToken: ct);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ActorFarm.Cli.Output;
 using ActorFarm.Hosting;
+using ActorFarm.Logs;
 
 namespace ActorFarm.Cli.Commands;
 
@@ -39,7 +40,7 @@ internal static class NodeCommand
             Description = "When this node must be gone (e.g. the end of a SLURM allocation): an ISO 8601 time (local unless it has an offset) or Unix seconds. It drains and leaves in time, and never starts a task whose expected-duration would run past it.",
         };
         var json = CommonOptions.Json();
-        var verbose = RunCommand.VerboseOption();
+        var verbose = CommonOptions.Verbose();
         var extra = ExtraConfig.Create();
         var command = new Command("node", "Run a farm node in a cluster until SIGTERM or Ctrl+C.")
         {
@@ -49,7 +50,7 @@ internal static class NodeCommand
 
         command.SetAction(async (parse, ct) =>
         {
-            var output = OutputFormat.For(parse.GetValue(json));
+            var output = OutputFormat.For(parse.GetValue(json), parse.GetValue(verbose));
             FarmOptions options;
             try
             {
@@ -59,8 +60,8 @@ internal static class NodeCommand
                     throw new ArgumentException($"--roles: expected coordinator and/or worker, got '{parse.GetValue(roles)}'");
                 var seedList = ClusterAddress.ParseList(parse.GetValue(seeds)!);
                 var config = extra.Read(parse);
-                if (!parse.GetValue(verbose))
-                    config = config is null ? Quiet : config.WithFallback(Quiet);
+                var verbosity = FarmConfig.Verbosity(parse.GetValue(verbose));
+                config = config is null ? verbosity : config.WithFallback(verbosity);
                 options = new FarmOptions
                 {
                     Seeds = seedList,
@@ -94,7 +95,7 @@ internal static class NodeCommand
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                output.Error($"the node could not start: {e.Message}");
+                output.Error($"the node could not start: {ErrorText.Cause(e)}", e);
                 return ExitCodes.FarmError;
             }
 
@@ -132,7 +133,4 @@ internal static class NodeCommand
             return time;
         throw new ArgumentException($"--leave-at: expected an ISO 8601 time or Unix seconds, got '{text}'");
     }
-
-    // Akka's own INFO lines are for --verbose; warnings and errors always show.
-    private static readonly Akka.Configuration.Config Quiet = Akka.Configuration.ConfigurationFactory.ParseString("akka.loglevel = WARNING");
 }

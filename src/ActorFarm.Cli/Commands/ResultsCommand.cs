@@ -17,12 +17,13 @@ internal static class ResultsCommand
         var csv = new Option<bool>("--csv") { Description = "CSV instead of JSON lines." };
         var path = new Option<FileInfo?>("--output", "-o") { Description = "Where to write; default: results.jsonl (or .csv) in the job's output directory." };
         var json = CommonOptions.Json();
-        var remote = new RemoteFarm();
-        var command = new Command("results", "Write a job's results (JSON lines or CSV) from the journal.") { job, csv, path, json };
+        var verbose = CommonOptions.Verbose();
+        var remote = new RemoteFarm(verbose);
+        var command = new Command("results", "Write a job's results (JSON lines or CSV) from the journal.") { job, csv, path, json, verbose };
         remote.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
-            var output = OutputFormat.For(parse.GetValue(json));
+            var output = OutputFormat.For(parse.GetValue(json), parse.GetValue(verbose));
             return await remote.RunAsync(parse, output, async client =>
             {
                 var id = parse.GetValue(job)!;

@@ -14,7 +14,7 @@ internal static class ResumeCommand
         var json = CommonOptions.Json();
         var csv = new Option<bool>("--csv") { Description = "Also write results.csv next to results.jsonl." };
         var progress = RunCommand.ProgressOption();
-        var verbose = RunCommand.VerboseOption();
+        var verbose = CommonOptions.Verbose();
         var config = CommonOptions.Config();
         var command = new Command("resume", "Continue the unfinished jobs of a state directory (after a crash or kill).")
         {
@@ -22,7 +22,7 @@ internal static class ResumeCommand
         };
         command.SetAction(async (parse, ct) =>
         {
-            var output = OutputFormat.For(parse.GetValue(json));
+            var output = OutputFormat.For(parse.GetValue(json), parse.GetValue(verbose));
             var stateDir = parse.GetValue(state)!;
             if (!File.Exists(Hosting.SqliteJournal.DatabasePath(stateDir.FullName)))
             {

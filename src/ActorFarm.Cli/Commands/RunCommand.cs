@@ -21,7 +21,7 @@ internal static class RunCommand
         var outputDir = new Option<DirectoryInfo?>("--output", "-o") { Description = "Write results and task output under this directory instead of the manifest's output.directory." };
         var csv = new Option<bool>("--csv") { Description = "Also write results.csv next to results.jsonl." };
         var progress = ProgressOption();
-        var verbose = VerboseOption();
+        var verbose = CommonOptions.Verbose();
         var config = CommonOptions.Config();
 
         var command = new Command("run", "Run a manifest's jobs on this machine (an embedded single-node farm); resumes them if they ran before.")
@@ -30,7 +30,7 @@ internal static class RunCommand
         };
         command.SetAction(async (parse, ct) =>
         {
-            var output = OutputFormat.For(parse.GetValue(json));
+            var output = OutputFormat.For(parse.GetValue(json), parse.GetValue(verbose));
             var options = ManifestOptions.Default with { OutputDirectoryOverride = parse.GetValue(outputDir)?.FullName };
             var loaded = ManifestInput.TryLoad(parse.GetValue(manifest)!.FullName, options, output);
             if (loaded is null) return ExitCodes.BadInput;
@@ -54,14 +54,14 @@ internal static class RunCommand
 
     internal static FarmOptions EmbeddedFarm(DirectoryInfo state, int? slots, bool verbose, Config? extra = null)
     {
-        // Akka's own INFO lines would scroll the progress bar away.
-        var quiet = verbose ? null : ConfigurationFactory.ParseString("akka.loglevel = WARNING");
+        // Akka's own INFO lines would scroll the progress bar away: only with --verbose.
+        var verbosity = FarmConfig.Verbosity(verbose);
         return new FarmOptions
         {
             StateDirectory = state.FullName,
             Slots = slots,
             NodeName = "local",
-            Config = extra is null ? quiet : quiet is null ? extra : extra.WithFallback(quiet),
+            Config = extra is null ? verbosity : extra.WithFallback(verbosity),
         };
     }
 
@@ -85,10 +85,5 @@ internal static class RunCommand
     {
         Description = "auto (a bar on a terminal, plain lines otherwise), bar, plain or none.",
         DefaultValueFactory = _ => ProgressMode.Auto,
-    };
-
-    internal static Option<bool> VerboseOption() => new("--verbose", "-v")
-    {
-        Description = "Show the farm's own log (Akka INFO messages).",
     };
 }

@@ -11,12 +11,13 @@ internal static class StatusCommand
     {
         var job = new Argument<string?>("job") { Description = "A job id (as submit printed it); without it, every job is listed.", Arity = ArgumentArity.ZeroOrOne };
         var json = CommonOptions.Json();
-        var remote = new RemoteFarm();
-        var command = new Command("status", "Show a job's progress, or list the farm's jobs.") { job, json };
+        var verbose = CommonOptions.Verbose();
+        var remote = new RemoteFarm(verbose);
+        var command = new Command("status", "Show a job's progress, or list the farm's jobs.") { job, json, verbose };
         remote.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
-            var output = OutputFormat.For(parse.GetValue(json));
+            var output = OutputFormat.For(parse.GetValue(json), parse.GetValue(verbose));
             return await remote.RunAsync(parse, output, async client =>
             {
                 if (parse.GetValue(job) is not { } id)

@@ -19,14 +19,15 @@ internal static class SubmitCommand
         var wait = new Option<bool>("--wait", "-w") { Description = "Follow the jobs until they end; exit 0 when every task succeeded, 1 otherwise." };
         var csv = new Option<bool>("--csv") { Description = "With --wait: also write results.csv next to results.jsonl." };
         var progress = RunCommand.ProgressOption();
-        var remote = new RemoteFarm();
-        var command = new Command("submit", "Submit a manifest's jobs to a running farm cluster.") { manifest, wait, csv, progress, json };
+        var verbose = CommonOptions.Verbose();
+        var remote = new RemoteFarm(verbose);
+        var command = new Command("submit", "Submit a manifest's jobs to a running farm cluster.") { manifest, wait, csv, progress, json, verbose };
         remote.AddTo(command);
 
         command.SetAction(async (parse, ct) =>
         {
             var clock = Stopwatch.StartNew();
-            var output = OutputFormat.For(parse.GetValue(json));
+            var output = OutputFormat.For(parse.GetValue(json), parse.GetValue(verbose));
             var loaded = ManifestInput.TryLoad(parse.GetValue(manifest)!.FullName, ManifestOptions.Default, output);
             if (loaded is null) return ExitCodes.BadInput;
 

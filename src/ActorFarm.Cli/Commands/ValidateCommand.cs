@@ -12,10 +12,11 @@ internal static class ValidateCommand
     {
         var manifest = CommonOptions.Manifest();
         var json = CommonOptions.Json();
-        var command = new Command("validate", "Check a manifest without running anything; exit code 2 when it has errors.") { manifest, json };
+        var verbose = CommonOptions.Verbose();
+        var command = new Command("validate", "Check a manifest without running anything; exit code 2 when it has errors.") { manifest, json, verbose };
         command.SetAction(parse =>
         {
-            var output = OutputFormat.For(parse.GetValue(json));
+            var output = OutputFormat.For(parse.GetValue(json), parse.GetValue(verbose));
             var loaded = ManifestInput.TryLoad(parse.GetValue(manifest)!.FullName, ManifestOptions.Default, output);
             if (loaded is null) return ExitCodes.BadInput;
             output.ManifestValid(loaded.SourceFile, loaded.Jobs.Select(j => (j, JobIds.For(j))).ToArray());

@@ -31,7 +31,12 @@ internal interface IOutput
 
     void NodeLeft(string nodeName, string reason);
 
-    void Error(string message);
+    /// <summary>
+    /// A failure, as one line on standard error (<c>actorfarm: message</c>); with <c>--verbose</c>
+    /// the stack trace of <paramref name="cause"/> follows. The JSON renderer also writes it as an
+    /// <c>error</c> event on standard output, so a script reading only stdout sees it.
+    /// </summary>
+    void Error(string message, Exception? cause = null);
 
     /// <summary>Whether live progress may be drawn on standard output.</summary>
     bool AllowsProgress { get; }
@@ -39,5 +44,13 @@ internal interface IOutput
 
 internal static class OutputFormat
 {
-    public static IOutput For(bool json) => json ? new JsonOutput() : new TextOutput();
+    public static IOutput For(bool json, bool verbose) => json ? new JsonOutput(verbose) : new TextOutput(verbose);
+
+    /// <summary>The one error line on standard error; the trace after it only when verbose.</summary>
+    internal static void WriteError(string message, Exception? cause, bool verbose)
+    {
+        Console.Error.WriteLine("actorfarm: " + message);
+        if (verbose && cause is not null)
+            Console.Error.WriteLine(cause);
+    }
 }

@@ -5,14 +5,20 @@ using ActorFarm.Protocol;
 
 namespace ActorFarm.Cli.Output;
 
-/// <summary>One JSON document per event on standard output; errors too, so a script reads one stream.</summary>
-internal sealed class JsonOutput : IOutput
+/// <summary>
+/// One JSON document per line on standard output, and nothing else there (logs go to standard
+/// error); errors too, so a script reads one stream, and as a line on standard error for the
+/// person watching.
+/// </summary>
+internal sealed class JsonOutput(bool verbose) : IOutput
 {
     private static readonly JsonSerializerOptions Options = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        // Paths and messages stay readable ('quotes' rather than \u0027); still valid JSON.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     public bool AllowsProgress => false;
@@ -40,7 +46,11 @@ internal sealed class JsonOutput : IOutput
 
     public void NodeLeft(string nodeName, string reason) => Write(new { @event = "node-left", node = nodeName, reason });
 
-    public void Error(string message) => Write(new { @event = "error", message });
+    public void Error(string message, Exception? cause = null)
+    {
+        Write(new { @event = "error", message });
+        OutputFormat.WriteError(message, cause, verbose);
+    }
 
     private static void Write(object value) => Console.WriteLine(JsonSerializer.Serialize(value, Options));
 }

@@ -4,7 +4,7 @@ using Spectre.Console;
 
 namespace ActorFarm.Cli.Output;
 
-internal sealed class TextOutput : IOutput
+internal sealed class TextOutput(bool verbose) : IOutput
 {
     public bool AllowsProgress => true;
 
@@ -76,7 +76,7 @@ internal sealed class TextOutput : IOutput
 
     public void NodeLeft(string nodeName, string reason) => Console.WriteLine($"node {nodeName} left the cluster: {reason}");
 
-    public void Error(string message) => Console.Error.WriteLine("actorfarm: " + message);
+    public void Error(string message, Exception? cause = null) => OutputFormat.WriteError(message, cause, verbose);
 
     private static string PhaseName(JobPhase phase) => phase.ToString().ToLowerInvariant();
 }

@@ -27,6 +27,11 @@ public sealed class FarmClient : IAsyncDisposable
 
     private static readonly TimeSpan ConnectRetry = TimeSpan.FromSeconds(2);
 
+    /// <summary>How long a client outside the cluster waits without any answer before the farm counts as gone.</summary>
+    public const string FarmLostTimeoutKey = "actorfarm.client.farm-lost-timeout";
+
+    public static readonly TimeSpan DefaultFarmLostTimeout = TimeSpan.FromSeconds(30);
+
     private readonly IFarmEndpoint _endpoint;
     private readonly ActorSystem? _ownedSystem;
 
@@ -53,9 +58,13 @@ public sealed class FarmClient : IAsyncDisposable
             var contacts = options.Contacts
                 .Select(c => ActorPath.Parse(ClusterAddress.Normalize(c, options.SystemName, ClusterAddress.UsesTls(config)) + "/system/receptionist"))
                 .ToImmutableHashSet();
-            var settings = ClusterClientSettings.Create(system).WithInitialContacts(contacts);
+            var farmLostAfter = config.GetTimeSpan(FarmLostTimeoutKey, DefaultFarmLostTimeout);
+            // ClusterClient retries its contact points forever by default: a farm that is gone
+            // (or never was) would keep the client waiting for good.
+            var settings = ClusterClientSettings.Create(system).WithInitialContacts(contacts).WithReconnectTimeout(farmLostAfter);
             var clusterClient = system.ActorOf(ClusterClient.Props(settings), "farm-client");
-            var client = new FarmClient(new ClusterClientFarmEndpoint(clusterClient), system);
+            var endpoint = new ClusterClientFarmEndpoint(clusterClient, string.Join(", ", options.Contacts), farmLostAfter);
+            var client = new FarmClient(endpoint, system);
             // One round trip proves the farm answers; a wrong address fails here, not later. It is
             // retried: right after the farm starts, the receptionist may not know the gateway yet
             // (its registration spreads by gossip) and drops the question.
@@ -107,13 +116,17 @@ public sealed class FarmClient : IAsyncDisposable
     /// last item. Each query is held by the job until it settles or the interval passes (long
     /// polling), so the end is seen the moment it happens, not up to an interval later. An
     /// unanswered query (the job moving to another node after a crash) is asked again, not fatal:
-    /// the watch outlives a coordinator fail-over and ends only with the job or the token.
+    /// the watch outlives a coordinator fail-over. It ends with the job or the token, or, for a
+    /// farm outside this process, with <see cref="FarmUnavailableException"/> once nothing has
+    /// answered for <c>actorfarm.client.farm-lost-timeout</c> (30 s): a farm that is gone is never
+    /// waited on for good.
     /// </summary>
     public async IAsyncEnumerable<JobStatusReport> WatchAsync(string jobId, TimeSpan? pollInterval = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var interval = pollInterval ?? DefaultPollInterval;
         TimeSpan? hold = null; // the first answer comes at once
+        var lastAnswer = DateTime.UtcNow;
         while (true)
         {
             var asked = DateTime.UtcNow;
@@ -125,10 +138,15 @@ public sealed class FarmClient : IAsyncDisposable
             }
             catch (AskTimeoutException)
             {
-                // The job is moving or recovering; ask again.
+                // The job is moving or recovering; ask again, unless the farm has been silent
+                // for too long to be only moving.
+                if (_endpoint.FarmLostAfter is { } lostAfter && DateTime.UtcNow - lastAnswer >= lostAfter)
+                    throw new FarmUnavailableException(
+                        $"lost {_endpoint.Description}: nothing answered about job {jobId} for {(DateTime.UtcNow - lastAnswer).TotalSeconds:0} s");
             }
             if (status is not null)
             {
+                lastAnswer = DateTime.UtcNow;
                 yield return status;
                 if (status.IsSettled || status.Phase == JobPhase.Unknown) yield break;
             }

@@ -27,6 +27,7 @@ public static class FarmConfig
     public static Config Base() =>
         Embedded("serialization.hocon")
             .WithFallback(Embedded("farm.hocon"))
+            .WithFallback(Embedded("logging.hocon"))
             .WithFallback(SqlPersistence.DefaultConfiguration)
             // Every member must know every serializer that may reach it from the moment it joins,
             // whether or not (or not yet) it started the extension: seeds join as soon as the
@@ -57,6 +58,9 @@ public static class FarmConfig
                 actorfarm.jobs.reattach-grace = 0s
                 actorfarm.node.drain-grace = 0s
                 actorfarm.wire.build-at-start = off
+                # No peer to heartbeat: a long interval only keeps Akka from warning, on a busy
+                # machine, that it was late with heartbeats nobody waits for.
+                akka.cluster.failure-detector.heartbeat-interval = 10s
                 """));
         }
         var composed = hostValues.WithFallback(journal).WithFallback(Base());
@@ -86,10 +90,19 @@ public static class FarmConfig
             """);
         var composed = hostValues
             .WithFallback(Embedded("client.hocon"))
+            .WithFallback(Embedded("logging.hocon"))
             .WithFallback(Embedded("serialization.hocon"))
             .WithFallback(Akka.Cluster.Tools.Client.ClusterClientReceptionist.DefaultConfig());
         return options.Config is null ? composed : options.Config.WithFallback(composed);
     }
+
+    /// <summary>
+    /// How much a farm process or client logs (on stderr, always): <c>verbose.hocon</c> (INFO lines
+    /// and stack traces, the CLI's <c>--verbose</c>) or <c>quiet.hocon</c> (warnings and errors, one
+    /// line each). Give it as a fallback of <see cref="FarmOptions.Config"/> or
+    /// <see cref="FarmConnectionOptions.Config"/>.
+    /// </summary>
+    public static Config Verbosity(bool verbose) => Embedded(verbose ? "verbose.hocon" : "quiet.hocon");
 
     /// <summary>A JSON string literal is a valid quoted HOCON string, escapes included.</summary>
     internal static string Quote(string value) => JsonSerializer.Serialize(value);
