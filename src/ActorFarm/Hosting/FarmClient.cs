@@ -148,12 +148,14 @@ public sealed class FarmClient : IAsyncDisposable
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         long from = 1;
+        var fromRecord = 0;
         while (true)
         {
-            var page = await _endpoint.AskAsync<ResultsPage>(new GetResults(jobId, from, ResultsPageSize), timeout, cancellationToken);
+            var page = await _endpoint.AskAsync<ResultsPage>(new GetResults(jobId, from, ResultsPageSize, fromRecord), timeout, cancellationToken);
             yield return page;
             if (page.End || page.Error is not null) yield break;
             from = page.NextSequenceNr;
+            fromRecord = page.NextRecord;
         }
     }
 

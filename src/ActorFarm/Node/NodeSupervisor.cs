@@ -35,10 +35,13 @@ public sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
     // Jobs whose worker crashed mid-task: their tasks go one per worker from then on.
     private readonly HashSet<string> _unbatched = new();
     private readonly Dictionary<string, List<TaskResult>> _results = new();
+    // Estimated wire bytes of each job's buffered results (see WireLimits).
+    private readonly Dictionary<string, long> _resultBytes = new();
+    // Jobs whose results had their text cut, and how many: warned about once, counted after.
+    private readonly Dictionary<string, int> _truncated = new();
     // Result batches sent and not yet acknowledged as journaled, per job, oldest first.
     private readonly Dictionary<string, List<SentBatch>> _unacked = new();
     private readonly Dictionary<string, long> _batchIds = new();
-    private static readonly TimeSpan UnackedResendAfter = TimeSpan.FromSeconds(30);
     // The incarnation of each job entity our leases came from (see ReattachLeases).
     private readonly Dictionary<string, string> _incarnations = new();
 
