@@ -191,7 +191,7 @@ public sealed partial class JobEntity : ReceivePersistentActor, IWithTimers
                 _awaitingReattach = true;
                 Timers.StartSingleTimer(nameof(ReattachGraceOver), ReattachGraceOver.Instance, _settings.ReattachGrace);
             }
-            _directory.Tell(new JobActivated(_jobId, _spec.Name, _spec.Priority, _incarnation));
+            _directory.Tell(new JobActivated(_jobId, _spec.Name, _spec.Priority, _incarnation, _spec.Command.Handler));
             CheckFinished();
         }
         else
@@ -218,7 +218,7 @@ public sealed partial class JobEntity : ReceivePersistentActor, IWithTimers
             _resultsFile = ResultsFileWriter.DefaultPath(e.Spec);
             _appender = Context.ActorOf(ResultsAppender.Props(e.Spec, _resultsFile, $"{_resultsFile}.{_incarnation}.partial"), "results");
             _log.Info("Job {0} accepted: {1} tasks", _jobId, e.Spec.TaskCount);
-            _directory.Tell(new JobActivated(_jobId, e.Spec.Name, e.Spec.Priority, _incarnation));
+            _directory.Tell(new JobActivated(_jobId, e.Spec.Name, e.Spec.Priority, _incarnation, e.Spec.Command.Handler));
             sender.Tell(new JobSubmitted(_jobId, Resumed: false, Status()));
             CheckFinished();
         });

@@ -23,6 +23,15 @@ public sealed record NodeSettings(
     /// <summary>How big the node's messages may be (this process's frame size), see <see cref="WireLimits"/>.</summary>
     public WireLimits Wire { get; init; } = WireLimits.Default;
 
+    /// <summary>
+    /// The in-process handlers this node can run, advertised to the job directory; the node never
+    /// asks a job whose handler is not among them. Null: any (a host with its own executor).
+    /// </summary>
+    public IReadOnlySet<string>? Handlers { get; init; }
+
+    /// <summary>Whether this node can run tasks of a job needing <paramref name="handler"/> (null: a process job).</summary>
+    public bool CanRun(string? handler) => handler is null || Handlers is null || Handlers.Contains(handler);
+
     /// <summary>A result batch not acknowledged for this long was lost on the way and is sent again.</summary>
     public TimeSpan UnackedResendAfter { get; init; } = TimeSpan.FromSeconds(30);
 

@@ -19,7 +19,7 @@ public sealed partial class NodeSupervisor
         if (_drain is not null) return;
         foreach (var job in _activeJobs)
         {
-            if (_exhausted.Contains(job.JobId) || _unfit.Contains(job.JobId)) continue;
+            if (_exhausted.Contains(job.JobId) || _unfit.Contains(job.JobId) || !CanRun(job)) continue;
             if (_outstanding.ContainsKey(job.JobId)) return;
             var policy = PrefetchFor(job.JobId);
             var capacity = _settings.Slots * (1 + policy.PrefetchPerSlot);
@@ -32,6 +32,10 @@ public sealed partial class NodeSupervisor
             return;
         }
     }
+
+    /// <summary>A job whose handler this node lacks is never asked for tasks: they would fail here for good.</summary>
+    private bool CanRun(ActiveJob job) =>
+        _settings.CanRun(_specs.TryGetValue(job.JobId, out var spec) ? spec.Command.Handler : job.Handler);
 
     private PrefetchPolicy PrefetchFor(string jobId)
     {

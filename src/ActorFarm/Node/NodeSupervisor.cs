@@ -91,7 +91,8 @@ public sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
         Timers.StartPeriodicTimer(nameof(CheckRequests), CheckRequests.Instance, _settings.RequestTimeout);
     }
 
-    private void Register() => _directory.Tell(new RegisterNode(Self, _settings.NodeName, _settings.Slots));
+    private void Register() =>
+        _directory.Tell(new RegisterNode(Self, _settings.NodeName, _settings.Slots, _settings.Handlers?.Order(StringComparer.Ordinal).ToArray()));
 
     private void HandleActiveJobs(ActiveJobs active)
     {
@@ -114,9 +115,11 @@ public sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
             _exhausted.Add(batch.JobId);
         if (batch.Leases.Length > 0)
         {
-            if (!_specs.ContainsKey(batch.JobId) || _drain is not null)
+            if (!_specs.TryGetValue(batch.JobId, out var spec) || _drain is not null || !_settings.CanRun(spec.Command.Handler))
             {
-                // The job ended (we forgot its spec) or this node is leaving: give them back.
+                // The job ended (we forgot its spec), this node is leaving, or the job needs a
+                // handler this node lacks (the directory did not say so, e.g. it had just moved):
+                // give them back unrun, no attempt used; the job is not asked again (RequestMore).
                 _jobs.Tell(new ReturnLeases(batch.JobId, Self, batch.Leases));
             }
             else
