@@ -79,8 +79,8 @@ public sealed partial class NodeSupervisor
         if (cut == 0) return result;
         var count = _truncated[jobId] = _truncated.GetValueOrDefault(jobId) + 1;
         if (count == 1)
-            _log.Warning("Job {0}: task {1} returned {2} bytes of text, more than a result may carry ({3}); cut to fit, the rest dropped (actorfarm.wire.max-result-text). Further cuts in this job are not logged.",
-                jobId, result.Index, cut + _settings.Wire.ResultTextLimit, _settings.Wire.ResultTextLimit);
+            _log.Warning("Job {0}: task {1} returned more text than a result may carry ({2} bytes, actorfarm.wire.max-result-text); {3} bytes cut. Further cuts in this job are not logged.",
+                jobId, result.Index, _settings.Wire.ResultTextLimit, cut);
         return bounded;
     }
 
