@@ -61,6 +61,11 @@ internal sealed class RemoteFarm
                 output.Error(e.Message);
                 return ExitCodes.FarmError;
             }
+            catch (JobSpecTooLargeException e)
+            {
+                output.Error(e.Message);
+                return ExitCodes.BadInput;
+            }
         }
     }
 }

@@ -81,8 +81,30 @@ public sealed class FarmClient : IAsyncDisposable
     }
 
     /// <summary>Submits a job, or reaches the existing one when the same spec was submitted before (it then resumes).</summary>
-    public Task<JobSubmitted> SubmitAsync(JobSpec spec, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
-        _endpoint.AskAsync<JobSubmitted>(new SubmitJob(JobIds.For(spec), spec), timeout ?? DefaultTimeout, cancellationToken);
+    /// <exception cref="JobSpecTooLargeException">A remote farm could never receive the spec (see <see cref="EnsureSpecFits"/>).</exception>
+    public Task<JobSubmitted> SubmitAsync(JobSpec spec, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        EnsureSpecFits(spec);
+        return _endpoint.AskAsync<JobSubmitted>(new SubmitJob(JobIds.For(spec), spec), timeout ?? DefaultTimeout, cancellationToken);
+    }
+
+    /// <summary>
+    /// Throws when the job's spec is too big for one remote message (half the frame size, see
+    /// <see cref="WireLimits"/>): remoting would drop it without a word and the submission would
+    /// only time out. Long value lists belong in a file (a file-lines sweep). An in-process farm
+    /// takes any spec.
+    /// </summary>
+    /// <exception cref="JobSpecTooLargeException">The spec does not fit.</exception>
+    public void EnsureSpecFits(JobSpec spec)
+    {
+        if (_ownedSystem is null) return;
+        var message = new SubmitJob(JobIds.For(spec), spec);
+        var bytes = _ownedSystem.Serialization.FindSerializerFor(message).ToBinary(message).LongLength;
+        var budget = WireLimits.From(_ownedSystem.Settings.Config).MessageBudget;
+        if (bytes > budget)
+            throw new JobSpecTooLargeException(
+                $"job '{spec.Name}'{(spec.SourceFile is { } file ? $" in {file}" : "")}: its description takes {bytes:N0} bytes, more than a farm message may carry ({budget:N0}, half of akka.remote.dot-netty.tcp.maximum-frame-size); put long value lists in a file and sweep its lines (file-lines)");
+    }
 
     public Task<JobStatusReport> StatusAsync(string jobId, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
         _endpoint.AskAsync<JobStatusReport>(new GetJobStatus(jobId), timeout ?? DefaultTimeout, cancellationToken);
