@@ -74,6 +74,11 @@ internal sealed class RemoteFarm(Option<bool> verbose)
                 output.Error(ErrorText.Cause(e), e);
                 return ExitCodes.FarmError;
             }
+            catch (JobSpecTooLargeException e)
+            {
+                output.Error(e.Message);
+                return ExitCodes.BadInput;
+            }
         }
     }
 }

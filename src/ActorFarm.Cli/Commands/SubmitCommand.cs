@@ -34,6 +34,8 @@ internal static class SubmitCommand
             return await remote.RunAsync(parse, output, async client =>
             {
                 var ids = new List<string>();
+                // Every job checked before any is submitted: bad input starts nothing.
+                foreach (var job in loaded.Jobs) client.EnsureSpecFits(job);
                 foreach (var job in loaded.Jobs)
                 {
                     var submitted = await client.SubmitAsync(job, cancellationToken: ct);

@@ -64,7 +64,8 @@ internal sealed class TextOutput(bool verbose) : IOutput
         }
         var table = new Table().Border(TableBorder.Simple).AddColumns("id", "name", "state", "priority", "submitted");
         foreach (var j in jobs)
-            table.AddRow(Markup.Escape(j.JobId), Markup.Escape(j.Name), PhaseName(j.Phase), j.Priority.ToString(),
+            table.AddRow(Markup.Escape(j.JobId), Markup.Escape(j.Name),
+                j.Waiting is { } waiting ? Markup.Escape("waiting: " + waiting) : PhaseName(j.Phase), j.Priority.ToString(),
                 j.RegisteredAt.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss"));
         AnsiConsole.Write(table);
     }

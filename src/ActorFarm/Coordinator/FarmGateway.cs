@@ -18,11 +18,13 @@ public sealed class FarmGateway : ReceiveActor
 
     public FarmGateway(IActorRef jobs, IActorRef directory)
     {
+        // A page must fit one remote message to the client.
+        var recordsBudget = WireLimits.From(Context.System.Settings.Config).RecordsBudget;
         Receive<IJobCommand>(command => jobs.Forward(command));
         Receive<ListJobs>(list => directory.Forward(list));
         Receive<GetResults>(query =>
         {
-            JournalResults.ReadPageAsync(Context.System, query.JobId, query.FromSequenceNr, query.MaxRecords)
+            JournalResults.ReadPageAsync(Context.System, query.JobId, query.FromSequenceNr, query.MaxRecords, query.FromRecord, recordsBudget)
                 .PipeTo(Sender, failure: e => new ResultsPage(query.JobId, null, [], query.FromSequenceNr, End: true,
                     Error: $"reading the journal failed: {e.Message}"));
         });

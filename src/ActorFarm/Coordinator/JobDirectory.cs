@@ -21,7 +21,10 @@ public sealed class JobDirectory : ReceivePersistentActor
     // Not journaled: an incarnation only means something while its entity lives, and every
     // entity announces its own when it starts. Unknown after the directory itself moved.
     private readonly Dictionary<string, string> _incarnations = new();
-    private readonly HashSet<IActorRef> _nodes = new();
+    // Registered node supervisors and the handlers each can run (null: any).
+    private readonly Dictionary<IActorRef, string[]?> _nodes = new();
+    // Jobs already warned about as waiting (per reason): said once, not at every broadcast.
+    private readonly HashSet<string> _warned = new();
 
     public JobDirectory()
     {
@@ -31,8 +34,15 @@ public sealed class JobDirectory : ReceivePersistentActor
         Command<JobActivated>(HandleActivated);
         Command<JobDeactivated>(HandleDeactivated);
         Command<RegisterNode>(HandleRegister);
-        Command<ListJobs>(_ => Sender.Tell(new JobList(_jobs.Values.OrderByDescending(j => j.RegisteredAt).ToArray())));
-        Command<Terminated>(t => _nodes.Remove(t.ActorRef));
+        Command<ListJobs>(_ => Sender.Tell(new JobList(_jobs.Values
+            .OrderByDescending(j => j.RegisteredAt)
+            .Select(j => j with { Waiting = WaitingReason(j) })
+            .ToArray())));
+        Command<Terminated>(t =>
+        {
+            _nodes.Remove(t.ActorRef);
+            WarnOfJobsNoNodeCanRun();
+        });
     }
 
     public static Props Props() => Akka.Actor.Props.Create(() => new JobDirectory());
@@ -40,7 +50,7 @@ public sealed class JobDirectory : ReceivePersistentActor
     public override string PersistenceId => PersistenceIdValue;
 
     private void Apply(JobRegistered e) =>
-        _jobs[e.JobId] = new JobListEntry(e.JobId, e.Name, e.Priority, JobPhase.Running, e.At);
+        _jobs[e.JobId] = new JobListEntry(e.JobId, e.Name, e.Priority, JobPhase.Running, e.At, e.Handler);
 
     private void Apply(JobClosed e)
     {
@@ -53,12 +63,15 @@ public sealed class JobDirectory : ReceivePersistentActor
         _incarnations[activated.JobId] = activated.Incarnation;
         if (_jobs.TryGetValue(activated.JobId, out var known) && known.Phase == JobPhase.Running)
         {
+            // Journals written before the handler was recorded learn it now.
+            if (known.Handler is null && activated.Handler is not null)
+                _jobs[activated.JobId] = known with { Handler = activated.Handler };
             // A recovered entity announcing itself again: nothing to record, but nodes may have
             // dropped the job meanwhile.
             Broadcast();
             return;
         }
-        Persist(new JobRegistered(activated.JobId, activated.Name, activated.Priority, DateTimeOffset.UtcNow), e =>
+        Persist(new JobRegistered(activated.JobId, activated.Name, activated.Priority, DateTimeOffset.UtcNow, activated.Handler), e =>
         {
             Apply(e);
             _log.Info("Job {0} active (priority {1})", e.JobId, e.Priority);
@@ -80,10 +93,12 @@ public sealed class JobDirectory : ReceivePersistentActor
 
     private void HandleRegister(RegisterNode register)
     {
-        if (_nodes.Add(register.Node))
+        if (_nodes.TryAdd(register.Node, register.Handlers))
         {
             Context.Watch(register.Node);
-            _log.Info("Node {0} registered with {1} slots", register.NodeName, register.Slots);
+            _log.Info("Node {0} registered with {1} slots{2}", register.NodeName, register.Slots,
+                register.Handlers is { } names ? $" and handlers {string.Join(", ", names)}" : "");
+            WarnOfJobsNoNodeCanRun();
         }
         register.Node.Tell(ActiveJobsMessage());
     }
@@ -91,13 +106,34 @@ public sealed class JobDirectory : ReceivePersistentActor
     private void Broadcast()
     {
         var message = ActiveJobsMessage();
-        foreach (var node in _nodes) node.Tell(message);
+        foreach (var node in _nodes.Keys) node.Tell(message);
+        WarnOfJobsNoNodeCanRun();
+    }
+
+    /// <summary>
+    /// Why a running job makes no progress, as far as the directory can tell: its handler is on no
+    /// registered node (its tasks wait until such a node registers; they are never offered to the
+    /// others). Null when some node can run it, or when no node has registered yet.
+    /// </summary>
+    private string? WaitingReason(JobListEntry job)
+    {
+        if (job.Phase != JobPhase.Running || job.Handler is not { } handler || _nodes.Count == 0) return null;
+        return _nodes.Values.Any(handlers => handlers is null || handlers.Contains(handler, StringComparer.Ordinal))
+            ? null
+            : $"no node has handler '{handler}'";
+    }
+
+    private void WarnOfJobsNoNodeCanRun()
+    {
+        foreach (var job in _jobs.Values)
+            if (WaitingReason(job) is { } reason && _warned.Add(job.JobId + reason))
+                _log.Warning("Job {0} waits: {1}", job.JobId, reason);
     }
 
     private ActiveJobs ActiveJobsMessage() => new(_jobs.Values
         .Where(j => j.Phase == JobPhase.Running)
         .OrderByDescending(j => j.Priority)
         .ThenBy(j => j.RegisteredAt)
-        .Select(j => new ActiveJob(j.JobId, j.Name, j.Priority, _incarnations.GetValueOrDefault(j.JobId, "")))
+        .Select(j => new ActiveJob(j.JobId, j.Name, j.Priority, _incarnations.GetValueOrDefault(j.JobId, ""), j.Handler))
         .ToArray());
 }

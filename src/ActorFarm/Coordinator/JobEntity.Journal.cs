@@ -107,7 +107,7 @@ public sealed partial class JobEntity
             _awaitingReattach = true;
             Timers.StartSingleTimer(nameof(ReattachGraceOver), ReattachGraceOver.Instance, _settings.ReattachGrace);
         }
-        _directory.Tell(new JobActivated(_jobId, _spec.Name, _spec.Priority, _incarnation));
+        _directory.Tell(new JobActivated(_jobId, _spec.Name, _spec.Priority, _incarnation, _spec.Command.Handler));
         Become(Running);
         CheckFinished();
     }
@@ -133,7 +133,7 @@ public sealed partial class JobEntity
         _resultsFile = ResultsFileWriter.DefaultPath(accepted.Spec);
         _appender = Context.ActorOf(ResultsAppender.Props(accepted.Spec, _resultsFile, $"{_resultsFile}.{_incarnation}.partial"), "results");
         _log.Info("Job {0} accepted: {1} tasks", _jobId, accepted.Spec.TaskCount);
-        _directory.Tell(new JobActivated(_jobId, accepted.Spec.Name, accepted.Spec.Priority, _incarnation));
+        _directory.Tell(new JobActivated(_jobId, accepted.Spec.Name, accepted.Spec.Priority, _incarnation, accepted.Spec.Command.Handler));
         Become(Running);
         submitter.Tell(new JobSubmitted(_jobId, Resumed: false, Status()));
         CheckFinished();

@@ -90,13 +90,33 @@ public sealed class FarmClient : IAsyncDisposable
     }
 
     /// <summary>Submits a job, or reaches the existing one when the same spec was submitted before (it then resumes).</summary>
+    /// <exception cref="JobSpecTooLargeException">A remote farm could never receive the spec (see <see cref="EnsureSpecFits"/>).</exception>
     /// <exception cref="JobNotAcceptedException">The farm could not journal the job (its journal fails).</exception>
     public async Task<JobSubmitted> SubmitAsync(JobSpec spec, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
+        EnsureSpecFits(spec);
         var submitted = await _endpoint.AskAsync<JobSubmitted>(new SubmitJob(JobIds.For(spec), spec), timeout ?? DefaultTimeout, cancellationToken);
         if (submitted.Status.Phase == JobPhase.Unknown && submitted.Status.Fault is { } fault)
             throw new JobNotAcceptedException(submitted.JobId, fault);
         return submitted;
+    }
+
+    /// <summary>
+    /// Throws when the job's spec is too big for one remote message (half the frame size, see
+    /// <see cref="WireLimits"/>): remoting would drop it without a word and the submission would
+    /// only time out. Long value lists belong in a file (a file-lines sweep). An in-process farm
+    /// takes any spec.
+    /// </summary>
+    /// <exception cref="JobSpecTooLargeException">The spec does not fit.</exception>
+    public void EnsureSpecFits(JobSpec spec)
+    {
+        if (_ownedSystem is null) return;
+        var message = new SubmitJob(JobIds.For(spec), spec);
+        var bytes = _ownedSystem.Serialization.FindSerializerFor(message).ToBinary(message).LongLength;
+        var budget = WireLimits.From(_ownedSystem.Settings.Config).MessageBudget;
+        if (bytes > budget)
+            throw new JobSpecTooLargeException(
+                $"job '{spec.Name}'{(spec.SourceFile is { } file ? $" in {file}" : "")}: its description takes {bytes:N0} bytes, more than a farm message may carry ({budget:N0}, half of akka.remote.dot-netty.tcp.maximum-frame-size); put long value lists in a file and sweep its lines (file-lines)");
     }
 
     public Task<JobStatusReport> StatusAsync(string jobId, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
@@ -172,12 +192,14 @@ public sealed class FarmClient : IAsyncDisposable
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         long from = 1;
+        var fromRecord = 0;
         while (true)
         {
-            var page = await _endpoint.AskAsync<ResultsPage>(new GetResults(jobId, from, ResultsPageSize), timeout, cancellationToken);
+            var page = await _endpoint.AskAsync<ResultsPage>(new GetResults(jobId, from, ResultsPageSize, fromRecord), timeout, cancellationToken);
             yield return page;
             if (page.End || page.Error is not null) yield break;
             from = page.NextSequenceNr;
+            fromRecord = page.NextRecord;
         }
     }
 

@@ -92,7 +92,12 @@ public static class FarmConfig
             .WithFallback(Embedded("client.hocon"))
             .WithFallback(Embedded("logging.hocon"))
             .WithFallback(Embedded("serialization.hocon"))
-            .WithFallback(Akka.Cluster.Tools.Client.ClusterClientReceptionist.DefaultConfig());
+            .WithFallback(Akka.Cluster.Tools.Client.ClusterClientReceptionist.DefaultConfig())
+            // ClusterClient hands every message to the receptionist inside a pub-sub Send: without
+            // pub-sub's serializer binding that envelope, and the job spec in it, would go through
+            // Akka's fallback JSON serializer, which drops fields holding their type's default
+            // value (output.capture = none came back as files) and bypasses the wire allowlist.
+            .WithFallback(Akka.Cluster.Tools.PublishSubscribe.DistributedPubSub.DefaultConfig());
         return options.Config is null ? composed : options.Config.WithFallback(composed);
     }
 

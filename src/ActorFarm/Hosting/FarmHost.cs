@@ -162,9 +162,13 @@ public sealed class FarmHost : IAsyncDisposable
             var slots = 0;
             if (options.HasRole(FarmOptions.WorkerRole))
             {
-                var settings = NodeSettings.From(system.Settings.Config, nodeName, options.Slots, options.LeaveAt);
-                slots = settings.Slots;
                 var executor = options.Executor ?? OwnedExecutor(system, options.Handlers ?? TaskHandlerRegistry.CreateDefault());
+                var settings = NodeSettings.From(system.Settings.Config, nodeName, options.Slots, options.LeaveAt) with
+                {
+                    // Advertised to the directory: jobs needing another handler are never offered here.
+                    Handlers = (executor as TaskExecutor)?.Handlers.Names.ToHashSet(StringComparer.Ordinal),
+                };
+                slots = settings.Slots;
                 node = system.ActorOf(NodeSupervisor.Props(settings, directory, jobs, executor), "node");
                 DrainBeforeLeaving(system, node, settings.DrainGrace);
                 if (settings.DrainAt is { } drainAt)

@@ -1,3 +1,4 @@
+using ActorFarm.Protocol;
 using Akka.Configuration;
 
 namespace ActorFarm.Node;
@@ -19,6 +20,21 @@ public sealed record NodeSettings(
     /// <summary>Leaving starts this long before <see cref="LeaveAt"/> plus the drain grace: time to leave the cluster.</summary>
     public static readonly TimeSpan LeaveMargin = TimeSpan.FromSeconds(5);
 
+    /// <summary>How big the node's messages may be (this process's frame size), see <see cref="WireLimits"/>.</summary>
+    public WireLimits Wire { get; init; } = WireLimits.Default;
+
+    /// <summary>
+    /// The in-process handlers this node can run, advertised to the job directory; the node never
+    /// asks a job whose handler is not among them. Null: any (a host with its own executor).
+    /// </summary>
+    public IReadOnlySet<string>? Handlers { get; init; }
+
+    /// <summary>Whether this node can run tasks of a job needing <paramref name="handler"/> (null: a process job).</summary>
+    public bool CanRun(string? handler) => handler is null || Handlers is null || Handlers.Contains(handler);
+
+    /// <summary>A result batch not acknowledged for this long was lost on the way and is sent again.</summary>
+    public TimeSpan UnackedResendAfter { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>When the node stops taking tasks and drains, so that it is gone by <see cref="LeaveAt"/>.</summary>
     public DateTimeOffset? DrainAt => LeaveAt - DrainGrace - LeaveMargin;
 
@@ -37,6 +53,10 @@ public sealed record NodeSettings(
             c.GetTimeSpan("worker-restart-min-backoff"),
             c.GetTimeSpan("worker-restart-max-backoff"),
             c.GetTimeSpan("drain-grace"),
-            leaveAt);
+            leaveAt)
+        {
+            Wire = WireLimits.From(config),
+            UnackedResendAfter = c.GetTimeSpan("unacked-resend-after", TimeSpan.FromSeconds(30)),
+        };
     }
 }

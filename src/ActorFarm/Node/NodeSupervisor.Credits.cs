@@ -1,5 +1,6 @@
 using ActorFarm.Protocol;
 using Akka.Actor;
+using Akka.Event;
 
 namespace ActorFarm.Node;
 
@@ -18,18 +19,23 @@ public sealed partial class NodeSupervisor
         if (_drain is not null) return;
         foreach (var job in _activeJobs)
         {
-            if (_exhausted.Contains(job.JobId) || _unfit.Contains(job.JobId)) continue;
+            if (_exhausted.Contains(job.JobId) || _unfit.Contains(job.JobId) || !CanRun(job)) continue;
             if (_outstanding.ContainsKey(job.JobId)) return;
             var policy = PrefetchFor(job.JobId);
             var capacity = _settings.Slots * (1 + policy.PrefetchPerSlot);
             var inHand = Busy + _queue.Count + _outstanding.Values.Sum(p => p.Credits);
-            var credits = capacity - inHand;
+            // No more than one message can carry back (a very large node asks in several rounds).
+            var credits = Math.Min(capacity - inHand, _settings.Wire.MaxLeasesPerMessage);
             if (credits <= 0) return;
             _outstanding[job.JobId] = new PendingRequest(credits, DateTime.UtcNow);
             _jobs.Tell(new RequestTasks(job.JobId, Self, _settings.NodeName, credits, NeedSpec: !_specs.ContainsKey(job.JobId)));
             return;
         }
     }
+
+    /// <summary>A job whose handler this node lacks is never asked for tasks: they would fail here for good.</summary>
+    private bool CanRun(ActiveJob job) =>
+        _settings.CanRun(_specs.TryGetValue(job.JobId, out var spec) ? spec.Command.Handler : job.Handler);
 
     private PrefetchPolicy PrefetchFor(string jobId)
     {
@@ -52,13 +58,30 @@ public sealed partial class NodeSupervisor
 
     private void BufferResult(string jobId, TaskResult result)
     {
+        result = BoundText(jobId, result);
         if (!_results.TryGetValue(jobId, out var buffer))
             _results[jobId] = buffer = new List<TaskResult>();
         buffer.Add(result);
-        if (buffer.Count >= _settings.ResultBatchSize || _drain is not null)
+        var bytes = _resultBytes[jobId] = _resultBytes.GetValueOrDefault(jobId) + WireLimits.EstimateBytes(result);
+        if (buffer.Count >= _settings.ResultBatchSize || bytes >= _settings.Wire.MessageBudget || _drain is not null)
             Flush(jobId, buffer);
         else if (!Timers.IsTimerActive(nameof(FlushResults)))
             Timers.StartSingleTimer(nameof(FlushResults), FlushResults.Instance, _settings.ResultFlushInterval);
+    }
+
+    /// <summary>
+    /// A task's text beyond the bound is cut (and the cut marked), so that no result is too big
+    /// to reach its job: a result that remoting drops would leave its task running for ever.
+    /// </summary>
+    private TaskResult BoundText(string jobId, TaskResult result)
+    {
+        var (bounded, cut) = ResultBatching.Truncate(result, _settings.Wire.ResultTextLimit);
+        if (cut == 0) return result;
+        var count = _truncated[jobId] = _truncated.GetValueOrDefault(jobId) + 1;
+        if (count == 1)
+            _log.Warning("Job {0}: task {1} returned more text than a result may carry ({2} bytes, actorfarm.wire.max-result-text); {3} bytes cut. Further cuts in this job are not logged.",
+                jobId, result.Index, _settings.Wire.ResultTextLimit, cut);
+        return bounded;
     }
 
     private void FlushAll()
@@ -67,16 +90,23 @@ public sealed partial class NodeSupervisor
             if (buffer.Count > 0) Flush(jobId, buffer);
     }
 
+    /// <summary>Sends the buffered results as one batch, or as several when one message could not carry them all.</summary>
     private void Flush(string jobId, List<TaskResult> buffer)
     {
-        var batchId = _batchIds.GetValueOrDefault(jobId) + 1;
-        _batchIds[jobId] = batchId;
-        var results = buffer.ToArray();
+        var batches = _resultBytes.GetValueOrDefault(jobId) <= _settings.Wire.MessageBudget && buffer.Count <= _settings.ResultBatchSize
+            ? [buffer.ToArray()]
+            : ResultBatching.Split(buffer, _settings.ResultBatchSize, _settings.Wire.MessageBudget);
         buffer.Clear();
+        _resultBytes[jobId] = 0;
         if (!_unacked.TryGetValue(jobId, out var sent))
             _unacked[jobId] = sent = new List<SentBatch>();
-        sent.Add(new SentBatch(batchId, results, DateTime.UtcNow));
-        _jobs.Tell(new TaskResults(jobId, Self, _settings.NodeName, batchId, results));
+        foreach (var results in batches)
+        {
+            var batchId = _batchIds.GetValueOrDefault(jobId) + 1;
+            _batchIds[jobId] = batchId;
+            sent.Add(new SentBatch(batchId, results, DateTime.UtcNow));
+            _jobs.Tell(new TaskResults(jobId, Self, _settings.NodeName, batchId, results));
+        }
     }
 
     private void HandleAcknowledged(ResultsAcknowledged ack)
@@ -92,7 +122,7 @@ public sealed partial class NodeSupervisor
     /// </summary>
     private void ResendOverdueBatches()
     {
-        var overdue = DateTime.UtcNow - UnackedResendAfter;
+        var overdue = DateTime.UtcNow - _settings.UnackedResendAfter;
         foreach (var (jobId, sent) in _unacked)
             for (var i = 0; i < sent.Count; i++)
                 if (sent[i].SentAt < overdue)
@@ -121,6 +151,8 @@ public sealed partial class NodeSupervisor
         _exhausted.Remove(jobId);
         _outstanding.Remove(jobId);
         _results.Remove(jobId);
+        _resultBytes.Remove(jobId);
+        _truncated.Remove(jobId);
         _incarnations.Remove(jobId);
         _unfit.Remove(jobId);
         _unbatched.Remove(jobId);

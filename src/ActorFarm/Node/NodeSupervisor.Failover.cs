@@ -65,7 +65,8 @@ public sealed partial class NodeSupervisor
         if (held.Count == 0) return;
         _log.Warning("Job {0} has a new incarnation (its coordinator restarted or moved); re-attaching {1} leases, {2} of them finished",
             jobId, held.Count, unacked.Sum(b => b.Results.Length));
-        _jobs.Tell(new ReattachLeases(jobId, incarnation, Self, _settings.NodeName, held.ToArray()));
+        foreach (var leases in ResultBatching.Chunk(held, _settings.Wire.MaxLeasesPerMessage))
+            _jobs.Tell(new ReattachLeases(jobId, incarnation, Self, _settings.NodeName, leases));
         // The old life may have journaled none of these: the new one takes them (in order, after
         // the re-attach), and ignores those the journal already holds.
         for (var i = 0; i < unacked.Count; i++)
@@ -91,7 +92,7 @@ public sealed partial class NodeSupervisor
         foreach (var group in _queue.GroupBy(q => q.JobId))
         {
             var leases = group.Select(q => q.Lease).ToArray();
-            _jobs.Tell(new ReturnLeases(group.Key, Self, leases));
+            ReturnLeasesOf(group.Key, leases);
             _drain.Returned += leases.Length;
         }
         _queue.Clear();
@@ -111,7 +112,7 @@ public sealed partial class NodeSupervisor
         foreach (var group in _slots.Where(s => s.JobId is not null && !s.Returned).GroupBy(s => s.JobId!))
         {
             var leases = group.SelectMany(s => s.Leases).ToArray();
-            _jobs.Tell(new ReturnLeases(group.Key, Self, leases));
+            ReturnLeasesOf(group.Key, leases);
             _drain.Returned += leases.Length;
             foreach (var slot in group)
             {
@@ -120,6 +121,13 @@ public sealed partial class NodeSupervisor
             }
         }
         CheckDrained();
+    }
+
+    /// <summary>Gives leases back in as many messages as it takes to stay within the frame size.</summary>
+    private void ReturnLeasesOf(string jobId, TaskLease[] leases)
+    {
+        foreach (var chunk in ResultBatching.Chunk(leases, _settings.Wire.MaxLeasesPerMessage))
+            _jobs.Tell(new ReturnLeases(jobId, Self, chunk));
     }
 
     private void CheckDrained()

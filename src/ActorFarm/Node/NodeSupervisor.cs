@@ -35,10 +35,13 @@ public sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
     // Jobs whose worker crashed mid-task: their tasks go one per worker from then on.
     private readonly HashSet<string> _unbatched = new();
     private readonly Dictionary<string, List<TaskResult>> _results = new();
+    // Estimated wire bytes of each job's buffered results (see WireLimits).
+    private readonly Dictionary<string, long> _resultBytes = new();
+    // Jobs whose results had their text cut, and how many: warned about once, counted after.
+    private readonly Dictionary<string, int> _truncated = new();
     // Result batches sent and not yet acknowledged as journaled, per job, oldest first.
     private readonly Dictionary<string, List<SentBatch>> _unacked = new();
     private readonly Dictionary<string, long> _batchIds = new();
-    private static readonly TimeSpan UnackedResendAfter = TimeSpan.FromSeconds(30);
     // The incarnation of each job entity our leases came from (see ReattachLeases).
     private readonly Dictionary<string, string> _incarnations = new();
 
@@ -88,7 +91,8 @@ public sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
         Timers.StartPeriodicTimer(nameof(CheckRequests), CheckRequests.Instance, _settings.RequestTimeout);
     }
 
-    private void Register() => _directory.Tell(new RegisterNode(Self, _settings.NodeName, _settings.Slots));
+    private void Register() =>
+        _directory.Tell(new RegisterNode(Self, _settings.NodeName, _settings.Slots, _settings.Handlers?.Order(StringComparer.Ordinal).ToArray()));
 
     private void HandleActiveJobs(ActiveJobs active)
     {
@@ -111,9 +115,11 @@ public sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
             _exhausted.Add(batch.JobId);
         if (batch.Leases.Length > 0)
         {
-            if (!_specs.ContainsKey(batch.JobId) || _drain is not null)
+            if (!_specs.TryGetValue(batch.JobId, out var spec) || _drain is not null || !_settings.CanRun(spec.Command.Handler))
             {
-                // The job ended (we forgot its spec) or this node is leaving: give them back.
+                // The job ended (we forgot its spec), this node is leaving, or the job needs a
+                // handler this node lacks (the directory did not say so, e.g. it had just moved):
+                // give them back unrun, no attempt used; the job is not asked again (RequestMore).
                 _jobs.Tell(new ReturnLeases(batch.JobId, Self, batch.Leases));
             }
             else

@@ -8,17 +8,28 @@ namespace ActorFarm.Protocol;
 /// </summary>
 public interface IDirectoryMessage : IWireMessage;
 
-/// <summary>A node supervisor registers; the directory answers with <see cref="ActiveJobs"/> now and on every change.</summary>
-public sealed record RegisterNode(IActorRef Node, string NodeName, int Slots) : IDirectoryMessage;
+/// <summary>
+/// A node supervisor registers; the directory answers with <see cref="ActiveJobs"/> now and on
+/// every change. <paramref name="Handlers"/> names the in-process handlers the node can run (null:
+/// the node does not say, e.g. a host with its own executor, and is taken to run any).
+/// </summary>
+public sealed record RegisterNode(IActorRef Node, string NodeName, int Slots, string[]? Handlers = null) : IDirectoryMessage;
 
 /// <summary>The active jobs, highest priority first.</summary>
 public sealed record ActiveJobs(ActiveJob[] Jobs) : IDirectoryMessage;
 
-/// <summary>An active job; <paramref name="Incarnation"/> is that of its entity (see <see cref="TaskBatch"/>).</summary>
-public sealed record ActiveJob(string JobId, string Name, int Priority, string Incarnation);
+/// <summary>
+/// An active job; <paramref name="Incarnation"/> is that of its entity (see <see cref="TaskBatch"/>).
+/// <paramref name="Handler"/> is the in-process handler its tasks need (null: a process job, which
+/// every worker node runs), so a node that lacks it never asks the job for tasks.
+/// </summary>
+public sealed record ActiveJob(string JobId, string Name, int Priority, string Incarnation, string? Handler = null);
 
-/// <summary>A job entity has pending work (sent on acceptance and after every recovery, with its new incarnation).</summary>
-public sealed record JobActivated(string JobId, string Name, int Priority, string Incarnation) : IDirectoryMessage;
+/// <summary>
+/// A job entity has pending work (sent on acceptance and after every recovery, with its new
+/// incarnation and the handler its tasks need, null for a process job).
+/// </summary>
+public sealed record JobActivated(string JobId, string Name, int Priority, string Incarnation, string? Handler = null) : IDirectoryMessage;
 
 /// <summary>A job ended (finished or cancelled).</summary>
 public sealed record JobDeactivated(string JobId, JobPhase Phase) : IDirectoryMessage;
@@ -31,4 +42,9 @@ public sealed record ListJobs : IDirectoryMessage
 
 public sealed record JobList(JobListEntry[] Jobs) : IDirectoryMessage;
 
-public sealed record JobListEntry(string JobId, string Name, int Priority, JobPhase Phase, DateTimeOffset RegisteredAt);
+/// <summary>
+/// A job the directory knows. <paramref name="Waiting"/> says why a running job cannot make
+/// progress (e.g. "no node has handler 'render'"); null when nothing holds it back.
+/// </summary>
+public sealed record JobListEntry(string JobId, string Name, int Priority, JobPhase Phase, DateTimeOffset RegisteredAt,
+    string? Handler = null, string? Waiting = null);

@@ -12,16 +12,18 @@ public interface IResultsQuery : IWireMessage;
 
 /// <summary>
 /// Replies <see cref="ResultsPage"/> with the results journaled from event
-/// <paramref name="FromSequenceNr"/> on, stopping after the event that reaches
-/// <paramref name="MaxRecords"/> records. Start at 1.
+/// <paramref name="FromSequenceNr"/> on, skipping the first <paramref name="FromRecord"/> records
+/// of that event, up to <paramref name="MaxRecords"/> records or as many as one message can carry
+/// (see <see cref="WireLimits.RecordsBudget"/>). Start at 1, 0.
 /// </summary>
-public sealed record GetResults(string JobId, long FromSequenceNr, int MaxRecords) : IResultsQuery;
+public sealed record GetResults(string JobId, long FromSequenceNr, int MaxRecords, int FromRecord = 0) : IResultsQuery;
 
 /// <summary>
 /// One page. <paramref name="Spec"/> is sent with the first page (it names the parameters of every
-/// index); <paramref name="NextSequenceNr"/> is where the next page starts; <paramref name="End"/>
-/// says there is nothing more now. <paramref name="Error"/> is set instead when the job is unknown
-/// or the journal cannot be read.
+/// index); the next page starts at event <paramref name="NextSequenceNr"/>, record
+/// <paramref name="NextRecord"/> of it (not 0 when the page ended inside an event too big for one
+/// message); <paramref name="End"/> says there is nothing more now. <paramref name="Error"/> is set
+/// instead when the job is unknown or the journal cannot be read.
 /// </summary>
 public sealed record ResultsPage(
     string JobId,
@@ -29,4 +31,5 @@ public sealed record ResultsPage(
     TaskRecord[] Records,
     long NextSequenceNr,
     bool End,
-    string? Error = null) : IResultsQuery;
+    string? Error = null,
+    int NextRecord = 0) : IResultsQuery;

@@ -17,46 +17,66 @@ public static class JournalResults
 {
     /// <summary>
     /// The results of the events from <paramref name="fromSequenceNr"/> (1 = the job's first
-    /// event) on, whole events only, stopping after the event that reaches
-    /// <paramref name="maxRecords"/>. The first page carries the spec.
+    /// event) on, less the first <paramref name="fromRecord"/> records of that event, up to
+    /// <paramref name="maxRecords"/> records whose estimated size (<see cref="WireLimits"/>) stays
+    /// within <paramref name="recordsBudget"/> bytes: a page ends inside an event when that event
+    /// is too big for one message, and says where the next one starts. At least one record per
+    /// page, so paging always advances. The first page carries the spec.
     /// </summary>
     public static async Task<ResultsPage> ReadPageAsync(ActorSystem system, string jobId, long fromSequenceNr, int maxRecords,
-        CancellationToken cancellationToken = default)
+        int fromRecord = 0, long recordsBudget = long.MaxValue, CancellationToken cancellationToken = default)
     {
         var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
         var materializer = system.Materializer(namePrefix: "results-read");
         var from = Math.Max(1, fromSequenceNr);
-        var records = 0;
+        var skip = Math.Max(0, fromRecord);
+        // Whole events are read until one reaches the limits; the records are cut below.
+        var records = 0L;
+        var bytes = 0L;
         var envelopes = await journal.CurrentEventsByPersistenceId(JobIds.PersistenceId(jobId), from, long.MaxValue)
             .TakeWhile(envelope =>
             {
-                if (records >= maxRecords) return false;
-                if (envelope.Event is TaskResultsRecorded recorded) records += recorded.Results.Length;
+                if (records >= maxRecords || bytes >= recordsBudget) return false;
+                if (envelope.Event is TaskResultsRecorded recorded)
+                    foreach (var record in recorded.Results.AsSpan(envelope.SequenceNr == from ? Math.Min(skip, recorded.Results.Length) : 0))
+                    {
+                        records++;
+                        bytes += WireLimits.EstimateBytes(record);
+                    }
                 return true;
             })
             .RunWith(Sink.Seq<EventEnvelope>(), materializer)
             .WaitAsync(cancellationToken);
 
         JobAccepted? accepted = null;
-        var page = new List<TaskRecord>(records);
+        var page = new List<TaskRecord>();
+        long pageBytes = 0;
+        var next = envelopes.Count == 0 ? from : envelopes[^1].SequenceNr + 1;
+        var nextRecord = 0;
+        var full = false;
         foreach (var envelope in envelopes)
         {
-            switch (envelope.Event)
+            if (envelope.Event is JobAccepted a) accepted = a;
+            if (envelope.Event is not TaskResultsRecorded recorded) continue;
+            for (var i = envelope.SequenceNr == from ? skip : 0; i < recorded.Results.Length; i++)
             {
-                case JobAccepted a:
-                    accepted = a;
+                var size = WireLimits.EstimateBytes(recorded.Results[i]);
+                if (page.Count > 0 && (page.Count >= maxRecords || pageBytes + size > recordsBudget))
+                {
+                    (next, nextRecord, full) = (envelope.SequenceNr, i, true);
                     break;
-                case TaskResultsRecorded recorded:
-                    page.AddRange(recorded.Results);
-                    break;
+                }
+                page.Add(recorded.Results[i]);
+                pageBytes += size;
             }
+            if (full) break;
         }
-        if (from == 1 && accepted is null)
+        if (from == 1 && skip == 0 && accepted is null)
             return new ResultsPage(jobId, null, [], from, End: true, Error: $"no job '{jobId}' in the journal");
 
-        var next = envelopes.Count == 0 ? from : envelopes[^1].SequenceNr + 1;
-        var end = records < maxRecords; // the stream ran out before the page filled
-        return new ResultsPage(jobId, accepted?.Spec, page.ToArray(), next, end);
+        // The stream ran out before the page filled: nothing more now.
+        var end = !full && records < maxRecords && bytes < recordsBudget;
+        return new ResultsPage(jobId, accepted?.Spec, page.ToArray(), next, end, NextRecord: nextRecord);
     }
 
     /// <summary>

@@ -1,0 +1,66 @@
+using ActorFarm.Coordinator;
+using ActorFarm.Hosting;
+using ActorFarm.Protocol;
+using ActorFarm.Tests.Support;
+using Akka.Actor;
+using Akka.Configuration;
+
+namespace ActorFarm.Tests.Coordinator;
+
+/// <summary>
+/// The job directory routes jobs by handler: it tells nodes which handler each job needs, and
+/// says why a job whose handler no registered node has is waiting.
+/// </summary>
+public sealed class JobDirectoryTests() : Akka.TestKit.Xunit2.TestKit(ConfigurationFactory.ParseString("""
+        akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
+        akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
+        """).WithFallback(TestFarm.TestConfig).WithFallback(FarmConfig.Base()))
+{
+    [Fact]
+    public void A_job_whose_handler_no_node_has_waits_and_says_why_until_such_a_node_registers()
+    {
+        var directory = Sys.ActorOf(JobDirectory.Props());
+        var plain = CreateTestProbe("plain");
+        directory.Tell(new RegisterNode(plain.Ref, "plain", 2, ["noop", "sleep"]));
+        plain.ExpectMsg<ActiveJobs>();
+
+        directory.Tell(new JobActivated("render-1", "render", 0, "r", "render"));
+        directory.Tell(new JobActivated("shell-1", "shell", 0, "s"));
+
+        // Nodes hear which handler each job needs.
+        var active = plain.FishForMessage<ActiveJobs>(a => a.Jobs.Length == 2);
+        Assert.Equal("render", active.Jobs.Single(j => j.JobId == "render-1").Handler);
+        Assert.Null(active.Jobs.Single(j => j.JobId == "shell-1").Handler);
+        directory.Tell(ListJobs.Instance);
+        var listed = ExpectMsg<JobList>().Jobs.ToDictionary(j => j.JobId);
+        Assert.Equal("no node has handler 'render'", listed["render-1"].Waiting);
+        Assert.Null(listed["shell-1"].Waiting); // process jobs run on every worker node
+
+        var renderer = CreateTestProbe("renderer");
+        directory.Tell(new RegisterNode(renderer.Ref, "renderer", 2, ["noop", "render", "sleep"]));
+        renderer.ExpectMsg<ActiveJobs>();
+        directory.Tell(ListJobs.Instance);
+        Assert.All(ExpectMsg<JobList>().Jobs, j => Assert.Null(j.Waiting));
+
+        // The only node that had it leaves: the job waits again.
+        Sys.Stop(renderer.Ref);
+        AwaitAssert(() =>
+        {
+            directory.Tell(ListJobs.Instance);
+            Assert.Equal("no node has handler 'render'", ExpectMsg<JobList>().Jobs.Single(j => j.JobId == "render-1").Waiting);
+        }, TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public void A_node_that_does_not_list_its_handlers_is_taken_to_run_any()
+    {
+        var directory = Sys.ActorOf(JobDirectory.Props());
+        var node = CreateTestProbe();
+        directory.Tell(new RegisterNode(node.Ref, "custom", 2));
+        directory.Tell(new JobActivated("render-1", "render", 0, "r", "render"));
+
+        directory.Tell(ListJobs.Instance);
+
+        Assert.Null(ExpectMsg<JobList>().Jobs.Single().Waiting);
+    }
+}
