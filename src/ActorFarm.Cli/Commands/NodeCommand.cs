@@ -72,6 +72,8 @@ internal static class NodeCommand
                     StateDirectory = parse.GetValue(state)!.FullName,
                     PostgresConnectionString = parse.GetValue(postgres) ?? Environment.GetEnvironmentVariable("ACTORFARM_POSTGRES"),
                     LeaveAt = parse.GetValue(leaveAt) is { } at ? ParseTime(at) : null,
+                    // A plain scancel, the time limit or systemd signal the tasks too.
+                    ObserveStopSignals = true,
                     Config = config,
                 };
             }

@@ -55,6 +55,8 @@ internal static class RunCommand
         StateDirectory = state.FullName,
         Slots = slots,
         NodeName = "local",
+        // Ctrl+C reaches the tasks too (one process group): what it kills goes back, not failed.
+        ObserveStopSignals = true,
         // Akka's own INFO lines would scroll the progress bar away.
         Config = verbose ? null : ConfigurationFactory.ParseString("akka.loglevel = WARNING"),
     };

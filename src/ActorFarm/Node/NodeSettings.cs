@@ -22,6 +22,13 @@ public sealed record NodeSettings(
     /// <summary>When the node stops taking tasks and drains, so that it is gone by <see cref="LeaveAt"/>.</summary>
     public DateTimeOffset? DrainAt => LeaveAt - DrainGrace - LeaveMargin;
 
+    /// <summary>
+    /// How long a task that ended by a signal (exit code 129–192) is held before it is reported
+    /// as failed: the signal may be the node's own stop reaching its tasks first (see
+    /// <c>actorfarm.node.interrupted-task-hold</c>).
+    /// </summary>
+    public TimeSpan InterruptedTaskHold { get; init; } = TimeSpan.FromSeconds(3);
+
     public static NodeSettings From(Config config, string nodeName, int? slotsOverride = null, DateTimeOffset? leaveAt = null)
     {
         var c = config.GetConfig("actorfarm.node");
@@ -37,6 +44,9 @@ public sealed record NodeSettings(
             c.GetTimeSpan("worker-restart-min-backoff"),
             c.GetTimeSpan("worker-restart-max-backoff"),
             c.GetTimeSpan("drain-grace"),
-            leaveAt);
+            leaveAt)
+        {
+            InterruptedTaskHold = c.GetTimeSpan("interrupted-task-hold"),
+        };
     }
 }

@@ -15,7 +15,7 @@ public sealed partial class NodeSupervisor
     /// </summary>
     private void RequestMore()
     {
-        if (_drain is not null) return;
+        if (IsStopping) return;
         foreach (var job in _activeJobs)
         {
             if (_exhausted.Contains(job.JobId) || _unfit.Contains(job.JobId)) continue;
@@ -55,7 +55,7 @@ public sealed partial class NodeSupervisor
         if (!_results.TryGetValue(jobId, out var buffer))
             _results[jobId] = buffer = new List<TaskResult>();
         buffer.Add(result);
-        if (buffer.Count >= _settings.ResultBatchSize || _drain is not null)
+        if (buffer.Count >= _settings.ResultBatchSize || IsStopping)
             Flush(jobId, buffer);
         else if (!Timers.IsTimerActive(nameof(FlushResults)))
             Timers.StartSingleTimer(nameof(FlushResults), FlushResults.Instance, _settings.ResultFlushInterval);
@@ -115,6 +115,7 @@ public sealed partial class NodeSupervisor
     private void ForgetJob(string jobId)
     {
         StopJob(jobId);
+        DropHeld(jobId);
         FlushAll();
         _specs.Remove(jobId);
         _prefetch.Remove(jobId);

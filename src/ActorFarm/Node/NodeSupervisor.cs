@@ -73,6 +73,8 @@ public sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
         Receive<CheckRequests>(_ => ExpireRequests());
         Receive<Drain>(HandleDrain);
         Receive<DrainDeadline>(_ => GiveUpRunningTasks());
+        Receive<StopSignalled>(_ => HandleStopSignalled());
+        Receive<ReleaseHeldResults>(_ => ReleaseHeld());
         Receive<Terminated>(t => _log.Error("Slot {0} stopped for good after repeated worker crashes", t.ActorRef.Path.Name));
     }
 
@@ -111,7 +113,7 @@ public sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
             _exhausted.Add(batch.JobId);
         if (batch.Leases.Length > 0)
         {
-            if (!_specs.ContainsKey(batch.JobId) || _drain is not null)
+            if (!_specs.ContainsKey(batch.JobId) || IsStopping)
             {
                 // The job ended (we forgot its spec) or this node is leaving: give them back.
                 _jobs.Tell(new ReturnLeases(batch.JobId, Self, batch.Leases));
@@ -170,13 +172,18 @@ public sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
             return;
         }
         _prefetch.TryGetValue(finished.JobId, out var policy);
-        foreach (var result in finished.Results)
+        foreach (var ended in finished.Results)
         {
+            // A task killed by the node's own stop goes back instead of failing (NodeSupervisor.Stopping.cs).
+            if (ScreenForInterruption(finished.JobId, ended) is not { } result) continue;
+            if (result.Outcome == TaskOutcome.Returned && ended.Outcome != TaskOutcome.Returned)
+                CountReturned(1);
+            else if (_drain is not null)
+                _drain.Finished++;
             if (result.Outcome is not (TaskOutcome.Returned or TaskOutcome.WorkerCrashed))
                 policy?.Observe(result.Ended - result.Started);
             BufferResult(finished.JobId, result);
         }
-        if (_drain is not null) _drain.Finished += finished.Results.Length;
         Dispatch();
         RequestMore();
         CheckDrained();
