@@ -14,12 +14,24 @@ namespace ActorFarm.Tests.Slurm;
 public class SubmittedJobsTests
 {
     private const int OwnTasks = 2;
-    private const int SubmittedTasks = 8;
+    private const int SubmittedTasks = 12;
 
     [SlurmFact]
     public async Task A_job_submitted_into_the_farm_outlives_the_launchers_manifest_and_the_next_allocation_finishes_it()
     {
-        using var job = new FarmBatchJob("own").WithCountingTasks(OwnTasks, sleepSeconds: 0.1);
+        using var job = new FarmBatchJob("own");
+        // The launcher's own tasks wait for a gate, so the other job is surely in the farm before they end.
+        var gate = job.File("gate");
+        await File.WriteAllTextAsync(job.ManifestPath, $$"""
+            jobs {
+              own {
+                command = ["/bin/sh", "-c", "mktemp \"$0/$1.XXXXXX\" > /dev/null; while [ ! -e {{gate}} ]; do sleep 0.1; done",
+                           "{{job.ExecutionsDirectory}}", "${index}"]
+                sweep { i = { from = 1, to = {{OwnTasks}} } }
+                output { directory = "out", capture = none }
+              }
+            }
+            """);
         var port = FreePort.Next();
         job.Environment["ACTORFARM_PORT"] = port.ToString();
         var submittedExecutions = Directory.CreateDirectory(job.File("executions-submitted")).FullName;
@@ -27,7 +39,7 @@ public class SubmittedJobsTests
         await File.WriteAllTextAsync(manifest, $$"""
             jobs {
               submitted {
-                command = ["/bin/sh", "-c", "mktemp \"$0/$1.XXXXXX\" > /dev/null; sleep 1.5", "{{submittedExecutions}}", "${index}"]
+                command = ["/bin/sh", "-c", "mktemp \"$0/$1.XXXXXX\" > /dev/null; sleep 2", "{{submittedExecutions}}", "${index}"]
                 sweep { i = { from = 1, to = {{SubmittedTasks}} } }
                 output { directory = "out", capture = none }
               }
@@ -42,6 +54,7 @@ public class SubmittedJobsTests
         var submittedId = Cluster.ClusterJobTests.JsonLines(submitOutput).Single().GetProperty("jobId").GetString()!;
 
         // The launcher's own job ends; it goes on following the submitted one, which still runs.
+        await File.WriteAllTextAsync(gate, "");
         await job.WaitForOutputAsync(first, $"({submittedId}): resumed");
         await Waiting.UntilAsync(() => TestManifests.Executions(submittedExecutions).Values.Sum() >= 3, TimeSpan.FromMinutes(2));
         await SlurmCommand.RunCheckedAsync("scancel", "--batch", "--signal=TERM", first);
