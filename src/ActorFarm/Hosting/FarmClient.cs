@@ -29,11 +29,14 @@ public sealed class FarmClient : IAsyncDisposable
 
     private readonly IFarmEndpoint _endpoint;
     private readonly ActorSystem? _ownedSystem;
+    // A remote farm that answers nothing for this long is gone (null in process: it cannot be).
+    private readonly TimeSpan? _farmGoneAfter;
 
-    internal FarmClient(IFarmEndpoint endpoint, ActorSystem? ownedSystem = null)
+    internal FarmClient(IFarmEndpoint endpoint, ActorSystem? ownedSystem = null, TimeSpan? farmGoneAfter = null)
     {
         _endpoint = endpoint;
         _ownedSystem = ownedSystem;
+        _farmGoneAfter = farmGoneAfter;
     }
 
     /// <summary>
@@ -55,7 +58,8 @@ public sealed class FarmClient : IAsyncDisposable
                 .ToImmutableHashSet();
             var settings = ClusterClientSettings.Create(system).WithInitialContacts(contacts);
             var clusterClient = system.ActorOf(ClusterClient.Props(settings), "farm-client");
-            var client = new FarmClient(new ClusterClientFarmEndpoint(clusterClient), system);
+            var client = new FarmClient(new ClusterClientFarmEndpoint(clusterClient), system,
+                config.GetTimeSpan("actorfarm.client.farm-gone-after"));
             // One round trip proves the farm answers; a wrong address fails here, not later. It is
             // retried: right after the farm starts, the receptionist may not know the gateway yet
             // (its registration spreads by gossip) and drops the question.
@@ -101,16 +105,22 @@ public sealed class FarmClient : IAsyncDisposable
     /// last item. Each query is held by the job until it settles or the interval passes (long
     /// polling), so the end is seen the moment it happens, not up to an interval later. An
     /// unanswered query (the job moving to another node after a crash) is asked again, not fatal:
-    /// the watch outlives a coordinator fail-over and ends only with the job or the token.
+    /// the watch outlives a coordinator fail-over. A remote farm that answers nothing for
+    /// <c>actorfarm.client.farm-gone-after</c> (its allocation ended, every node stopped) is gone:
+    /// the watch then throws a <see cref="TimeoutException"/> saying so, never waits without end.
     /// </summary>
     public async IAsyncEnumerable<JobStatusReport> WatchAsync(string jobId, TimeSpan? pollInterval = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var interval = pollInterval ?? DefaultPollInterval;
         TimeSpan? hold = null; // the first answer comes at once
+        var lastAnswer = DateTime.UtcNow;
         while (true)
         {
             var asked = DateTime.UtcNow;
+            if (_farmGoneAfter is { } goneAfter && asked - lastAnswer > goneAfter)
+                throw new TimeoutException(
+                    $"no answer from the farm for {goneAfter.TotalSeconds:0} s: it stopped or cannot be reached; job {jobId} stays journaled and resumes when a farm on its journal runs again");
             JobStatusReport? status = null;
             try
             {
@@ -123,6 +133,7 @@ public sealed class FarmClient : IAsyncDisposable
             }
             if (status is not null)
             {
+                lastAnswer = DateTime.UtcNow;
                 yield return status;
                 if (status.IsSettled || status.Phase == JobPhase.Unknown) yield break;
             }
