@@ -89,7 +89,12 @@ internal static class NodeCommand
             {
                 farm = await FarmHost.StartAsync(options, ct);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (OperationCanceledException)
+            {
+                output.Error("interrupted while the node was starting.");
+                return ExitCodes.Interrupted;
+            }
+            catch (Exception e)
             {
                 output.Error($"the node could not start: {e.Message}");
                 return ExitCodes.FarmError;
