@@ -1,18 +1,7 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using ActorFarm.Cli;
 using ActorFarm.Cli.Commands;
 
-// A stop signal that comes before the command's own handling is in place (start-up takes a
-// moment on a loaded machine) is still an interruption: exit 130, not the runtime's default 143.
-var stoppedEarly = false;
-var earlyStop = new[] { PosixSignal.SIGTERM, PosixSignal.SIGINT }
-    .Select(signal => PosixSignalRegistration.Create(signal, context =>
-    {
-        context.Cancel = true;
-        stoppedEarly = true;
-    }))
-    .ToArray();
 
 var root = new RootCommand("ActorFarm: run a command thousands to millions of times over a parameter sweep, on one machine or a cluster, without losing work.")
 {
@@ -33,12 +22,6 @@ if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.Help
         Console.Error.WriteLine($"actorfarm: {error.Message}");
     Console.Error.WriteLine("Try 'actorfarm --help'.");
     return ExitCodes.BadInput;
-}
-foreach (var registration in earlyStop) registration.Dispose();
-if (stoppedEarly)
-{
-    Console.Error.WriteLine("actorfarm: interrupted before anything started.");
-    return ExitCodes.Interrupted;
 }
 // SIGTERM and Ctrl+C cancel the command's token; a node then drains and leaves, which may take
 // the drain grace plus the cluster's leave: give it time before the process is torn down.

@@ -49,7 +49,6 @@ internal static class NodeCommand
 
         command.SetAction(async (parse, ct) =>
         {
-            await StopSignals.HandledFromHereOn();
             var output = OutputFormat.For(parse.GetValue(json));
             FarmOptions options;
             try

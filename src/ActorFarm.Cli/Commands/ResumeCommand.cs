@@ -21,7 +21,6 @@ internal static class ResumeCommand
         };
         command.SetAction(async (parse, ct) =>
         {
-            await StopSignals.HandledFromHereOn();
             var output = OutputFormat.For(parse.GetValue(json));
             var stateDir = parse.GetValue(state)!;
             if (!File.Exists(Hosting.SqliteJournal.DatabasePath(stateDir.FullName)))

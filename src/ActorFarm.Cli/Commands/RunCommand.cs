@@ -29,7 +29,6 @@ internal static class RunCommand
         };
         command.SetAction(async (parse, ct) =>
         {
-            await StopSignals.HandledFromHereOn();
             var output = OutputFormat.For(parse.GetValue(json));
             var options = ManifestOptions.Default with { OutputDirectoryOverride = parse.GetValue(outputDir)?.FullName };
             var loaded = ManifestInput.TryLoad(parse.GetValue(manifest)!.FullName, options, output);

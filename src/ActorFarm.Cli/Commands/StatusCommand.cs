@@ -27,7 +27,6 @@ internal static class StatusCommand
         remote.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
-            await StopSignals.HandledFromHereOn();
             var clock = Stopwatch.StartNew();
             var output = OutputFormat.For(parse.GetValue(json));
             return await remote.RunAsync(parse, output, async client =>

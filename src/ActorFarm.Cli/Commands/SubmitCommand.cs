@@ -25,7 +25,6 @@ internal static class SubmitCommand
 
         command.SetAction(async (parse, ct) =>
         {
-            await StopSignals.HandledFromHereOn();
             var clock = Stopwatch.StartNew();
             var output = OutputFormat.For(parse.GetValue(json));
             var loaded = ManifestInput.TryLoad(parse.GetValue(manifest)!.FullName, ManifestOptions.Default, output);
