@@ -2,7 +2,6 @@ using System.CommandLine;
 using ActorFarm.Cli;
 using ActorFarm.Cli.Commands;
 
-
 var root = new RootCommand("ActorFarm: run a command thousands to millions of times over a parameter sweep, on one machine or a cluster, without losing work.")
 {
     RunCommand.Create(),
