@@ -25,8 +25,8 @@ readonly FARM_WORKER_STEP_NAME=actorfarm-workers
 readonly FARM_EXIT_BAD_INPUT=2 FARM_EXIT_FARM_ERROR=3 FARM_EXIT_INTERRUPTED=130
 
 FARM_STOP_REASON=""
-FARM_LIGHTHOUSE_PID="" FARM_COORDINATOR_PID="" FARM_WORKERS_PID="" FARM_SUBMIT_PID=""
-FARM_SUBMIT_STATUS="" FARM_RUN_DIR="" FARM_STOP_AT="" FARM_SHUT_DOWN=0
+FARM_LIGHTHOUSE_PID="" FARM_COORDINATOR_PID="" FARM_WORKERS_PID="" FARM_SUBMIT_PID="" FARM_OTHERS_PID=""
+FARM_SUBMIT_STATUS="" FARM_OTHERS_STATUS="" FARM_RUN_DIR="" FARM_STOP_AT="" FARM_SHUT_DOWN=0
 
 farm_log() {
   printf '[actorfarm-slurm %(%H:%M:%S)T] %s\n' -1 "$*"
@@ -200,6 +200,28 @@ farm_start_submit() {
   FARM_SUBMIT_PID=$!
 }
 
+# After the manifest's own jobs: every other unfinished job of the farm, those submitted into it
+# with `actorfarm submit` and those an earlier allocation on this journal left unfinished. The
+# farm stays up until they end too; nobody's job is abandoned with the allocation.
+farm_start_others() {
+  local args=(status --wait --cluster "$ACTORFARM_SEEDS" --progress "${ACTORFARM_PROGRESS:-plain}")
+  [ -z "${ACTORFARM_CONFIG:-}" ] || args+=(--config "$ACTORFARM_CONFIG")
+  "$ACTORFARM_DOTNET" "$ACTORFARM_CLI" "${args[@]}" &
+  FARM_OTHERS_PID=$!
+}
+
+# The worker step ended on its own: stopped by SLURM's signal (scancel without --batch, which
+# signals the steps only; each worker then exits 130), or lost.
+farm_workers_gone() {
+  local status=0
+  wait "$FARM_WORKERS_PID" 2>/dev/null || status=$?
+  if [ "$status" -eq $FARM_EXIT_INTERRUPTED ] || [ "$status" -eq 143 ]; then
+    farm_request_stop "the worker nodes were stopped by a signal (scancel or the time limit)"
+  else
+    farm_request_stop "no worker node is left"
+  fi
+}
+
 farm_request_stop() {
   [ -n "$FARM_STOP_REASON" ] || FARM_STOP_REASON="$1"
 }
@@ -208,9 +230,20 @@ farm_request_stop() {
 # or no worker node is left.
 farm_follow() {
   while [ -z "$FARM_STOP_REASON" ]; do
-    farm_running "$FARM_SUBMIT_PID" || return 0
+    if [ -z "$FARM_OTHERS_PID" ] && ! farm_running "$FARM_SUBMIT_PID"; then
+      FARM_SUBMIT_STATUS=0
+      wait "$FARM_SUBMIT_PID" 2>/dev/null || FARM_SUBMIT_STATUS=$?
+      # Bad input or a farm that does not answer: nothing more to follow.
+      [ "$FARM_SUBMIT_STATUS" -le 1 ] || return 0
+      farm_start_others
+    fi
+    if [ -n "$FARM_OTHERS_PID" ] && ! farm_running "$FARM_OTHERS_PID"; then
+      FARM_OTHERS_STATUS=0
+      wait "$FARM_OTHERS_PID" 2>/dev/null || FARM_OTHERS_STATUS=$?
+      return 0
+    fi
     farm_check_walltime
-    farm_running "$FARM_WORKERS_PID" || farm_request_stop "no worker node is left"
+    farm_running "$FARM_WORKERS_PID" || farm_workers_gone
     farm_nap 1
   done
 }
@@ -258,10 +291,19 @@ farm_shutdown() {
     kill -TERM "$FARM_SUBMIT_PID" 2>/dev/null || true
     farm_wait_for_exit "$FARM_SUBMIT_PID" 15 "actorfarm submit"
   fi
-  if [ -n "$FARM_SUBMIT_PID" ]; then
+  if [ -n "$FARM_SUBMIT_PID" ] && [ -z "$FARM_SUBMIT_STATUS" ]; then
     FARM_SUBMIT_STATUS=0
     wait "$FARM_SUBMIT_PID" 2>/dev/null || FARM_SUBMIT_STATUS=$?
   fi
+  if farm_running "$FARM_OTHERS_PID"; then
+    kill -TERM "$FARM_OTHERS_PID" 2>/dev/null || true
+    farm_wait_for_exit "$FARM_OTHERS_PID" 15 "actorfarm status --wait"
+  fi
+  if [ -n "$FARM_OTHERS_PID" ] && [ -z "$FARM_OTHERS_STATUS" ]; then
+    FARM_OTHERS_STATUS=0
+    wait "$FARM_OTHERS_PID" 2>/dev/null || FARM_OTHERS_STATUS=$?
+  fi
+  [ -z "$FARM_STOP_REASON" ] || farm_report_unfinished
   if farm_running "$FARM_COORDINATOR_PID"; then
     kill -TERM "$FARM_COORDINATOR_PID" 2>/dev/null || true
     farm_wait_for_exit "$FARM_COORDINATOR_PID" 40 "the coordinator"
@@ -269,6 +311,19 @@ farm_shutdown() {
   if farm_running "$FARM_LIGHTHOUSE_PID"; then
     kill -TERM "$FARM_LIGHTHOUSE_PID" 2>/dev/null || true
     farm_wait_for_exit "$FARM_LIGHTHOUSE_PID" 20 "the Lighthouse"
+  fi
+}
+
+# Stopped early: name the jobs left unfinished (they stay journaled and pending; the next
+# allocation on this journal runs them), while the coordinator still answers.
+farm_report_unfinished() {
+  farm_running "$FARM_COORDINATOR_PID" || return 0
+  local args=(status --json --cluster "$ACTORFARM_SEEDS") jobs
+  [ -z "${ACTORFARM_CONFIG:-}" ] || args+=(--config "$ACTORFARM_CONFIG")
+  jobs="$(timeout 15 "$ACTORFARM_DOTNET" "$ACTORFARM_CLI" "${args[@]}" 2>/dev/null |
+    grep -o '"jobId":"[^"]*","name":"[^"]*","priority":[-0-9]*,"phase":"running"' | cut -d'"' -f4 | paste -sd' ')" || true
+  if [ -n "$jobs" ]; then
+    farm_log "unfinished jobs (journaled, pending; the next allocation on this journal resumes them): $jobs"
   fi
 }
 
@@ -298,9 +353,13 @@ farm_start() {
   farm_start_submit
 }
 
-# The exit status: the submission's, or 130 when the farm stopped before the jobs ended.
+# The exit status: the jobs' (the manifest's and any other the farm ran), or 130 when the farm
+# stopped before they ended.
 farm_exit_status() {
   local status="${FARM_SUBMIT_STATUS:-$FARM_EXIT_FARM_ERROR}"
+  if [ -n "$FARM_OTHERS_STATUS" ] && [ "$status" -le 1 ] && [ "$FARM_OTHERS_STATUS" -gt "$status" ]; then
+    status="$FARM_OTHERS_STATUS"
+  fi
   if [ "$status" -eq $FARM_EXIT_INTERRUPTED ] || { [ -n "$FARM_STOP_REASON" ] && [ "$status" -gt 1 ]; }; then
     if [ "$FARM_STOP_REASON" = "no worker node is left" ]; then
       status=$FARM_EXIT_FARM_ERROR

@@ -37,11 +37,14 @@ leave() {
   told_to_leave=1
   kill -TERM "$node_pid" 2>/dev/null || true
 }
-# SLURM's own SIGTERM (scancel, the time limit) reached the node too: only remember it.
+# SLURM's own SIGTERM (scancel, the time limit) reached the node too: only remember it, and
+# report it (exit 130) so the launcher knows the nodes were stopped, not lost.
+signalled=0
 # shellcheck disable=SC2317
 on_term() {
   interrupted=1
   told_to_leave=1
+  signalled=1
 }
 trap leave URG
 trap on_term TERM INT
@@ -53,4 +56,5 @@ while :; do
   wait "$node_pid" || status=$?
   [ "$interrupted" -eq 1 ] || break
 done
+[ "$signalled" -eq 0 ] || exit 130
 exit "$status"

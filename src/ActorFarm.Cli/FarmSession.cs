@@ -26,7 +26,13 @@ internal static class FarmSession
             output.Error(e.Message);
             return ExitCodes.FarmError;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (OperationCanceledException)
+        {
+            // SIGTERM or Ctrl+C while the farm was still starting: an interruption like any other.
+            output.Error("interrupted while the farm was starting; nothing ran: run the same command again.");
+            return ExitCodes.Interrupted;
+        }
+        catch (Exception e)
         {
             output.Error($"the farm could not start: {ErrorText.Cause(e)}", e);
             return ExitCodes.FarmError;

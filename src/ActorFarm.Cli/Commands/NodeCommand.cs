@@ -73,6 +73,8 @@ internal static class NodeCommand
                     StateDirectory = parse.GetValue(state)!.FullName,
                     PostgresConnectionString = parse.GetValue(postgres) ?? Environment.GetEnvironmentVariable("ACTORFARM_POSTGRES"),
                     LeaveAt = parse.GetValue(leaveAt) is { } at ? ParseTime(at) : null,
+                    // A plain scancel, the time limit or systemd signal the tasks too.
+                    ObserveStopSignals = true,
                     Config = config,
                 };
             }
@@ -93,7 +95,12 @@ internal static class NodeCommand
                 output.Error(e.Message);
                 return ExitCodes.FarmError;
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (OperationCanceledException)
+            {
+                output.Error("interrupted while the node was starting.");
+                return ExitCodes.Interrupted;
+            }
+            catch (Exception e)
             {
                 output.Error($"the node could not start: {ErrorText.Cause(e)}", e);
                 return ExitCodes.FarmError;

@@ -61,6 +61,8 @@ internal static class RunCommand
             StateDirectory = state.FullName,
             Slots = slots,
             NodeName = "local",
+            // Ctrl+C reaches the tasks too (one process group): what it kills goes back, not failed.
+            ObserveStopSignals = true,
             Config = extra is null ? verbosity : extra.WithFallback(verbosity),
         };
     }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using ActorFarm.Coordinator;
 using ActorFarm.Node;
 using ActorFarm.Node.Execution;
@@ -171,6 +172,8 @@ public sealed class FarmHost : IAsyncDisposable
                 slots = settings.Slots;
                 node = system.ActorOf(NodeSupervisor.Props(settings, directory, jobs, executor), "node");
                 DrainBeforeLeaving(system, node, settings.DrainGrace);
+                if (options.ObserveStopSignals)
+                    TellNodeOfStopSignals(system, node);
                 if (settings.DrainAt is { } drainAt)
                     LeaveOnSchedule(system, drainAt);
             }
@@ -238,6 +241,22 @@ public sealed class FarmHost : IAsyncDisposable
         WaitBeforeLeaving(system, "drain-node",
             () => node.Ask<NodeSupervisor.Drained>(new NodeSupervisor.Drain(grace), grace + TimeSpan.FromSeconds(5)),
             "The node did not drain in time; tasks it still held run again elsewhere.");
+
+    /// <summary>
+    /// SIGTERM or SIGINT reach the node supervisor at once, ahead of the coordinated shutdown the
+    /// host starts for them: the same signal may be killing the node's tasks right now. The
+    /// handlers only listen (they never cancel the signal's default action).
+    /// </summary>
+    private static void TellNodeOfStopSignals(ActorSystem system, IActorRef node)
+    {
+        var registrations = new[] { PosixSignal.SIGTERM, PosixSignal.SIGINT }
+            .Select(signal => PosixSignalRegistration.Create(signal, _ => node.Tell(NodeSupervisor.StopSignalled.Instance)))
+            .ToArray();
+        system.WhenTerminated.ContinueWith(_ =>
+        {
+            foreach (var registration in registrations) registration.Dispose();
+        }, TaskScheduler.Default);
+    }
 
     /// <summary>
     /// A coordinator node that leaves first waits, up to the worker nodes' drain grace, until no

@@ -52,6 +52,15 @@ public sealed record FarmOptions
     /// </summary>
     public DateTimeOffset? LeaveAt { get; init; }
 
+    /// <summary>
+    /// Tell the worker node the moment this process receives SIGTERM or SIGINT (it only listens:
+    /// whoever handles the signal still decides what happens). A signal meant for the whole farm
+    /// reaches its tasks too; knowing of it at once, the node gives back the tasks it killed
+    /// instead of reporting them as failed. For programs that shut the farm down on those
+    /// signals, as the CLI does.
+    /// </summary>
+    public bool ObserveStopSignals { get; init; }
+
     /// <summary>How long start-up may take (joining the cluster) before it fails.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

@@ -38,6 +38,13 @@ public sealed record NodeSettings(
     /// <summary>When the node stops taking tasks and drains, so that it is gone by <see cref="LeaveAt"/>.</summary>
     public DateTimeOffset? DrainAt => LeaveAt - DrainGrace - LeaveMargin;
 
+    /// <summary>
+    /// How long a task that ended by a signal (exit code 129–192) is held before it is reported
+    /// as failed: the signal may be the node's own stop reaching its tasks first (see
+    /// <c>actorfarm.node.interrupted-task-hold</c>).
+    /// </summary>
+    public TimeSpan InterruptedTaskHold { get; init; } = TimeSpan.FromSeconds(3);
+
     public static NodeSettings From(Config config, string nodeName, int? slotsOverride = null, DateTimeOffset? leaveAt = null)
     {
         var c = config.GetConfig("actorfarm.node");
@@ -57,6 +64,7 @@ public sealed record NodeSettings(
         {
             Wire = WireLimits.From(config),
             UnackedResendAfter = c.GetTimeSpan("unacked-resend-after", TimeSpan.FromSeconds(30)),
+            InterruptedTaskHold = c.GetTimeSpan("interrupted-task-hold"),
         };
     }
 }

@@ -16,7 +16,7 @@ public sealed partial class NodeSupervisor
     /// </summary>
     private void RequestMore()
     {
-        if (_drain is not null) return;
+        if (IsStopping) return;
         foreach (var job in _activeJobs)
         {
             if (_exhausted.Contains(job.JobId) || _unfit.Contains(job.JobId) || !CanRun(job)) continue;
@@ -63,7 +63,7 @@ public sealed partial class NodeSupervisor
             _results[jobId] = buffer = new List<TaskResult>();
         buffer.Add(result);
         var bytes = _resultBytes[jobId] = _resultBytes.GetValueOrDefault(jobId) + WireLimits.EstimateBytes(result);
-        if (buffer.Count >= _settings.ResultBatchSize || bytes >= _settings.Wire.MessageBudget || _drain is not null)
+        if (buffer.Count >= _settings.ResultBatchSize || bytes >= _settings.Wire.MessageBudget || IsStopping)
             Flush(jobId, buffer);
         else if (!Timers.IsTimerActive(nameof(FlushResults)))
             Timers.StartSingleTimer(nameof(FlushResults), FlushResults.Instance, _settings.ResultFlushInterval);
@@ -145,6 +145,7 @@ public sealed partial class NodeSupervisor
     private void ForgetJob(string jobId)
     {
         StopJob(jobId);
+        DropHeld(jobId);
         FlushAll();
         _specs.Remove(jobId);
         _prefetch.Remove(jobId);

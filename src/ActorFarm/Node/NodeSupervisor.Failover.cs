@@ -55,6 +55,7 @@ public sealed partial class NodeSupervisor
             if (queued.JobId == jobId) held.Add(queued.Lease);
         foreach (var slot in _slots)
             if (slot.JobId == jobId && !slot.Returned) held.AddRange(slot.Leases);
+        held.AddRange(HeldLeases(jobId));
         if (_results.TryGetValue(jobId, out var unsent))
             foreach (var result in unsent) held.Add(new TaskLease(result.Index, result.Attempt));
         var unacked = _unacked.GetValueOrDefault(jobId) ?? [];
@@ -85,8 +86,11 @@ public sealed partial class NodeSupervisor
             CheckDrained();
             return;
         }
-        _drain = new DrainState(Sender);
+        _drain = new DrainState(Sender) { Returned = _returnedBeforeDrain };
+        _phase = NodePhase.Draining;
         _outstanding.Clear();
+        // Tasks that died of a signal just before: the stop's doing, not theirs.
+        ReturnHeld();
 
         // Queued leases go back at once, without using up an attempt.
         foreach (var group in _queue.GroupBy(q => q.JobId))
@@ -138,6 +142,7 @@ public sealed partial class NodeSupervisor
         // Leave only once the jobs have journaled what this node finished (or the grace is over).
         if (!_drain.DeadlinePassed && _unacked.Values.Any(sent => sent.Count > 0)) return;
         _drain.Replied = true;
+        _phase = NodePhase.Drained;
         Timers.Cancel(nameof(DrainDeadline));
         _log.Info("Node {0} drained: {1} tasks finished, {2} given back", _settings.NodeName, _drain.Finished, _drain.Returned);
         _drain.ReplyTo.Tell(new Drained(_drain.Finished, _drain.Returned));

@@ -76,6 +76,8 @@ public sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
         Receive<CheckRequests>(_ => ExpireRequests());
         Receive<Drain>(HandleDrain);
         Receive<DrainDeadline>(_ => GiveUpRunningTasks());
+        Receive<StopSignalled>(_ => HandleStopSignalled());
+        Receive<ReleaseHeldResults>(_ => ReleaseHeld());
         Receive<Terminated>(t => _log.Error("Slot {0} stopped for good after repeated worker crashes", t.ActorRef.Path.Name));
     }
 
@@ -115,7 +117,7 @@ public sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
             _exhausted.Add(batch.JobId);
         if (batch.Leases.Length > 0)
         {
-            if (!_specs.TryGetValue(batch.JobId, out var spec) || _drain is not null || !_settings.CanRun(spec.Command.Handler))
+            if (!_specs.TryGetValue(batch.JobId, out var spec) || IsStopping || !_settings.CanRun(spec.Command.Handler))
             {
                 // The job ended (we forgot its spec), this node is leaving, or the job needs a
                 // handler this node lacks (the directory did not say so, e.g. it had just moved):
@@ -176,13 +178,18 @@ public sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
             return;
         }
         _prefetch.TryGetValue(finished.JobId, out var policy);
-        foreach (var result in finished.Results)
+        foreach (var ended in finished.Results)
         {
+            // A task killed by the node's own stop goes back instead of failing (NodeSupervisor.Stopping.cs).
+            if (ScreenForInterruption(finished.JobId, ended) is not { } result) continue;
+            if (result.Outcome == TaskOutcome.Returned && ended.Outcome != TaskOutcome.Returned)
+                CountReturned(1);
+            else if (_drain is not null)
+                _drain.Finished++;
             if (result.Outcome is not (TaskOutcome.Returned or TaskOutcome.WorkerCrashed))
                 policy?.Observe(result.Ended - result.Started);
             BufferResult(finished.JobId, result);
         }
-        if (_drain is not null) _drain.Finished += finished.Results.Length;
         Dispatch();
         RequestMore();
         CheckDrained();

@@ -40,6 +40,9 @@ public sealed class FarmBatchJob : IDisposable
 
     public string ResultsPath => Path.Combine(_dir.Path, "out", JobName, "results.jsonl");
 
+    /// <summary>A path in the submit directory.</summary>
+    public string File(string name) => _dir.File(name);
+
     /// <summary>
     /// Writes a manifest of <paramref name="tasks"/> tasks that each leave a uniquely named file
     /// <c>executions/&lt;index&gt;.&lt;random&gt;</c>, sleep, and exit with 0 (3 for
@@ -48,7 +51,7 @@ public sealed class FarmBatchJob : IDisposable
     public FarmBatchJob WithCountingTasks(int tasks, double sleepSeconds, string extraKeys = "", int failingIndex = -1)
     {
         var sleep = sleepSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        File.WriteAllText(ManifestPath, $$"""
+        System.IO.File.WriteAllText(ManifestPath, $$"""
             jobs {
               {{JobName}} {
                 command = ["/bin/sh", "-c", "mktemp \"$0/$1.XXXXXX\" > /dev/null; sleep {{sleep}}; [ \"$1\" != {{failingIndex}} ] || exit 3",
@@ -115,6 +118,21 @@ public sealed class FarmBatchJob : IDisposable
         }
     }
 
+    /// <summary>Waits until the allocation's output has a line containing <paramref name="text"/> (the job must still run).</summary>
+    public async Task WaitForOutputAsync(string jobId, string text)
+    {
+        var deadline = DateTime.UtcNow + AllocationTimeout;
+        while (!Output(jobId).Contains(text, StringComparison.Ordinal))
+        {
+            var state = await StateAsync(jobId);
+            if (!ActiveStates.Contains(state))
+                throw new InvalidOperationException($"SLURM job {jobId} ended ({state}) before printing '{text}'.\n{Output(jobId)}");
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"SLURM job {jobId} did not print '{text}' within {AllocationTimeout}.\n{Output(jobId)}");
+            await Task.Delay(200);
+        }
+    }
+
     /// <summary>Executions per task index, from the side-effect files.</summary>
     public Dictionary<long, int> Executions() =>
         Directory.EnumerateFiles(ExecutionsDirectory)
@@ -144,7 +162,7 @@ public sealed class FarmBatchJob : IDisposable
     public string Output(string jobId)
     {
         var file = _dir.File($"slurm-{jobId}.out");
-        return File.Exists(file) ? $"--- output of SLURM job {jobId} ---\n{File.ReadAllText(file)}" : $"(no output file for SLURM job {jobId})";
+        return System.IO.File.Exists(file) ? $"--- output of SLURM job {jobId} ---\n{System.IO.File.ReadAllText(file)}" : $"(no output file for SLURM job {jobId})";
     }
 
     private static async Task<string> StateAsync(string jobId)
@@ -162,7 +180,7 @@ public sealed class FarmBatchJob : IDisposable
     private Dictionary<string, string> LauncherEnvironment()
     {
         var lighthouse = LighthouseProgram();
-        if (!File.Exists(lighthouse))
+        if (!System.IO.File.Exists(lighthouse))
             throw new InvalidOperationException($"{lighthouse} is missing: build the solution (dotnet build ActorFarm.sln -c Release) first");
         return new Dictionary<string, string>(Environment)
         {

@@ -53,9 +53,12 @@ public sealed partial class FarmProcess : IAsyncDisposable
 
     /// <summary>Starts <c>dotnet &lt;dll&gt; args</c> with extra environment variables.</summary>
     public static FarmProcess Start(string label, string dll, string workingDirectory, IReadOnlyDictionary<string, string>? environment,
-        params string[] args)
+        params string[] args) => Start(label, dll, workingDirectory, environment, args, viaDotnet: true);
+
+    private static FarmProcess Start(string label, string program, string workingDirectory, IReadOnlyDictionary<string, string>? environment,
+        string[] args, bool viaDotnet)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(viaDotnet ? "dotnet" : program)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -63,12 +66,23 @@ public sealed partial class FarmProcess : IAsyncDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(dll);
+        if (viaDotnet) info.ArgumentList.Add(program);
         foreach (var arg in args) info.ArgumentList.Add(arg);
         if (environment is not null)
             foreach (var (name, value) in environment) info.Environment[name] = value;
         return new FarmProcess(label, Process.Start(info)!);
     }
+
+    /// <summary>
+    /// Starts <c>dotnet &lt;dll&gt; args</c> as the leader of a session and process group of its own
+    /// (through <c>setsid</c>, which execs in place: <see cref="Pid"/> is the group's id), so that
+    /// <see cref="SignalGroup"/> reaches it and its tasks as a terminal's Ctrl+C or systemd would.
+    /// </summary>
+    public static FarmProcess StartInOwnSession(string label, string dll, string workingDirectory, params string[] args) =>
+        Start(label, "setsid", workingDirectory, null, ["dotnet", dll, .. args], viaDotnet: false);
+
+    /// <summary>Sends <paramref name="signal"/> to the process's whole process group (see <see cref="StartInOwnSession"/>).</summary>
+    public void SignalGroup(int signal) => _ = Kill(-Pid, signal);
 
     /// <summary>Standard output and error interleaved as they arrived.</summary>
     public string Output => Join(_ => true);

@@ -29,6 +29,27 @@ public static class JournalPeek
         return Read(db);
     }
 
+    /// <summary>Every journaled final result as (index, outcome), e.g. (3, "failed").</summary>
+    public static List<(long Index, string Outcome)> RecordedOutcomes(string sqliteDatabasePath)
+    {
+        var connection = new SqliteConnectionStringBuilder { DataSource = sqliteDatabasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false };
+        using var db = new SqliteConnection(connection.ToString());
+        db.Open();
+        var outcomes = new List<(long, string)>();
+        using var command = db.CreateCommand();
+        command.CommandText = Query;
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            using var doc = JsonDocument.Parse((byte[])reader[0]);
+            foreach (var result in doc.RootElement.GetProperty("results").EnumerateArray())
+                outcomes.Add(result.ValueKind == JsonValueKind.Array
+                    ? (result[0].GetInt64(), result[2].GetString()!)
+                    : (result.GetProperty("index").GetInt64(), result.GetProperty("outcome").GetString()!));
+        }
+        return outcomes;
+    }
+
     private static HashSet<long> Read(DbConnection db)
     {
         var indices = new HashSet<long>();

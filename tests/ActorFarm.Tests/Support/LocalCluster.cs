@@ -58,6 +58,21 @@ public sealed class LocalCluster : IAsyncDisposable
     }
 
     /// <summary>
+    /// Starts an <c>actorfarm node</c> as the leader of a process group of its own, so that
+    /// <see cref="FarmProcess.SignalGroup"/> reaches it and its tasks at once, as systemd or a
+    /// terminal would.
+    /// </summary>
+    public FarmProcess StartNodeInOwnSession(string name, string roles, int slots = 2, params string[] args)
+    {
+        string[] all =
+        [
+            "node", "--seeds", Seed, "--roles", roles, "--name", name, "--port", "0", "--slots", slots.ToString(),
+            .. args, .. _extraNodeArgs,
+        ];
+        return Track(FarmProcess.StartInOwnSession(name, FarmProcess.CliPath, Directory.Path, all));
+    }
+
+    /// <summary>
     /// Starts nodes one after the other, each up before the next starts. On a small test machine
     /// several .NET processes compiling their first code at once starve each other of CPU for
     /// seconds, long enough for their failure detectors to call a peer unreachable; real nodes
