@@ -17,6 +17,7 @@ public static class PerfHarness
         new PeersPart(),
         new MemoryPart(),
         new ResumePart(),
+        new ChaosPart(),
     ];
 
     public static async Task<int> RunAsync(PerfOptions options)
@@ -29,6 +30,8 @@ public static class PerfHarness
         }
         if (options.Smoke && options.Only is null)
             parts.RemoveAll(p => p is PeersPart); // peers need packages the smoke test must not require
+        if (options.Only is null)
+            parts.RemoveAll(p => p is ChaosPart); // the long chaos mode runs only when named (--only chaos)
 
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();

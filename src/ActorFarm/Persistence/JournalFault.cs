@@ -28,7 +28,7 @@ public sealed record JournalFault(string Cause, string Location, bool AnotherWri
                     // the failure before it.
                     return new JournalFault("refusing writes after repeated failures", location, false, BreakerOpen: true);
                 case SqliteException sqlite:
-                    return new JournalFault(SqliteCause(sqlite), location, IsSqliteUniqueViolation(sqlite));
+                    return new JournalFault(SqliteCause(sqlite, location), location, IsSqliteUniqueViolation(sqlite));
                 case PostgresException postgres:
                     return new JournalFault(PostgresCause(postgres), location, postgres.SqlState == PostgresErrorCodes.UniqueViolation);
                 case NpgsqlException or SocketException:
@@ -66,9 +66,12 @@ public sealed record JournalFault(string Cause, string Location, bool AnotherWri
         return provider.Length > 0 ? $"the {provider} journal" : "the journal";
     }
 
-    private static string SqliteCause(SqliteException e) => (e.SqliteErrorCode & 0xFF) switch
+    private static string SqliteCause(SqliteException e, string location) => (e.SqliteErrorCode & 0xFF) switch
     {
         13 => "disk full",                     // SQLITE_FULL
+        // A write-ahead log that cannot grow is reported as an I/O error; the errno behind it
+        // is not exposed, the file system's free space is.
+        10 when NoSpaceLeft(location) => "disk full",
         10 => "I/O error",                     // SQLITE_IOERR
         8 => "read-only file",                 // SQLITE_READONLY
         5 or 6 => "locked by another process", // SQLITE_BUSY, SQLITE_LOCKED
@@ -77,6 +80,19 @@ public sealed record JournalFault(string Cause, string Location, bool AnotherWri
         19 => "written by another farm at the same time", // SQLITE_CONSTRAINT: a sequence number taken
         _ => FirstLine(e.Message),
     };
+
+    private static bool NoSpaceLeft(string path)
+    {
+        try
+        {
+            var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+            return directory is not null && new DriveInfo(directory).AvailableFreeSpace < 64 * 1024;
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
 
     private static bool IsSqliteUniqueViolation(SqliteException e) => (e.SqliteErrorCode & 0xFF) == 19;
 
