@@ -25,36 +25,37 @@ public static class SqliteJournal
     {
         Directory.CreateDirectory(stateDirectory);
         var path = DatabasePath(stateDirectory);
-        if (File.Exists(path))
-            SqliteJournalCheck.VerifyOrStamp(path);
-        else
-            Create(path);
-        ProbeWritable(path);
+        try
+        {
+            if (File.Exists(path))
+                SqliteJournalCheck.VerifyOrStamp(path);
+            else
+                Create(path);
+            ProbeWritable(path);
+        }
+        catch (Exception e) when (e is SqliteException or IOException and not FarmStoreException)
+        {
+            // A full disk, a read-only or vanished file system: one line naming the cause and the path.
+            throw new JournalRejectedException(path,
+                $"{JournalFault.From(e, path).Describe()}; free some space (or choose another --state-dir) and run the same command again", e);
+        }
     }
 
     /// <summary>
     /// The journal must be able to grow before the farm starts: Akka creates its tables and the
     /// first events right after, and on a full disk it retries its initialization without end
     /// while nothing of the farm answers. A committed 64 KiB write, then dropped, proves the room;
-    /// without it the farm does not start, and says why in one line.
+    /// without it the farm does not start, and says why in one line (see <see cref="Prepare"/>).
     /// </summary>
     private static void ProbeWritable(string path)
     {
-        try
-        {
-            using var connection = SqliteJournalCheck.Open(path, SqliteOpenMode.ReadWrite);
-            using var command = connection.CreateCommand();
-            command.CommandText =
-                "DROP TABLE IF EXISTS actorfarm_probe; " +
-                "BEGIN; CREATE TABLE actorfarm_probe (x BLOB); INSERT INTO actorfarm_probe VALUES (zeroblob(65536)); COMMIT; " +
-                "DROP TABLE actorfarm_probe;";
-            command.ExecuteNonQuery();
-        }
-        catch (SqliteException e)
-        {
-            throw new JournalRejectedException(path,
-                $"{JournalFault.From(e, path).Describe()}; free some space (or choose another --state-dir) and run the same command again", e);
-        }
+        using var connection = SqliteJournalCheck.Open(path, SqliteOpenMode.ReadWrite);
+        using var command = connection.CreateCommand();
+        command.CommandText =
+            "DROP TABLE IF EXISTS actorfarm_probe; " +
+            "BEGIN; CREATE TABLE actorfarm_probe (x BLOB); INSERT INTO actorfarm_probe VALUES (zeroblob(65536)); COMMIT; " +
+            "DROP TABLE actorfarm_probe;";
+        command.ExecuteNonQuery();
     }
 
     /// <summary>
