@@ -58,6 +58,12 @@ public sealed class StateDirectoryLock : IDisposable
             file.Write(Encoding.UTF8.GetBytes(holder.ToJson() + "\n"));
             file.Flush(flushToDisk: true);
         }
+        catch (IOException e)
+        {
+            file.Dispose();
+            // A full disk (or quota) shows first here, before the journal: say where.
+            throw new FarmStoreException($"{Persistence.JournalFault.From(e, path).Cause} at {path}; free some space (or choose another --state-dir) and run the same command again", e);
+        }
         catch
         {
             file.Dispose();
