@@ -15,28 +15,8 @@ internal static class FarmSession
         Func<FarmClient, Task<IReadOnlyList<string>>> startJobs, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        FarmHost host;
-        try
-        {
-            host = await FarmHost.StartAsync(options, ct);
-        }
-        catch (FarmStoreException e)
-        {
-            // Already one sentence naming the path and what to do (in use, not a journal).
-            output.Error(e.Message);
-            return ExitCodes.FarmError;
-        }
-        catch (OperationCanceledException)
-        {
-            // SIGTERM or Ctrl+C while the farm was still starting: an interruption like any other.
-            output.Error("interrupted while the farm was starting; nothing ran: run the same command again.");
-            return ExitCodes.Interrupted;
-        }
-        catch (Exception e)
-        {
-            output.Error($"the farm could not start: {ErrorText.Cause(e)}", e);
-            return ExitCodes.FarmError;
-        }
+        var (host, exitCode) = await FarmStart.TryStartAsync(options, output, "farm", ct);
+        if (host is null) return exitCode;
 
         await using (host)
         {

@@ -84,27 +84,8 @@ internal static class NodeCommand
                 return ExitCodes.BadInput;
             }
 
-            FarmHost farm;
-            try
-            {
-                farm = await FarmHost.StartAsync(options, ct);
-            }
-            catch (FarmStoreException e)
-            {
-                // Already one sentence naming the path and what to do (in use, not a journal).
-                output.Error(e.Message);
-                return ExitCodes.FarmError;
-            }
-            catch (OperationCanceledException)
-            {
-                output.Error("interrupted while the node was starting.");
-                return ExitCodes.Interrupted;
-            }
-            catch (Exception e)
-            {
-                output.Error($"the node could not start: {ErrorText.Cause(e)}", e);
-                return ExitCodes.FarmError;
-            }
+            var (farm, exitCode) = await FarmStart.TryStartAsync(options, output, "node", ct);
+            if (farm is null) return exitCode;
 
             await using (farm)
             {

@@ -1,0 +1,40 @@
+using ActorFarm.Cli.Output;
+using ActorFarm.Hosting;
+using ActorFarm.Logs;
+
+namespace ActorFarm.Cli;
+
+/// <summary>
+/// Starts a farm process for <c>run</c>, <c>resume</c> and <c>node</c>, and turns whatever stops
+/// it into one line and an exit code: the store refusing (in use, not a journal, no room: exit 3),
+/// an interruption while starting (130), anything else (3).
+/// </summary>
+internal static class FarmStart
+{
+    /// <summary>The started farm, or null with the exit code after the error was written.</summary>
+    public static async Task<(FarmHost? Host, int ExitCode)> TryStartAsync(FarmOptions options, IOutput output, string what,
+        CancellationToken ct)
+    {
+        try
+        {
+            return (await FarmHost.StartAsync(options, ct), ExitCodes.Success);
+        }
+        catch (FarmStoreException e)
+        {
+            // Already one sentence naming the path and what to do (in use, not a journal, no room).
+            output.Error(e.Message);
+            return (null, ExitCodes.FarmError);
+        }
+        catch (OperationCanceledException)
+        {
+            // SIGTERM or Ctrl+C while starting: an interruption like any other.
+            output.Error($"interrupted while the {what} was starting; nothing ran: run the same command again.");
+            return (null, ExitCodes.Interrupted);
+        }
+        catch (Exception e)
+        {
+            output.Error($"the {what} could not start: {ErrorText.Cause(e)}", e);
+            return (null, ExitCodes.FarmError);
+        }
+    }
+}
