@@ -21,17 +21,22 @@ public sealed partial class JobEntity
         AckJournaled();
     }
 
-    /// <summary>One acknowledgement per node for everything journaled so far (batches are acknowledged in order).</summary>
+    /// <summary>
+    /// One acknowledgement per node for everything journaled so far, naming each batch it
+    /// received: a batch that never arrived is not covered by a later one, so its node sends it again.
+    /// </summary>
     private void AckJournaled()
     {
-        Dictionary<IActorRef, long>? upTo = null;
+        Dictionary<IActorRef, List<long>>? batches = null;
         while (_pendingAcks.TryPeek(out var pending) && pending.Watermark <= _finalsJournaled)
         {
             _pendingAcks.Dequeue();
-            (upTo ??= new Dictionary<IActorRef, long>())[pending.Node] = pending.BatchId;
+            batches ??= new Dictionary<IActorRef, List<long>>();
+            if (!batches.TryGetValue(pending.Node, out var ids)) batches[pending.Node] = ids = new List<long>();
+            ids.Add(pending.BatchId);
         }
-        if (upTo is null) return;
-        foreach (var (node, batchId) in upTo)
-            node.Tell(new ResultsAcknowledged(_jobId, batchId));
+        if (batches is null) return;
+        foreach (var (node, ids) in batches)
+            node.Tell(new ResultsAcknowledged(_jobId, ids.Max(), ids.ToArray()));
     }
 }

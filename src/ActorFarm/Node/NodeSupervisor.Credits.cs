@@ -112,7 +112,7 @@ public sealed partial class NodeSupervisor
     private void HandleAcknowledged(ResultsAcknowledged ack)
     {
         if (_unacked.TryGetValue(ack.JobId, out var sent))
-            sent.RemoveAll(b => b.BatchId <= ack.UpToBatchId);
+            sent.RemoveAll(b => ack.Covers(b.BatchId));
         CheckDrained();
     }
 

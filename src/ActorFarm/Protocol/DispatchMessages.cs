@@ -38,10 +38,15 @@ public sealed record TaskResults(string JobId, IActorRef Node, string NodeName, 
     : IDispatchMessage, IWithJobId;
 
 /// <summary>
-/// Every result of the node's batches up to <paramref name="UpToBatchId"/> is journaled (or was
-/// not needed): the node may forget them.
+/// Every result of these batches of the node is journaled (or was not needed): the node may
+/// forget them. <paramref name="BatchIds"/> names them exactly (null: only
+/// <paramref name="UpToBatchId"/>, the highest). Never "everything up to": a batch lost on the way
+/// (never received) must stay with the node, which sends it again.
 /// </summary>
-public sealed record ResultsAcknowledged(string JobId, long UpToBatchId) : IDispatchMessage;
+public sealed record ResultsAcknowledged(string JobId, long UpToBatchId, long[]? BatchIds = null) : IDispatchMessage
+{
+    public bool Covers(long batchId) => BatchIds is null ? batchId == UpToBatchId : Array.IndexOf(BatchIds, batchId) >= 0;
+}
 
 /// <summary>
 /// The outcome of one attempt. Output files are not named here: they follow from the job's

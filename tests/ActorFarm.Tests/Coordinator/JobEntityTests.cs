@@ -116,6 +116,24 @@ public sealed class JobEntityTests : Akka.TestKit.Xunit2.TestKit, IDisposable
     }
 
     [Fact]
+    public void An_acknowledgement_names_exactly_the_batches_received_so_a_lost_one_is_sent_again()
+    {
+        var (entity, jobId, batch) = SubmitAndLease("lost-batch", tasks: 4, leases: 4);
+        Assert.Equal(4, batch.Leases.Length);
+
+        // Batch 1 is lost on the way; batch 2 arrives and is journaled.
+        entity.Tell(new TaskResults(jobId, _node.Ref, "n1", 2, [Succeeded(2), Succeeded(3)]), _node.Ref);
+        var ack = _node.ExpectMsg<ResultsAcknowledged>();
+        Assert.Equal([2L], ack.BatchIds!);
+        Assert.False(ack.Covers(1));
+
+        // The node sends batch 1 again: it is journaled and acknowledged in its turn.
+        entity.Tell(new TaskResults(jobId, _node.Ref, "n1", 1, [Succeeded(0), Succeeded(1)]), _node.Ref);
+        Assert.True(_node.ExpectMsg<ResultsAcknowledged>().Covers(1));
+        Assert.Equal(4, AwaitSettled(entity, jobId).Succeeded);
+    }
+
+    [Fact]
     public void A_leaving_coordinator_hands_out_nothing_more_and_hears_when_the_nodes_have_settled()
     {
         var (entity, jobId, batch) = SubmitAndLease("leaving", tasks: 10, leases: 3);
