@@ -72,22 +72,8 @@ public sealed class PostgresFarmLease : IAsyncDisposable
     }
 
     /// <summary>A session that holds the farm's lock, described for the message; null when none lives.</summary>
-    private static async Task<string?> LiveHolderAsync(NpgsqlConnection connection, string farm, CancellationToken cancellationToken)
-    {
-        var key = KeyOf(farm);
-        await using var command = new NpgsqlCommand(
-            "SELECT a.application_name, host(a.client_addr), a.backend_start FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid " +
-            "WHERE l.locktype = 'advisory' AND l.granted AND l.classid::bigint = $1 AND l.objid::bigint = $2 AND l.objsubid = 1 LIMIT 1", connection)
-        {
-            Parameters = { new() { Value = (long)((ulong)key >> 32) }, new() { Value = key & 0xFFFFFFFF } },
-        };
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken)) return null;
-        var name = reader.IsDBNull(0) ? "a coordinator" : reader.GetString(0);
-        var address = reader.IsDBNull(1) ? "" : $" at {reader.GetString(1)}";
-        var since = reader.IsDBNull(2) ? "" : $", connected since {reader.GetDateTime(2):yyyy-MM-dd HH:mm:ss} UTC";
-        return name + address + since;
-    }
+    private static async Task<string?> LiveHolderAsync(NpgsqlConnection connection, string farm, CancellationToken cancellationToken) =>
+        (await PostgresJobLock.FindHolderAsync(connection, KeyOf(farm), cancellationToken))?.ToString();
 
     private static long KeyOf(string farm) => PostgresJobLock.KeyFor("farm:" + farm);
 

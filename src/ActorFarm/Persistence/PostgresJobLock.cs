@@ -113,6 +113,12 @@ public sealed class PostgresJobLock : IAsyncDisposable
     {
         await using var connection = new NpgsqlConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
+        return await FindHolderAsync(connection, Key, cancellationToken);
+    }
+
+    /// <summary>Who holds the session advisory lock <paramref name="key"/> (exclusive or shared), over an open connection; null if nobody.</summary>
+    internal static async Task<PostgresLockHolder?> FindHolderAsync(NpgsqlConnection connection, long key, CancellationToken cancellationToken)
+    {
         // A bigint advisory key shows in pg_locks as classid (high 32 bits) and objid (low 32 bits), objsubid 1.
         await using var command = new NpgsqlCommand("""
             SELECT a.pid, a.application_name, host(a.client_addr), a.backend_start
@@ -121,8 +127,8 @@ public sealed class PostgresJobLock : IAsyncDisposable
               AND l.classid::bigint = @high AND l.objid::bigint = @low
             LIMIT 1
             """, connection);
-        command.Parameters.AddWithValue("high", (long)(uint)(Key >> 32));
-        command.Parameters.AddWithValue("low", (long)(uint)Key);
+        command.Parameters.AddWithValue("high", (long)(uint)(key >> 32));
+        command.Parameters.AddWithValue("low", (long)(uint)key);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken)) return null;
         return new PostgresLockHolder(
