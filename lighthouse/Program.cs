@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using ActorFarm.Hosting;
 using ActorFarm.Lighthouse;
 using Akka.Actor;
-using Akka.Actor.Setup;
+using ActorFarm.Security;
 using Akka.Cluster;
 using Akka.Cluster.Tools.Client;
 
@@ -12,11 +12,14 @@ using Akka.Cluster.Tools.Client;
 var environment = Environment.GetEnvironmentVariables().Cast<DictionaryEntry>()
     .ToDictionary(e => (string)e.Key, e => (string?)e.Value);
 Akka.Configuration.Config config;
+RemotingSecurity security;
 try
 {
-    config = LighthouseConfig.Build(environment);
+    security = RemotingSecurity.Resolve(LighthouseConfig.Access(environment), LighthouseConfig.Overrides(environment),
+        path => Console.Error.WriteLine($"lighthouse: created the farm's access file {path} (mode 0600); every node and client of this farm needs it"));
+    config = LighthouseConfig.Build(environment, security);
 }
-catch (ArgumentException e)
+catch (Exception e) when (e is ArgumentException or AccessFileException)
 {
     Console.Error.WriteLine($"lighthouse: {e.Message}");
     return 2;
@@ -25,10 +28,9 @@ catch (ArgumentException e)
 ActorSystem system;
 try
 {
-    var setup = BootstrapSetup.Create().WithConfig(config);
-    system = FarmTls.PinnedSetup(config) is { } tls
-        ? ActorSystem.Create("actorfarm", ActorSystemSetup.Create(setup, tls))
-        : ActorSystem.Create("actorfarm", setup);
+    system = security.CreateSystem("actorfarm", config);
+    if (security.IsInsecure)
+        Console.Error.WriteLine($"lighthouse: warning: {RemotingSecurity.InsecureWarning(Cluster.Get(system).SelfAddress.ToString())}");
 }
 catch (Exception e)
 {

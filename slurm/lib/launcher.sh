@@ -100,6 +100,15 @@ farm_configure() {
     ACTORFARM_CONFIG="$(realpath "$ACTORFARM_CONFIG")"
     export ACTORFARM_CONFIG
   fi
+  # The farm's credential (docs/security.md): one access file per journal, beside it on the
+  # shared file system (or where ACTORFARM_ACCESS_FILE says), so that the next allocation, and
+  # `actorfarm submit` from the login node in the submit directory, find the same. The Lighthouse,
+  # the farm's first process, writes it when missing, before any node starts; every node and
+  # client reads it through the environment (srun --export=ALL).
+  if [ "${ACTORFARM_INSECURE:-0}" != 1 ]; then
+    ACTORFARM_ACCESS_FILE="$(realpath -m "${ACTORFARM_ACCESS_FILE:-${FARM_STATE_DIR:-${SLURM_SUBMIT_DIR:-$PWD}/.actorfarm}/access.pem}")"
+    export ACTORFARM_ACCESS_FILE
+  fi
   # Node-local scratch for the head node's logs; the journal never lives here.
   FARM_RUN_DIR="$(mktemp -d "${TMPDIR:-/tmp}/actorfarm-$SLURM_JOB_ID.XXXXXX")"
 }
@@ -171,6 +180,8 @@ farm_start_coordinator() {
   local args=(node --seeds "$ACTORFARM_SEEDS" --roles coordinator
     --host "$FARM_HEAD_ADDRESS" --port "$(farm_node_port coordinator)"
     --name "$(farm_node_name)-coordinator" --config "$FARM_RUN_DIR/farm.hocon")
+  # shellcheck disable=SC2207 # one flag or none
+  args+=($(farm_security_args))
   if [ -n "$FARM_POSTGRES" ]; then
     # Through the environment, so the password never shows in ps.
     ACTORFARM_POSTGRES="$FARM_POSTGRES" "$ACTORFARM_DOTNET" "$ACTORFARM_CLI" "${args[@]}" \
@@ -195,6 +206,8 @@ farm_start_workers() {
 farm_start_submit() {
   local args=(submit --manifest "$FARM_MANIFEST" --cluster "$ACTORFARM_SEEDS" --wait
     --progress "${ACTORFARM_PROGRESS:-plain}")
+  # shellcheck disable=SC2207 # one flag or none
+  args+=($(farm_security_args))
   [ -z "${ACTORFARM_CONFIG:-}" ] || args+=(--config "$ACTORFARM_CONFIG")
   "$ACTORFARM_DOTNET" "$ACTORFARM_CLI" "${args[@]}" &
   FARM_SUBMIT_PID=$!
@@ -205,6 +218,8 @@ farm_start_submit() {
 # farm stays up until they end too; nobody's job is abandoned with the allocation.
 farm_start_others() {
   local args=(status --wait --cluster "$ACTORFARM_SEEDS" --progress "${ACTORFARM_PROGRESS:-plain}")
+  # shellcheck disable=SC2207 # one flag or none
+  args+=($(farm_security_args))
   [ -z "${ACTORFARM_CONFIG:-}" ] || args+=(--config "$ACTORFARM_CONFIG")
   "$ACTORFARM_DOTNET" "$ACTORFARM_CLI" "${args[@]}" &
   FARM_OTHERS_PID=$!
@@ -319,6 +334,8 @@ farm_shutdown() {
 farm_report_unfinished() {
   farm_running "$FARM_COORDINATOR_PID" || return 0
   local args=(status --json --cluster "$ACTORFARM_SEEDS") jobs
+  # shellcheck disable=SC2207 # one flag or none
+  args+=($(farm_security_args))
   [ -z "${ACTORFARM_CONFIG:-}" ] || args+=(--config "$ACTORFARM_CONFIG")
   jobs="$(timeout 15 "$ACTORFARM_DOTNET" "$ACTORFARM_CLI" "${args[@]}" 2>/dev/null |
     grep -o '"jobId":"[^"]*","name":"[^"]*","priority":[-0-9]*,"phase":"running"' | cut -d'"' -f4 | paste -sd' ')" || true
@@ -350,6 +367,9 @@ farm_start() {
     farm_die $FARM_EXIT_FARM_ERROR "the coordinator did not come up within $timeout s"
   fi
   farm_log "the farm is up after $SECONDS s; submitting $FARM_MANIFEST"
+  if [ -n "${ACTORFARM_ACCESS_FILE:-}" ]; then
+    farm_log "to submit into this farm: actorfarm submit --cluster $ACTORFARM_SEEDS --access-file $ACTORFARM_ACCESS_FILE --manifest ..."
+  fi
   farm_start_submit
 }
 

@@ -69,6 +69,13 @@ farm_slots() {
 # Writes the HOCON file every farm process of the launcher reads: remoting lifecycle events off
 # (each orderly leave would print a disassociation "error" with a stack trace into the job's
 # output), then the user's ACTORFARM_CONFIG, which wins.
+# Every CLI process of the farm speaks TLS with the access file in ACTORFARM_ACCESS_FILE, unless
+# the user asked for no security at all with ACTORFARM_INSECURE=1 (then: --insecure, warned about
+# by every process; the Lighthouse reads the variable itself).
+farm_security_args() {
+  if [ "${ACTORFARM_INSECURE:-0}" = 1 ]; then echo --insecure; fi
+}
+
 farm_write_config() {
   {
     echo 'akka.remote.log-remote-lifecycle-events = off'

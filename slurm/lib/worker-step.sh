@@ -20,6 +20,8 @@ args=(node --seeds "$ACTORFARM_SEEDS" --roles worker
   --port "$(farm_node_port worker)"
   --name "$(farm_node_name)")
 [ -n "${ACTORFARM_LEAVE_AT:-}" ] && args+=(--leave-at "$ACTORFARM_LEAVE_AT")
+# shellcheck disable=SC2207 # one flag or none
+args+=($(farm_security_args))
 config="$(mktemp "${TMPDIR:-/tmp}/actorfarm-node.XXXXXX")"
 trap 'rm -f "$config"' EXIT
 farm_write_config "$config"

@@ -48,9 +48,20 @@ internal static class CommonOptions
         Required = true,
     };
 
+    public static Option<FileInfo?> AccessFile() => new("--access-file")
+    {
+        Description = "The farm's access file (its certificate and key, mode 0600): every node, the Lighthouse and every client of one farm hold the same. " +
+            "Default: ACTORFARM_ACCESS_FILE, else <state-dir>/access.pem for a node (written when missing) and .actorfarm/access.pem for a client.",
+    };
+
+    public static Option<bool> Insecure() => new("--insecure")
+    {
+        Description = "No TLS and no authentication: anyone who can reach this process's port can run commands as you. For a closed test network only; warned about on every start.",
+    };
+
     public static Option<FileInfo?> TlsCertificate() => new("--tls-certificate")
     {
-        Description = "Switch remoting to mutual TLS with this PKCS#12 certificate (the same file on every process of the farm).",
+        Description = "Mutual TLS with this PKCS#12 certificate instead of an access file (the same file on every process of the farm).",
     };
 
     public static Option<string?> TlsPassword() => new("--tls-password")

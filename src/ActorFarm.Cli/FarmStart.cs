@@ -1,6 +1,7 @@
 using ActorFarm.Cli.Output;
 using ActorFarm.Hosting;
 using ActorFarm.Logs;
+using ActorFarm.Security;
 
 namespace ActorFarm.Cli;
 
@@ -24,6 +25,12 @@ internal static class FarmStart
             // Already one sentence naming the path and what to do (in use, not a journal, no room).
             output.Error(e.Message);
             return (null, ExitCodes.FarmError);
+        }
+        catch (AccessFileException e)
+        {
+            // The user's to fix (a file open to others, a wrong path): nothing was started.
+            output.Error(e.Message);
+            return (null, ExitCodes.BadInput);
         }
         catch (OperationCanceledException)
         {

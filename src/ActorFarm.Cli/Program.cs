@@ -14,6 +14,7 @@ var root = new RootCommand("ActorFarm: run a command thousands to millions of ti
     StatusCommand.Create(),
     CancelCommand.Create(),
     ResultsCommand.Create(),
+    AccessCommand.Create(),
 };
 
 var parsed = root.Parse(args);

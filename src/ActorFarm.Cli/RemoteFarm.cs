@@ -2,6 +2,7 @@ using System.CommandLine;
 using ActorFarm.Cli.Output;
 using ActorFarm.Hosting;
 using ActorFarm.Logs;
+using ActorFarm.Security;
 
 namespace ActorFarm.Cli;
 
@@ -33,6 +34,7 @@ internal sealed class RemoteFarm(Option<bool> verbose)
             {
                 Contacts = ClusterAddress.ParseList(parse.GetValue(_cluster)!),
                 Config = _extra.Read(parse) is { } extra ? extra.WithFallback(verbosity) : verbosity,
+                Access = _extra.ReadAccess(parse, FarmAccess.DefaultPath(".actorfarm"), create: false),
             };
         }
         catch (Exception e) when (e is ArgumentException or FormatException)
@@ -46,6 +48,11 @@ internal sealed class RemoteFarm(Option<bool> verbose)
         try
         {
             client = await FarmClient.ConnectAsync(options, ct);
+        }
+        catch (AccessFileException e)
+        {
+            output.Error(e.Message);
+            return ExitCodes.BadInput;
         }
         catch (Exception e) when (e is Akka.Actor.AskTimeoutException or TimeoutException or FarmUnavailableException)
         {

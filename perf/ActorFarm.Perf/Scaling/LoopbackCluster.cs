@@ -40,17 +40,21 @@ public sealed class LoopbackCluster : IDisposable
         string workDirectory, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var seedPort = FreePort();
+        // Secure, as a user's farm is: the Lighthouse writes the access file every node and the
+        // client (started in the same directory) read.
+        var accessFile = Path.Combine(workDirectory, ".actorfarm", "access.pem");
         var lighthouse = ChildProcess.StartDotnet(lighthouseDll, [], workDirectory, new Dictionary<string, string>
         {
             ["CLUSTER_IP"] = "127.0.0.1",
             ["CLUSTER_PORT"] = seedPort.ToString(CultureInfo.InvariantCulture),
+            ["ACTORFARM_ACCESS_FILE"] = accessFile,
         });
         var cluster = new LoopbackCluster(seedPort, lighthouse.LaunchedAt);
         cluster._processes.Add(lighthouse);
         try
         {
             var perNode = slots / nodes;
-            var seeds = $"akka.tcp://actorfarm@127.0.0.1:{seedPort}";
+            var seeds = $"127.0.0.1:{seedPort}";
             for (var i = 0; i < nodes; i++)
             {
                 var state = Path.Combine(workDirectory, NodeName(i));
@@ -59,7 +63,7 @@ public sealed class LoopbackCluster : IDisposable
                 [
                     "node", "--seeds", seeds, "--roles", i == 0 ? "coordinator,worker" : "worker",
                     "--slots", perNode.ToString(CultureInfo.InvariantCulture), "--port", FreePort().ToString(CultureInfo.InvariantCulture),
-                    "--state-dir", state, "--name", NodeName(i), "--json",
+                    "--state-dir", state, "--name", NodeName(i), "--json", "--access-file", accessFile,
                 ], workDirectory);
                 cluster._processes.Add(node);
                 await node.LineAsync(l => l.Contains("\"node-up\"", StringComparison.Ordinal), timeout, cancellationToken);

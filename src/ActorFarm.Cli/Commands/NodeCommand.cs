@@ -2,6 +2,7 @@ using System.CommandLine;
 using ActorFarm.Cli.Output;
 using ActorFarm.Hosting;
 using ActorFarm.Logs;
+using ActorFarm.Security;
 
 namespace ActorFarm.Cli.Commands;
 
@@ -75,6 +76,7 @@ internal static class NodeCommand
                     LeaveAt = parse.GetValue(leaveAt) is { } at ? ParseTime(at) : null,
                     // A plain scancel, the time limit or systemd signal the tasks too.
                     ObserveStopSignals = true,
+                    Access = extra.ReadAccess(parse, FarmAccess.DefaultPath(parse.GetValue(state)!.FullName), create: true),
                     Config = config,
                 };
             }
@@ -89,6 +91,8 @@ internal static class NodeCommand
 
             await using (farm)
             {
+                if (farm.CreatedAccessFile is { } created)
+                    output.Notice($"created the farm's access file {created} (mode 0600): every node and client of this farm needs it (--access-file)");
                 var slotCount = farm.Node is null ? (int?)null : farm.Slots;
                 output.NodeUp(farm.NodeName, farm.Address.ToString(), options.Roles, slotCount);
                 var stopped = new TaskCompletionSource();

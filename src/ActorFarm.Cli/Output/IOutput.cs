@@ -31,12 +31,18 @@ internal interface IOutput
 
     void NodeLeft(string nodeName, string reason);
 
+    /// <summary>The farm's access file (<c>access</c>): where it is, the farm it names, and whether this call wrote it.</summary>
+    void AccessFile(string path, string fingerprint, string state);
+
     /// <summary>
     /// A failure, as one line on standard error (<c>actorfarm: message</c>); with <c>--verbose</c>
     /// the stack trace of <paramref name="cause"/> follows. The JSON renderer also writes it as an
     /// <c>error</c> event on standard output, so a script reading only stdout sees it.
     /// </summary>
     void Error(string message, Exception? cause = null);
+
+    /// <summary>Something the user must know that is no failure (an access file was created): one line on standard error.</summary>
+    void Notice(string message) => Console.Error.WriteLine("actorfarm: " + message);
 
     /// <summary>Whether live progress may be drawn on standard output.</summary>
     bool AllowsProgress { get; }

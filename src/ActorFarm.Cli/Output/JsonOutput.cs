@@ -46,6 +46,9 @@ internal sealed class JsonOutput(bool verbose) : IOutput
 
     public void NodeLeft(string nodeName, string reason) => Write(new { @event = "node-left", node = nodeName, reason });
 
+    public void AccessFile(string path, string fingerprint, string state) =>
+        Write(new { @event = "access-file", path, fingerprint, state });
+
     public void Error(string message, Exception? cause = null)
     {
         Write(new { @event = "error", message });

@@ -77,6 +77,9 @@ internal sealed class TextOutput(bool verbose) : IOutput
 
     public void NodeLeft(string nodeName, string reason) => Console.WriteLine($"node {nodeName} left the cluster: {reason}");
 
+    public void AccessFile(string path, string fingerprint, string state) =>
+        Console.WriteLine($"access file {path} ({state}), farm fingerprint SHA-256 {fingerprint}");
+
     public void Error(string message, Exception? cause = null) => OutputFormat.WriteError(message, cause, verbose);
 
     private static string PhaseName(JobPhase phase) => phase.ToString().ToLowerInvariant();

@@ -6,6 +6,7 @@ using ActorFarm.Results;
 using Akka.Actor;
 using Akka.Actor.Setup;
 using Akka.Cluster.Tools.Client;
+using ActorFarm.Security;
 
 namespace ActorFarm.Hosting;
 
@@ -46,17 +47,19 @@ public sealed class FarmClient : IAsyncDisposable
     /// Lighthouse) serve as contact points and the answers come back through them. The process
     /// does not join the cluster. Dispose the client to close the connection.
     /// </summary>
+    /// <exception cref="AccessFileException">The farm's access file is missing, open to others, or not an access file.</exception>
     public static async Task<FarmClient> ConnectAsync(FarmConnectionOptions options, CancellationToken cancellationToken = default)
     {
-        var config = FarmConfig.BuildClient(options);
-        var setup = BootstrapSetup.Create().WithConfig(config);
-        var system = FarmTls.PinnedSetup(config) is { } tls
-            ? ActorSystem.Create(options.SystemName + "-client", ActorSystemSetup.Create(setup, tls))
-            : ActorSystem.Create(options.SystemName + "-client", setup);
+        // Before anything else: a missing or exposed access file is the caller's to fix, not a timeout.
+        var security = RemotingSecurity.Resolve(options.EffectiveAccess, options.Config);
+        var config = FarmConfig.BuildClient(options, security);
+        var system = security.CreateSystem(options.SystemName + "-client", config);
+        if (security.IsInsecure)
+            Akka.Event.LoggingExtensions.Warning(system.Log, RemotingSecurity.InsecureClientWarning);
         try
         {
             var contacts = options.Contacts
-                .Select(c => ActorPath.Parse(ClusterAddress.Normalize(c, options.SystemName, ClusterAddress.UsesTls(config)) + "/system/receptionist"))
+                .Select(c => ActorPath.Parse(ClusterAddress.Normalize(c, options.SystemName, security.Tls) + "/system/receptionist"))
                 .ToImmutableHashSet();
             var farmLostAfter = config.GetTimeSpan(FarmLostTimeoutKey, DefaultFarmLostTimeout);
             // ClusterClient retries its contact points forever by default: a farm that is gone

@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.Json;
 using Akka.Configuration;
 using Akka.Persistence.Sql;
+using ActorFarm.Security;
 
 namespace ActorFarm.Hosting;
 
@@ -38,12 +39,14 @@ public static class FarmConfig
             .WithFallback(Akka.Cluster.Tools.PublishSubscribe.DistributedPubSub.DefaultConfig())
             .WithFallback(Akka.Cluster.Tools.Singleton.ClusterSingleton.DefaultConfig());
 
-    public static Config Build(FarmOptions options)
+    /// <param name="security">How remoting is secured (see <see cref="RemotingSecurity"/>); without it, plain
+    /// TCP unless <see cref="FarmOptions.Config"/> turns TLS on (in-process test systems).</param>
+    public static Config Build(FarmOptions options, RemotingSecurity? security = null)
     {
         var journal = options.PostgresConnectionString is { } pg
             ? ConnectionStrings(pg).WithFallback(Embedded("postgres.hocon"))
             : ConnectionStrings(SqliteJournal.ConnectionString(options.StateDirectory)).WithFallback(Embedded("sqlite.hocon"));
-        var tls = options.Config is { } overrides && ClusterAddress.UsesTls(overrides);
+        var tls = security?.Tls ?? (options.Config is { } overrides && ClusterAddress.UsesTls(overrides));
         var hostValues = ConfigurationFactory.ParseString($$"""
             akka.remote.dot-netty.tcp.hostname = {{Quote(options.Host)}}
             akka.remote.dot-netty.tcp.port = {{options.Port}}
@@ -64,6 +67,8 @@ public static class FarmConfig
                 """));
         }
         var composed = hostValues.WithFallback(journal).WithFallback(Base());
+        if (security is not null)
+            composed = security.Hocon.WithFallback(composed);
         return options.Config is null ? composed : options.Config.WithFallback(composed);
     }
 
@@ -78,10 +83,10 @@ public static class FarmConfig
     }
 
     /// <summary>
-    /// A client outside the cluster (ClusterClient): plain remoting on a free port, the farm's
+    /// A client outside the cluster (ClusterClient): remoting on a free port, the farm's
     /// serializers, and ClusterClient's own configuration and serializers.
     /// </summary>
-    public static Config BuildClient(FarmConnectionOptions options)
+    public static Config BuildClient(FarmConnectionOptions options, RemotingSecurity? security = null)
     {
         var hostValues = ConfigurationFactory.ParseString($$"""
             akka.actor.provider = remote
@@ -98,6 +103,8 @@ public static class FarmConfig
             // Akka's fallback JSON serializer, which drops fields holding their type's default
             // value (output.capture = none came back as files) and bypasses the wire allowlist.
             .WithFallback(Akka.Cluster.Tools.PublishSubscribe.DistributedPubSub.DefaultConfig());
+        if (security is not null)
+            composed = security.Hocon.WithFallback(composed);
         return options.Config is null ? composed : options.Config.WithFallback(composed);
     }
 

@@ -1,3 +1,4 @@
+using ActorFarm.Security;
 using Akka.Configuration;
 
 namespace ActorFarm.Hosting;
@@ -16,6 +17,16 @@ public sealed record FarmConnectionOptions
 
     /// <summary>How long the first round trip may take before the farm counts as unreachable.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The farm's credential. Default (null): the access file <c>.actorfarm/access.pem</c> in the
+    /// working directory, which must exist (a client never creates one). A TLS setup in
+    /// <see cref="Config"/> takes precedence.
+    /// </summary>
+    public FarmAccess? Access { get; init; }
+
+    /// <summary>The access rule in force (see <see cref="Access"/>).</summary>
+    public FarmAccess EffectiveAccess => Access ?? new FarmAccess.FromFile(FarmAccess.DefaultPath(".actorfarm"));
 
     /// <summary>Highest-precedence configuration (TLS settings, for instance: see docs/cluster.md).</summary>
     public Config? Config { get; init; }

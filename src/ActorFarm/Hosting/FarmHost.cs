@@ -5,6 +5,7 @@ using ActorFarm.Node.Execution;
 using ActorFarm.Node.Execution.Trees;
 using ActorFarm.Persistence;
 using ActorFarm.Protocol;
+using ActorFarm.Security;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Actor.Setup;
@@ -27,9 +28,11 @@ public sealed class FarmHost : IAsyncDisposable
     // A coordinator on a PostgreSQL journal holds its farm's share of the journal while it runs.
     private PostgresFarmLease? _journalLease;
 
-    private FarmHost(ActorSystem system, FarmClient client, IActorRef? node, string nodeName, int slots, StateDirectoryLock? stateLock)
+    private FarmHost(ActorSystem system, FarmClient client, IActorRef? node, string nodeName, int slots, StateDirectoryLock? stateLock,
+        RemotingSecurity security)
     {
         _stateLock = stateLock;
+        Security = security;
         System = system;
         Client = client;
         Node = node;
@@ -51,6 +54,12 @@ public sealed class FarmHost : IAsyncDisposable
 
     public Address Address => Cluster.Get(System).SelfAddress;
 
+    /// <summary>How this process authenticates its peers (see <see cref="FarmOptions.Access"/>).</summary>
+    public RemotingSecurity Security { get; }
+
+    /// <summary>The access file this start created (a farm's first process writes it), or null.</summary>
+    public string? CreatedAccessFile { get; private set; }
+
     /// <summary>Completes when the actor system has terminated (after a leave, a downing, or <see cref="DisposeAsync"/>).</summary>
     public Task WhenTerminated => System.WhenTerminated;
 
@@ -62,18 +71,24 @@ public sealed class FarmHost : IAsyncDisposable
     /// </summary>
     /// <exception cref="StateDirectoryInUseException">Another process holds the state directory.</exception>
     /// <exception cref="JournalRejectedException">The journal file or database is not an ActorFarm journal this build can use.</exception>
+    /// <exception cref="AccessFileException">The access file is missing (and not to be created), open to others, or not an access file.</exception>
     public static async Task<FarmHost> StartAsync(FarmOptions options, CancellationToken cancellationToken = default)
     {
         var stateLock = await OpenJournalAsync(options, cancellationToken);
         PostgresFarmLease? lease = null;
         try
         {
+            // Who may reach this process, once the store is known to be ours (a refused start
+            // leaves no new access file behind).
+            string? createdAccessFile = null;
+            var security = RemotingSecurity.Resolve(options.EffectiveAccess, options.Config, path => createdAccessFile = path);
             // One farm at a time on a PostgreSQL journal: refused here, before anything of this
             // farm touches the journal, when another live farm owns it.
             if (options.HasRole(FarmOptions.CoordinatorRole) && options.PostgresConnectionString is { } postgres)
                 lease = await PostgresFarmLease.JoinAsync(postgres, FarmIdentity(options), cancellationToken);
-            var host = await StartSystemAsync(options, stateLock, cancellationToken);
+            var host = await StartSystemAsync(options, stateLock, security, cancellationToken);
             host._journalLease = lease;
+            host.CreatedAccessFile = createdAccessFile;
             return host;
         }
         catch
@@ -114,14 +129,15 @@ public sealed class FarmHost : IAsyncDisposable
         }
     }
 
-    private static async Task<FarmHost> StartSystemAsync(FarmOptions options, StateDirectoryLock? stateLock, CancellationToken cancellationToken)
+    private static async Task<FarmHost> StartSystemAsync(FarmOptions options, StateDirectoryLock? stateLock, RemotingSecurity security,
+        CancellationToken cancellationToken)
     {
         var coordinator = options.HasRole(FarmOptions.CoordinatorRole);
-        var config = FarmConfig.Build(options);
-        var setup = BootstrapSetup.Create().WithConfig(config);
-        var system = FarmTls.PinnedSetup(config) is { } tls
-            ? ActorSystem.Create(options.SystemName, ActorSystemSetup.Create(setup, tls))
-            : ActorSystem.Create(options.SystemName, setup);
+        var config = FarmConfig.Build(options, security);
+        var system = security.CreateSystem(options.SystemName, config);
+        // On every start, on stderr: an insecure farm is one anybody who reaches it can use.
+        if (security.IsInsecure)
+            system.Log.Warning(RemotingSecurity.InsecureWarning(Cluster.Get(system).SelfAddress.ToString()));
         // However the system ends (a leave, a downing), the state directory is free again.
         if (stateLock is not null)
         {
@@ -178,7 +194,7 @@ public sealed class FarmHost : IAsyncDisposable
                     LeaveOnSchedule(system, drainAt);
             }
             await up.Task.WaitAsync(options.StartTimeout, cancellationToken);
-            return new FarmHost(system, new FarmClient(new LocalFarmEndpoint(gateway)), node, nodeName, slots, stateLock);
+            return new FarmHost(system, new FarmClient(new LocalFarmEndpoint(gateway)), node, nodeName, slots, stateLock, security);
         }
         catch
         {

@@ -1,4 +1,5 @@
 using ActorFarm.Node.Execution;
+using ActorFarm.Security;
 using Akka.Configuration;
 
 namespace ActorFarm.Hosting;
@@ -41,6 +42,19 @@ public sealed record FarmOptions
 
     /// <summary>Replaces the default task executor (tests inject faults through this).</summary>
     public Node.ITaskExecutor? Executor { get; init; }
+
+    /// <summary>
+    /// Who may reach this process. Default (null): a cluster of one (no <see cref="Seeds"/>) uses a
+    /// credential that never leaves the process; a cluster node uses the access file
+    /// <c>&lt;StateDirectory&gt;/access.pem</c>, created when missing. A TLS setup in
+    /// <see cref="Config"/> takes precedence.
+    /// </summary>
+    public FarmAccess? Access { get; init; }
+
+    /// <summary>The access rule in force (see <see cref="Access"/>).</summary>
+    public FarmAccess EffectiveAccess => Access ?? (Seeds.Length == 0
+        ? new FarmAccess.InProcess()
+        : new FarmAccess.FromFile(FarmAccess.DefaultPath(StateDirectory), CreateIfMissing: true));
 
     /// <summary>Highest-precedence configuration, e.g. <c>akka.actor.serialize-messages = on</c>.</summary>
     public Config? Config { get; init; }

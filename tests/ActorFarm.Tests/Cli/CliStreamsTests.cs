@@ -85,6 +85,8 @@ public class CliStreamsTests
         using var dir = new TempDirectory("actorfarm-cli");
         var manifest = await NoopManifestAsync(dir);
         var nowhere = $"127.0.0.1:{FreePort.Next()}";
+        // The client holds a farm's access file (where it looks by default): what fails is the farm.
+        ActorFarm.Security.AccessFileStore.Open(dir.File(".actorfarm/access.pem"), createIfMissing: true).Dispose();
         string[][] commands =
         [
             ["submit", "--manifest", manifest, "--wait"],

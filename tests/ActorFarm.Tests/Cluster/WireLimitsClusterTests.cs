@@ -58,6 +58,7 @@ public class WireLimitsClusterTests(ITestOutputHelper output)
         await using var embedded = await FarmHost.StartAsync(new FarmOptions
         {
             Seeds = [cluster.Seed],
+            Access = new ActorFarm.Security.FarmAccess.FromFile(cluster.AccessFile),
             Roles = [FarmOptions.WorkerRole],
             Slots = 2,
             NodeName = "h1",

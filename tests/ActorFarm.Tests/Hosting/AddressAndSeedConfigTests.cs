@@ -1,11 +1,14 @@
 using ActorFarm.Hosting;
 using ActorFarm.Lighthouse;
+using ActorFarm.Security;
 
 namespace ActorFarm.Tests.Hosting;
 
 /// <summary>Node addresses as users type them, and the Lighthouse's environment.</summary>
 public class AddressAndSeedConfigTests
 {
+    private static readonly RemotingSecurity Plain = RemotingSecurity.Resolve(new FarmAccess.Insecure(), null);
+
     [Theory]
     [InlineData("127.0.0.1:4053", false, "akka.tcp://actorfarm@127.0.0.1:4053")]
     [InlineData("node7.cluster:4053", true, "akka.ssl.tcp://actorfarm@node7.cluster:4053")]
@@ -30,7 +33,7 @@ public class AddressAndSeedConfigTests
             ["CLUSTER_IP"] = "10.1.2.3",
             ["CLUSTER_PORT"] = "4100",
             ["CLUSTER_SEEDS"] = "10.1.2.3:4100, akka.tcp://actorfarm@10.1.2.4:4100",
-        });
+        }, Plain);
 
         Assert.Equal("10.1.2.3", config.GetString("akka.remote.dot-netty.tcp.hostname"));
         Assert.Equal(4100, config.GetInt("akka.remote.dot-netty.tcp.port"));
@@ -43,15 +46,29 @@ public class AddressAndSeedConfigTests
     }
 
     [Fact]
-    public void A_lighthouse_alone_seeds_itself_and_a_tls_config_switches_the_scheme()
+    public void A_lighthouse_alone_seeds_itself_over_tls_with_the_access_file_it_creates()
     {
         using var dir = new Support.TempDirectory();
-        var tls = dir.File("tls.hocon");
-        File.WriteAllText(tls, "akka.remote.dot-netty.tcp.enable-ssl = on");
+        var environment = new Dictionary<string, string?> { [FarmAccess.PathVariable] = dir.File("farm/access.pem") };
 
-        var config = LighthouseConfig.Build(new Dictionary<string, string?> { ["CLUSTER_CONFIG"] = tls });
+        var access = LighthouseConfig.Access(environment);
+        var security = RemotingSecurity.Resolve(access, LighthouseConfig.Overrides(environment));
+        var config = LighthouseConfig.Build(environment, security);
 
+        Assert.Equal(new FarmAccess.FromFile(dir.File("farm/access.pem"), CreateIfMissing: true), access);
+        Assert.True(File.Exists(dir.File("farm/access.pem")));
+        Assert.True(config.GetBoolean("akka.remote.dot-netty.tcp.enable-ssl"));
         Assert.Equal(["akka.ssl.tcp://actorfarm@127.0.0.1:4053"], config.GetStringList("akka.cluster.seed-nodes"));
+    }
+
+    [Fact]
+    public void A_lighthouse_is_insecure_only_when_asked_by_name()
+    {
+        Assert.IsType<FarmAccess.Insecure>(LighthouseConfig.Access(new Dictionary<string, string?> { ["ACTORFARM_INSECURE"] = "1" }));
+        Assert.Equal(new FarmAccess.FromFile(FarmAccess.DefaultPath(".actorfarm"), CreateIfMissing: true),
+            LighthouseConfig.Access(new Dictionary<string, string?>()));
+        var error = Assert.Throws<ArgumentException>(() => LighthouseConfig.Access(new Dictionary<string, string?> { ["ACTORFARM_INSECURE"] = "maybe" }));
+        Assert.Contains("ACTORFARM_INSECURE", error.Message);
     }
 
     [Theory]
@@ -60,7 +77,7 @@ public class AddressAndSeedConfigTests
     [InlineData("CLUSTER_CONFIG", "/nonexistent/tls.hocon")]
     public void Bad_lighthouse_settings_are_refused_by_name(string variable, string value)
     {
-        var error = Assert.Throws<ArgumentException>(() => LighthouseConfig.Build(new Dictionary<string, string?> { [variable] = value }));
+        var error = Assert.Throws<ArgumentException>(() => LighthouseConfig.Build(new Dictionary<string, string?> { [variable] = value }, Plain));
         Assert.Contains(variable, error.Message);
     }
 }

@@ -3,7 +3,9 @@ namespace ActorFarm.Tests.Support;
 /// <summary>
 /// A real multi-process farm on 127.0.0.1 for one test: a Lighthouse seed, then coordinator and
 /// worker nodes started as separate <c>actorfarm node</c> processes, and clients run as
-/// <c>actorfarm submit/status/...</c> processes. Everything is killed when the test ends.
+/// <c>actorfarm submit/status/...</c> processes. Everything is killed when the test ends. Secure as
+/// a user's farm is by default: the Lighthouse writes the farm's access file, and every node and
+/// client is given it.
 /// </summary>
 public sealed class LocalCluster : IAsyncDisposable
 {
@@ -29,18 +31,23 @@ public sealed class LocalCluster : IAsyncDisposable
 
     public IReadOnlyDictionary<string, string> LighthouseEnvironment { get; }
 
+    /// <summary>The farm's access file, written by the Lighthouse when it starts.</summary>
+    public string AccessFile => Directory.File(".actorfarm/access.pem");
+
     public FarmProcess Lighthouse { get; private set; } = null!;
 
     /// <summary>Starts the Lighthouse and waits until it is up. <paramref name="extraNodeArgs"/> go to every node and client (TLS options, for instance).</summary>
     public static async Task<LocalCluster> StartAsync(string[]? extraNodeArgs = null, IReadOnlyDictionary<string, string>? lighthouseEnvironment = null)
     {
         var port = FreePort.Next();
+        var directory = new TempDirectory("actorfarm-cluster");
         var environment = new Dictionary<string, string>(lighthouseEnvironment ?? new Dictionary<string, string>())
         {
             ["CLUSTER_IP"] = "127.0.0.1",
             ["CLUSTER_PORT"] = port.ToString(),
         };
-        var cluster = new LocalCluster(new TempDirectory("actorfarm-cluster"), port, extraNodeArgs ?? [], environment);
+        environment.TryAdd(ActorFarm.Security.FarmAccess.PathVariable, directory.File(".actorfarm/access.pem"));
+        var cluster = new LocalCluster(directory, port, ["--access-file", directory.File(".actorfarm/access.pem"), .. extraNodeArgs ?? []], environment);
         cluster.Lighthouse = cluster.Track(FarmProcess.Start("lighthouse", FarmProcess.LighthousePath, cluster.Directory.Path, environment));
         await cluster.Lighthouse.WaitForLineAsync("lighthouse up at", StartTimeout);
         return cluster;

@@ -3,7 +3,7 @@ using Akka.Actor.Setup;
 using Akka.Configuration;
 using Akka.Remote.Transport.DotNetty;
 
-namespace ActorFarm.Hosting;
+namespace ActorFarm.Security;
 
 /// <summary>
 /// TLS for the farm's remoting, switched on in HOCON (<c>hocon/tls.hocon</c> shows how):
@@ -36,7 +36,7 @@ public static class FarmTls
     public static Config Enable(string certificatePath, string? password) =>
         ConfigurationFactory.ParseString($$"""
             {{Transport}}.enable-ssl = on
-            {{Transport}}.ssl.certificate.path = {{FarmConfig.Quote(Path.GetFullPath(certificatePath))}}
-            {{Transport}}.ssl.certificate.password = {{FarmConfig.Quote(password ?? "")}}
+            {{Transport}}.ssl.certificate.path = {{ActorFarm.Hosting.FarmConfig.Quote(Path.GetFullPath(certificatePath))}}
+            {{Transport}}.ssl.certificate.password = {{ActorFarm.Hosting.FarmConfig.Quote(password ?? "")}}
             """);
 }

@@ -1,0 +1,129 @@
+using System.Security.Cryptography;
+
+namespace ActorFarm.Security;
+
+/// <summary>
+/// Reads and creates access files. Like ssh with a private key, a file that anyone but its owner
+/// may read is refused: whoever holds it is you on the farm. Creation is atomic, so processes of
+/// one farm started at the same moment (a SLURM step on every node) all end up with the same file.
+/// </summary>
+public static class AccessFileStore
+{
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    private const UnixFileMode OthersAny = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
+        | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+
+    /// <summary>Reads the credential in <paramref name="path"/>, creating the file first when it is missing and <paramref name="createIfMissing"/>.</summary>
+    /// <exception cref="AccessFileException">Missing (and not to be created), too open, or not an access file.</exception>
+    public static FarmCredential Open(string path, bool createIfMissing, Action<string>? onCreated = null)
+    {
+        var fullPath = Path.GetFullPath(path);
+        if (!File.Exists(fullPath))
+        {
+            if (!createIfMissing)
+                throw new AccessFileException(fullPath,
+                    $"no access file at {fullPath}: the farm writes it when it starts (the Lighthouse, a node, or the SLURM launcher); " +
+                    $"give its path with --access-file or {FarmAccess.PathVariable}, or see docs/security.md");
+            if (TryCreate(fullPath))
+                onCreated?.Invoke(fullPath);
+        }
+        return Read(fullPath);
+    }
+
+    /// <summary>Writes a new access file at <paramref name="path"/>, replacing one that exists (rotation: every process of the farm must then restart with it).</summary>
+    public static FarmCredential Rotate(string path)
+    {
+        var fullPath = Path.GetFullPath(path);
+        using var credential = FarmCredential.Generate();
+        var temporary = WriteTemporary(fullPath, credential);
+        File.Move(temporary, fullPath, overwrite: true);
+        return Read(fullPath);
+    }
+
+    /// <summary>Reads an existing access file, refusing one that others may read.</summary>
+    public static FarmCredential Read(string path)
+    {
+        var fullPath = Path.GetFullPath(path);
+        string text;
+        try
+        {
+            if (!OperatingSystem.IsWindows())
+            {
+                var mode = File.GetUnixFileMode(fullPath);
+                if ((mode & OthersAny) != 0)
+                    throw new AccessFileException(fullPath,
+                        $"access file {fullPath} is open to other users (mode {Octal(mode)}): it is the key to running commands as you; " +
+                        $"chmod 600 {fullPath}, or if others may have read it, make a new one (docs/security.md)");
+            }
+            if (new FileInfo(fullPath).Length > 64 * 1024)
+                throw new AccessFileException(fullPath, $"{fullPath} is not an ActorFarm access file (larger than 64 KiB)");
+            text = File.ReadAllText(fullPath);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new AccessFileException(fullPath, $"no access file at {fullPath}");
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw new AccessFileException(fullPath, $"access file {fullPath} cannot be read by this user: it belongs to whoever started the farm");
+        }
+        try
+        {
+            return FarmCredential.FromPem(text);
+        }
+        catch (Exception e) when (e is CryptographicException or ArgumentException)
+        {
+            throw new AccessFileException(fullPath, $"{fullPath} is not an ActorFarm access file (no certificate and key in it): {e.Message}");
+        }
+    }
+
+    /// <summary>Creates the file unless another process got there first; true when this call created it.</summary>
+    private static bool TryCreate(string fullPath)
+    {
+        var directory = Path.GetDirectoryName(fullPath)!;
+        if (!Directory.Exists(directory))
+        {
+            if (OperatingSystem.IsWindows()) Directory.CreateDirectory(directory);
+            else Directory.CreateDirectory(directory, OwnerOnly | UnixFileMode.UserExecute);
+        }
+        using var credential = FarmCredential.Generate();
+        var temporary = WriteTemporary(fullPath, credential);
+        try
+        {
+            // Without overwrite, a move on Unix is a link that fails when the target exists: of
+            // processes racing to create the file, exactly one wins and all read the winner's.
+            File.Move(temporary, fullPath, overwrite: false);
+            return true;
+        }
+        catch (IOException) when (File.Exists(fullPath))
+        {
+            File.Delete(temporary);
+            return false;
+        }
+    }
+
+    /// <summary>The whole file written, owner-only from its first byte, next to where it will live.</summary>
+    private static string WriteTemporary(string fullPath, FarmCredential credential)
+    {
+        var temporary = $"{fullPath}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+            options.UnixCreateMode = OwnerOnly;
+        using (var stream = new FileStream(temporary, options))
+        using (var writer = new StreamWriter(stream))
+        {
+            writer.Write($"""
+                # ActorFarm access file, created {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss}Z by {Environment.UserName}@{Environment.MachineName}.
+                # Whoever holds this file can run commands as you on the farm that uses it: keep it mode 0600,
+                # never copy it where others can read it. Farm fingerprint (SHA-256): {credential.Fingerprint}
+
+                """);
+            writer.Write(credential.ToPem());
+            writer.Flush();
+            stream.Flush(flushToDisk: true);
+        }
+        return temporary;
+    }
+
+    private static string Octal(UnixFileMode mode) => Convert.ToString((int)mode & 0xFFF, 8).PadLeft(4, '0');
+}
