@@ -54,6 +54,11 @@ internal sealed class RemoteFarm(Option<bool> verbose)
             output.Error(e.Message);
             return ExitCodes.BadInput;
         }
+        catch (CredentialRefusedException e)
+        {
+            output.Error(e.Message, e);
+            return ExitCodes.FarmError;
+        }
         catch (Exception e) when (e is Akka.Actor.AskTimeoutException or TimeoutException or FarmUnavailableException)
         {
             output.Error($"no farm answered at {farm} within {options.ConnectTimeout.TotalSeconds:0} s", e);

@@ -80,6 +80,11 @@ public sealed class FarmClient : IAsyncDisposable
                     await client.ListAsync(left < ConnectRetry ? left : ConnectRetry, cancellationToken);
                     return client;
                 }
+                catch (Exception e) when (e is AskTimeoutException or FarmUnavailableException
+                                          && security.Refusal(system, string.Join(", ", options.Contacts)) is { } refusal)
+                {
+                    throw new CredentialRefusedException(refusal);
+                }
                 catch (AskTimeoutException) when (DateTime.UtcNow + TimeSpan.FromMilliseconds(100) < deadline)
                 {
                 }

@@ -193,8 +193,20 @@ public sealed class FarmHost : IAsyncDisposable
                 if (settings.DrainAt is { } drainAt)
                     LeaveOnSchedule(system, drainAt);
             }
-            await up.Task.WaitAsync(options.StartTimeout, cancellationToken);
+            await Task.WhenAny(up.Task, system.WhenTerminated).WaitAsync(options.StartTimeout, cancellationToken);
+            if (!up.Task.IsCompleted)
+            {
+                if (security.Refusal(system, string.Join(", ", options.Seeds)) is { } refusal)
+                    throw new CredentialRefusedException(refusal);
+                throw new FarmUnavailableException($"the farm process stopped before it joined its cluster ({CoordinatedShutdown.Get(system).ShutdownReason})");
+            }
             return new FarmHost(system, new FarmClient(new LocalFarmEndpoint(gateway)), node, nodeName, slots, stateLock, security);
+        }
+        catch (Exception e) when (e is not (FarmUnavailableException or CredentialRefusedException) && security.Refusal(system, string.Join(", ", options.Seeds)) is { } refusal)
+        {
+            // Akka stopped the system under our feet (creating the next actor failed): say why.
+            await system.Terminate();
+            throw new CredentialRefusedException(refusal);
         }
         catch
         {

@@ -18,7 +18,7 @@ public static class AccessFileStore
     public static FarmCredential Open(string path, bool createIfMissing, Action<string>? onCreated = null)
     {
         var fullPath = Path.GetFullPath(path);
-        if (!File.Exists(fullPath))
+        if (!Exists(fullPath))
         {
             if (!createIfMissing)
                 throw new AccessFileException(fullPath,
@@ -65,7 +65,7 @@ public static class AccessFileStore
         }
         catch (UnauthorizedAccessException)
         {
-            throw new AccessFileException(fullPath, $"access file {fullPath} cannot be read by this user: it belongs to whoever started the farm");
+            throw CannotRead(fullPath);
         }
         try
         {
@@ -76,6 +76,27 @@ public static class AccessFileStore
             throw new AccessFileException(fullPath, $"{fullPath} is not an ActorFarm access file (no certificate and key in it): {e.Message}");
         }
     }
+
+    /// <summary>Whether the file is there; one this user may not even look at is an error, not a file to create.</summary>
+    private static bool Exists(string fullPath)
+    {
+        try
+        {
+            using var handle = File.OpenHandle(fullPath, FileMode.Open, FileAccess.Read);
+            return true;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw CannotRead(fullPath);
+        }
+    }
+
+    private static AccessFileException CannotRead(string fullPath) =>
+        new(fullPath, $"access file {fullPath} cannot be read by {Environment.UserName}: only whoever started the farm may use it");
 
     /// <summary>Creates the file unless another process got there first; true when this call created it.</summary>
     private static bool TryCreate(string fullPath)

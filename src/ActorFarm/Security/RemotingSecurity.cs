@@ -72,6 +72,18 @@ public sealed class RemotingSecurity
             : ActorSystem.Create(name, ActorSystemSetup.Create(bootstrap, _setup));
     }
 
+    /// <summary>
+    /// Why <paramref name="system"/> stopped, when it stopped because a TLS handshake with the farm
+    /// failed (Akka shuts a process down when its own outbound handshake fails: its credential is
+    /// not the farm's, or the farm speaks plain TCP); otherwise null.
+    /// </summary>
+    public string? Refusal(ActorSystem system, string farm) =>
+        // Akka.Remote's reason type is internal: known by its name.
+        CoordinatedShutdown.Get(system).ShutdownReason?.GetType().Name == "TlsHandshakeFailureReason"
+            ? $"the TLS handshake with the farm at {farm} failed: this process uses {Description}, which is not the farm's " +
+              "(another farm's access file, or a farm started with --insecure)"
+            : null;
+
     /// <summary>The warning every insecure farm process prints when it starts.</summary>
     public static string InsecureWarning(string address) =>
         $"INSECURE: remoting at {address} is plain TCP without authentication (--insecure): anyone who can reach it " +

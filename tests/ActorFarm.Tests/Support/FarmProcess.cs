@@ -55,6 +55,10 @@ public sealed partial class FarmProcess : IAsyncDisposable
     public static FarmProcess Start(string label, string dll, string workingDirectory, IReadOnlyDictionary<string, string>? environment,
         params string[] args) => Start(label, dll, workingDirectory, environment, args, viaDotnet: true);
 
+    /// <summary>Starts <paramref name="program"/> itself (not through dotnet) with <paramref name="args"/>.</summary>
+    public static FarmProcess StartProgram(string label, string program, string workingDirectory, IReadOnlyDictionary<string, string>? environment,
+        params string[] args) => Start(label, program, workingDirectory, environment, args, viaDotnet: false);
+
     private static FarmProcess Start(string label, string program, string workingDirectory, IReadOnlyDictionary<string, string>? environment,
         string[] args, bool viaDotnet)
     {
