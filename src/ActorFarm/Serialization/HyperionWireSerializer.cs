@@ -111,27 +111,35 @@ public sealed class HyperionWireSerializer : Akka.Serialization.Serializer
         object? result;
         try
         {
-            // Wraps the array without copying it.
-            using var stream = new MemoryStream(bytes, writable: false);
-            result = _hyperion.Value.Deserialize(stream);
+            // Wraps the array without copying it. A payload can be read twice: see
+            // BoundedPayloadStream for why the first read clamps what may be lengths.
+            var guarded = new BoundedPayloadStream(bytes, clampLengths: true);
+            result = _hyperion.Value.Deserialize(guarded);
+            if (guarded.Clamped)
+                result = _hyperion.Value.Deserialize(new BoundedPayloadStream(bytes, clampLengths: false));
         }
         catch (Exception e)
         {
-            // Hyperion wraps the refusal of a nested type in its own exceptions.
-            for (var inner = e; inner is not null; inner = inner.InnerException)
-            {
-                if (inner is EvilDeserializationException evil)
-                    throw new SerializationException(
-                        $"Refused to deserialize a {expected}: type '{evil.BadTypeString}' is not on the ActorFarm wire type allowlist.", e);
-            }
-            throw new SerializationException($"Hyperion could not deserialize a {expected}: {e.Message}", e);
+            // Every failure becomes a SerializationException: remoting's endpoint reader logs it
+            // as a warning and drops the message, keeping the association (docs/design.md, "Wire
+            // serialization"). Hyperion wraps a failure once per nesting level, each message
+            // repeating the one inside, so only the innermost cause is kept: a payload nested
+            // hundreds deep would otherwise log megabytes.
+            var cause = e;
+            while (cause.InnerException is not null && cause is not EvilDeserializationException)
+                cause = cause.InnerException;
+            if (cause is EvilDeserializationException evil)
+                throw new SerializationException(
+                    $"Refused to deserialize a {expected}: type '{evil.BadTypeString}' is not on the ActorFarm wire type allowlist.", evil);
+            throw new SerializationException($"Hyperion could not deserialize a {expected}: {cause.GetType().Name}: {cause.Message}", cause);
         }
 
         // The root type was checked by name already; this also stops roots Hyperion builds
-        // without a type name (System.Type values, null).
-        if (result is null || !WireTypeAllowlist.IsAllowed(result.GetType()))
+        // without a type name (System.Type values, null) and allowed types that are parts of
+        // messages, never messages (a bare int, a sweep axis): only IWireMessage is bound here.
+        if (result is not Protocol.IWireMessage || !WireTypeAllowlist.IsAllowed(result.GetType()))
             throw new SerializationException(
-                $"Refused to deserialize a {expected}: the payload holds {result?.GetType().FullName ?? "null"}, which is not on the ActorFarm wire type allowlist.");
+                $"Refused to deserialize a {expected}: the payload holds {result?.GetType().FullName ?? "null"}, which is not a wire message on the ActorFarm wire type allowlist.");
         if (type is not null && !type.IsInstanceOfType(result))
             throw new SerializationException($"Expected a {type.FullName} but the payload holds {result.GetType().FullName}.");
         return result;

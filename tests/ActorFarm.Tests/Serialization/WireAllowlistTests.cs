@@ -105,11 +105,7 @@ public class WireAllowlistTests(ITestOutputHelper output) : SerializationTestKit
         DeepEqual.AssertEqual(message, WireSerializer.FromBinary(Craft(message), null));
     }
 
-    /// <summary>
-    /// Payloads as an attacker would craft them: with a plain Hyperion serializer without any
-    /// filter or deny list, but knowing our known-types table (it is no secret), so the payload
-    /// is well-formed up to the smuggled type.
-    /// </summary>
+    /// <summary>Payloads as an attacker would craft them (<see cref="UnfilteredHyperion"/>).</summary>
     private static readonly Dictionary<string, Func<(byte[] Payload, string RefusedTypeName)>> GadgetPayloads = new()
     {
         // Hyperion cannot even write a Process, so its manifest is written by hand.
@@ -117,6 +113,8 @@ public class WireAllowlistTests(ITestOutputHelper output) : SerializationTestKit
         ["file-info"] = () => (Craft(new FileInfo("/etc/passwd")), "System.IO.FileInfo"),
         ["foreign record"] = () => (Craft(new Smuggled("rm -rf /")), nameof(Smuggled)),
         ["unlisted BCL type"] = () => (Craft(new List<string> { "a" }), "System.Collections.Generic.List`1"),
+        // A delegate names its type, then the method it calls.
+        ["delegate"] = () => (Craft(new Func<string, System.Diagnostics.Process?>(System.Diagnostics.Process.Start)), "System.Func`2"),
         // The envelope is a genuine SubmitJob; the gadget hides in a polymorphic field.
         ["nested in a sweep"] = () => (Craft(new SubmitJob("job-1", Samples.FullSpec() with
         {
@@ -124,17 +122,7 @@ public class WireAllowlistTests(ITestOutputHelper output) : SerializationTestKit
         })), nameof(RogueAxis)),
     };
 
-    private static byte[] Craft(object value)
-    {
-        var plain = new Hyperion.Serializer(new SerializerOptions(
-            versionTolerance: false, preserveObjectReferences: false,
-            surrogates: [Surrogate.Create<IActorRef, ActorRefSurrogate>(ActorRefSurrogate.From, _ => ActorRefs.Nobody)],
-            serializerFactories: null, knownTypes: WireTypeAllowlist.KnownTypes, ignoreISerializable: true,
-            packageNameOverrides: null, disallowUnsafeTypes: false, typeFilter: DisabledTypeFilter.Instance));
-        using var stream = new MemoryStream();
-        plain.Serialize(value, stream);
-        return stream.ToArray();
-    }
+    private static byte[] Craft(object value) => UnfilteredHyperion.Craft(value);
 
     /// <summary>An object manifest as Hyperion writes it: marker, Int32 length, UTF-8 type name; then junk.</summary>
     private static byte[] NamedObject(string typeName)
