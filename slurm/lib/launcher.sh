@@ -349,6 +349,18 @@ farm_on_exit() {
   [ -z "$FARM_RUN_DIR" ] || rm -rf "$FARM_RUN_DIR"
 }
 
+# Why a farm process ($1, pid $2) is not up after farm_wait_for_line gave up: it exited (a bad
+# access file, a port in use: its own message is in the output above), or time ran out ($3 s).
+farm_start_failure() {
+  if farm_running "$2"; then
+    echo "$1 did not come up within $3 s"
+  else
+    local status=0
+    wait "$2" 2>/dev/null || status=$?
+    echo "$1 exited with status $status before it was up (its message is above)"
+  fi
+}
+
 # Starts the farm and the submission. A stop asked for meanwhile ends it early (FARM_STOP_REASON
 # is set; farm_follow then returns at once and the shutdown stops what did start).
 farm_start() {
@@ -358,17 +370,19 @@ farm_start() {
   farm_validate_manifest
   if ! farm_wait_for_line "$FARM_RUN_DIR/lighthouse.out" "lighthouse up at" "$FARM_LIGHTHOUSE_PID" "$timeout"; then
     [ -z "$FARM_STOP_REASON" ] || return 0
-    farm_die $FARM_EXIT_FARM_ERROR "the Lighthouse did not come up within $timeout s"
+    farm_die $FARM_EXIT_FARM_ERROR "$(farm_start_failure "the Lighthouse" "$FARM_LIGHTHOUSE_PID" "$timeout")"
   fi
   farm_start_coordinator
   farm_start_workers
   if ! farm_wait_for_line "$FARM_RUN_DIR/coordinator.out" "^node .* up at" "$FARM_COORDINATOR_PID" "$timeout"; then
     [ -z "$FARM_STOP_REASON" ] || return 0
-    farm_die $FARM_EXIT_FARM_ERROR "the coordinator did not come up within $timeout s"
+    farm_die $FARM_EXIT_FARM_ERROR "$(farm_start_failure "the coordinator" "$FARM_COORDINATOR_PID" "$timeout")"
   fi
   farm_log "the farm is up after $SECONDS s; submitting $FARM_MANIFEST"
   if [ -n "${ACTORFARM_ACCESS_FILE:-}" ]; then
     farm_log "to submit into this farm: actorfarm submit --cluster $ACTORFARM_SEEDS --access-file $ACTORFARM_ACCESS_FILE --manifest ..."
+  else
+    farm_log "to submit into this farm: actorfarm submit --cluster $ACTORFARM_SEEDS --insecure --manifest ..."
   fi
   farm_start_submit
 }

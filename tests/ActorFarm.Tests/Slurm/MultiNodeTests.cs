@@ -21,7 +21,7 @@ public class MultiNodeTests
 
         Assert.True(end is { ExitCode: 0, State: "COMPLETED" }, end.ToString());
         foreach (var node in Enumerable.Range(1, SlurmCluster.Nodes).Select(i => $"n{i}"))
-            Assert.True(end.Output.Contains($"node {node} up at akka.tcp://actorfarm@127.0.0.1:"), $"no farm node on {node}\n{end}");
+            Assert.True(end.Output.Contains($"node {node} up at akka.ssl.tcp://actorfarm@127.0.0.1:"), $"no farm node on {node}\n{end}");
         var rows = job.Results();
         Assert.Equal(Enumerable.Range(0, Tasks).Select(i => (long)i), rows.Select(r => r.Index()).Order());
         Assert.All(rows, r => Assert.Equal("succeeded", r.Outcome()));
