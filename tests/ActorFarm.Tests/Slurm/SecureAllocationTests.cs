@@ -90,10 +90,18 @@ public partial class SecureAllocationTests
         Assert.True(accessExit == 0, $"{accessOutput}\n{accessErrors}");
         var wrongFile = RunClientAsync(client.Path, "submit", "--manifest", refused, "--cluster", seed, "--access-file", otherFarm);
         var insecure = RunClientAsync(client.Path, "submit", "--manifest", refused, "--cluster", seed, "--insecure");
-        foreach (var (what, attempt) in new[] { ("another farm's access file", await wrongFile), ("--insecure", await insecure) })
+        var expectedLines = new[]
+        {
+            // The client's own handshake fails: it says which credential it used.
+            ("another farm's access file", await wrongFile,
+                $"actorfarm: the TLS handshake with the farm at {seed} failed: this process uses TLS with the access file {otherFarm} "),
+            // Plain TCP to a TLS port: nothing comes back.
+            ("--insecure", await insecure, $"actorfarm: no farm answered at {seed} within 30 s"),
+        };
+        foreach (var (what, attempt, line) in expectedLines)
         {
             Assert.True(attempt.ExitCode == FarmError, $"{what}: exit {attempt.ExitCode}\n{attempt.Stdout}\n{attempt.Stderr}");
-            Assert.Single(Lines(attempt.Stderr), l => l == $"actorfarm: no farm answered at {seed} within 30 s");
+            Assert.Single(Lines(attempt.Stderr), l => l.StartsWith(line, StringComparison.Ordinal));
         }
 
         // With the file the launcher names, the job is accepted and runs, each task once.
