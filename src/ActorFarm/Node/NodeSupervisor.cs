@@ -55,8 +55,8 @@ public sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
     // ---- stopping and draining (NodeSupervisor.Stopping.cs, NodeSupervisor.Draining.cs) ------
     // Tasks that ended by a signal while serving, oldest first, until their hold passes.
     private readonly Queue<HeldResult> _held = new();
-    // Leases given back since the node stopped serving, and tasks finished since the drain
-    // began: what Drained reports.
+    // Tasks the node had taken and gave back unrun since it stopped serving (held, queued,
+    // failed or killed by the stop), and tasks finished since the drain began: what Drained reports.
     private int _returned;
     private int _finished;
     // Draining: who asked (the latest asker is answered), and whether the grace is over.
