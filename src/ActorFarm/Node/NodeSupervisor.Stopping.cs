@@ -12,7 +12,7 @@ namespace ActorFarm.Node;
 // service's cgroup) reaches the node's tasks at the same moment as the node, and a task may die of
 // it (exit 143) before the node hears of its own stop. Starting tasks in a session of their own
 // would not help: SLURM finds a step's processes by their ancestry (proctrack/linuxproc) or cgroup,
-// not by process group. So the node decides by time instead:
+// not by process group. So the node decides by time instead, by phase (see NodeSupervisor.cs):
 //   Serving  → a task that ends by a signal (exit code 129-192) is held for
 //              interrupted-task-hold before it is reported; a stop that begins meanwhile turns it
 //              into a returned lease.
@@ -20,32 +20,9 @@ namespace ActorFarm.Node;
 //              shutdown asked to drain) → every failed or cancelled task is returned: it may have
 //              caught the signal and exited with a code of its own, and a real failure shows
 //              again on the next run at the cost of one re-run.
-//   Drained  → nothing runs any more.
+//   DrainComplete → nothing runs any more.
 public sealed partial class NodeSupervisor
 {
-    /// <summary>Where the node is in its life; each rule of this file says which phases it applies to.</summary>
-    private enum NodePhase
-    {
-        /// <summary>Taking and running tasks.</summary>
-        Serving,
-
-        /// <summary>The process received a stop signal; the drain follows. No new tasks.</summary>
-        Stopping,
-
-        /// <summary>Asked to drain (<see cref="Drain"/>): running tasks finish within the grace, the rest go back.</summary>
-        Draining,
-
-        /// <summary>Drained: replied <see cref="Drained"/>; nothing runs.</summary>
-        Drained,
-    }
-
-    private NodePhase _phase = NodePhase.Serving;
-
-    // Tasks that ended by a signal while the node was serving, oldest first, until their hold passes.
-    private readonly Queue<HeldResult> _held = new();
-    // Leases given back by the stop rules before the drain began (the drain's count starts from these).
-    private int _returnedBeforeDrain;
-
     /// <summary>
     /// The process received SIGTERM or SIGINT and is about to shut down (sent by
     /// <see cref="Hosting.FarmHost"/> from the signal handler, before the coordinated shutdown
@@ -57,37 +34,63 @@ public sealed partial class NodeSupervisor
         public static readonly StopSignalled Instance = new();
     }
 
-    private sealed record ReleaseHeldResults : INoSerializationVerificationNeeded
+    /// <summary>Serving → Stopping.</summary>
+    private void BeginStopping()
     {
-        public static readonly ReleaseHeldResults Instance = new();
-    }
-
-    private readonly record struct HeldResult(string JobId, TaskResult Result, DateTime ReleaseAt);
-
-    private bool IsStopping => _phase != NodePhase.Serving;
-
-    private void HandleStopSignalled()
-    {
-        if (_phase != NodePhase.Serving) return;
-        _phase = NodePhase.Stopping;
-        _outstanding.Clear();
+        Become(Stopping);
+        ForgetRequests();
         _log.Info("Node {0} stopping (signal received): tasks that fail from now on go back to their jobs", _settings.NodeName);
         ReturnHeld();
     }
 
     /// <summary>
-    /// Applies the stop rules to one finished attempt. Returns the result to report: as it is, or
-    /// turned into <see cref="TaskOutcome.Returned"/>; null when it is held for now.
+    /// Serving: a task that ended by a signal is held until its hold passes (or a stop begins);
+    /// every other result is reported as it is.
     /// </summary>
-    private TaskResult? ScreenForInterruption(string jobId, TaskResult result)
+    private void ReportWhileServing(WorkerFinished finished)
     {
-        if (IsStopping)
-            return result.Outcome is TaskOutcome.Failed or TaskOutcome.Cancelled ? AsReturned(result, "the node was stopping") : result;
-        if (!EndedBySignal(result)) return result;
+        _nodeJobs.TryGetValue(finished.JobId, out var job);
+        foreach (var result in finished.Results)
+        {
+            if (EndedBySignal(result))
+            {
+                Hold(finished.JobId, result);
+                continue;
+            }
+            job?.Observe(result);
+            BufferResult(finished.JobId, result);
+        }
+    }
+
+    /// <summary>
+    /// Stopping, Draining, DrainComplete: a task that failed or was cancelled may have caught the stop
+    /// and goes back unrun; any other result is reported, at once.
+    /// </summary>
+    private void ReportWhileLeaving(WorkerFinished finished)
+    {
+        _nodeJobs.TryGetValue(finished.JobId, out var job);
+        foreach (var ended in finished.Results)
+        {
+            var result = ended;
+            if (ended.Outcome is TaskOutcome.Failed or TaskOutcome.Cancelled)
+            {
+                result = AsReturned(ended, "the node was stopping");
+                _returned++;
+            }
+            else
+            {
+                _finished++;
+            }
+            job?.Observe(result);
+            SendResult(finished.JobId, result);
+        }
+    }
+
+    private void Hold(string jobId, TaskResult result)
+    {
         _held.Enqueue(new HeldResult(jobId, result, DateTime.UtcNow + _settings.InterruptedTaskHold));
         if (!Timers.IsTimerActive(nameof(ReleaseHeldResults)))
             Timers.StartSingleTimer(nameof(ReleaseHeldResults), ReleaseHeldResults.Instance, _settings.InterruptedTaskHold);
-        return null;
     }
 
     /// <summary>The hold of the oldest held tasks passed with the node still serving: they failed by themselves.</summary>
@@ -103,7 +106,7 @@ public sealed partial class NodeSupervisor
             Timers.StartSingleTimer(nameof(ReleaseHeldResults), ReleaseHeldResults.Instance, next.ReleaseAt - now);
     }
 
-    /// <summary>The node began stopping: every held task was the stop's doing; it goes back.</summary>
+    /// <summary>The node stopped serving: every held task was the stop's doing; it goes back.</summary>
     private void ReturnHeld()
     {
         Timers.Cancel(nameof(ReleaseHeldResults));
@@ -111,15 +114,9 @@ public sealed partial class NodeSupervisor
         _log.Info("Node {0}: {1} task(s) that ended by a signal just before the stop go back to their jobs", _settings.NodeName, _held.Count);
         while (_held.TryDequeue(out var held))
         {
-            CountReturned(1);
-            BufferResult(held.JobId, AsReturned(held.Result, "killed by the signal that stopped the node"));
+            _returned++;
+            SendResult(held.JobId, AsReturned(held.Result, "killed by the signal that stopped the node"));
         }
-    }
-
-    private void CountReturned(int leases)
-    {
-        if (_drain is not null) _drain.Returned += leases;
-        else _returnedBeforeDrain += leases;
     }
 
     /// <summary>A job forgotten by the node (ended, cancelled) no longer wants its held tasks.</summary>

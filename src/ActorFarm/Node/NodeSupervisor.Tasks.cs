@@ -1,0 +1,223 @@
+using System.Diagnostics.CodeAnalysis;
+using ActorFarm.Protocol;
+using Akka.Actor;
+using Akka.Event;
+
+namespace ActorFarm.Node;
+
+// Jobs known to the node, leases in, tasks handed to workers and taken back from them.
+public sealed partial class NodeSupervisor
+{
+    /// <summary>The node's record of a job, made on first sight (see <see cref="NodeJob"/> for when it goes).</summary>
+    private NodeJob JobFor(string jobId)
+    {
+        if (!_nodeJobs.TryGetValue(jobId, out var job))
+            _nodeJobs[jobId] = job = new NodeJob(jobId, _settings.MaxPrefetchPerSlot);
+        return job;
+    }
+
+    /// <summary>
+    /// The directory's list of active jobs. A job no longer listed ended (or was cancelled): if
+    /// the node knew its spec it forgets the job at once; a job it holds no spec of goes once
+    /// nothing of it waits here (a result of a forgotten job still waits for its acknowledgement).
+    /// </summary>
+    private void UpdateActiveJobs(ActiveJobs active)
+    {
+        _activeJobs = active.Jobs;
+        foreach (var listed in active.Jobs)
+        {
+            var job = JobFor(listed.JobId);
+            job.Listed = true;
+            ObserveIncarnation(job, listed.Incarnation);
+        }
+        var ids = active.Jobs.Select(j => j.JobId).ToHashSet();
+        foreach (var gone in _nodeJobs.Values.Where(job => !ids.Contains(job.Id)).ToList())
+        {
+            gone.Listed = false;
+            if (gone.Spec is not null) ForgetJob(gone);
+            else if (gone.HoldsNothing) _nodeJobs.Remove(gone.Id);
+        }
+    }
+
+    /// <summary>The job ended: its tasks are stopped, its results sent one last time, and nothing more of it is kept.</summary>
+    private void ForgetJob(NodeJob job)
+    {
+        StopJob(job.Id);
+        DropHeld(job.Id);
+        FlushAll();
+        _nodeJobs.Remove(job.Id);
+    }
+
+    /// <summary>The job was cancelled: drop its queued leases and kill its running tasks.</summary>
+    private void StopJob(string jobId)
+    {
+        var keep = _queue.Where(q => q.JobId != jobId).ToList();
+        _queue.Clear();
+        foreach (var q in keep) _queue.Enqueue(q);
+        foreach (var slot in _slots)
+            if (slot.JobId == jobId) slot.Worker?.Tell(new CancelRunningTask(jobId));
+    }
+
+    private void MarkAvailable(TasksAvailable available)
+    {
+        if (_nodeJobs.TryGetValue(available.JobId, out var job)) job.Exhausted = false;
+    }
+
+    /// <summary>What a batch tells in any phase: the request is answered, the job's life, its spec, whether it has more.</summary>
+    private NodeJob NoteBatch(TaskBatch batch)
+    {
+        var job = JobFor(batch.JobId);
+        job.Outstanding = null;
+        ObserveIncarnation(job, batch.Incarnation);
+        if (batch.Spec is not null) job.Spec = batch.Spec;
+        if (batch.Exhausted) job.Exhausted = true;
+        return job;
+    }
+
+    /// <summary>Serving: the leases are queued for the workers.</summary>
+    private void QueueBatch(TaskBatch batch)
+    {
+        var job = NoteBatch(batch);
+        if (batch.Leases.Length == 0) return;
+        if (job.Spec is not { } spec || !_settings.CanRun(spec.Command.Handler))
+        {
+            // The job ended (we forgot its spec) or needs a handler this node lacks (the directory
+            // did not say so, e.g. it had just moved): give them back unrun, no attempt used; the
+            // job is not asked again (RequestMore).
+            _jobs.Tell(new ReturnLeases(batch.JobId, Self, batch.Leases));
+            return;
+        }
+        foreach (var lease in batch.Leases) _queue.Enqueue(new QueuedTask(batch.JobId, lease));
+        Dispatch();
+    }
+
+    /// <summary>The node is leaving: leases that still arrive go back unrun, no attempt used.</summary>
+    private void GiveBackBatch(TaskBatch batch)
+    {
+        NoteBatch(batch);
+        if (batch.Leases.Length > 0) _jobs.Tell(new ReturnLeases(batch.JobId, Self, batch.Leases));
+    }
+
+    /// <summary>
+    /// A worker (new, or restarted after a crash) is ready. If its predecessor crashed without
+    /// reporting (a worker reports a faulted task itself) while it held tasks, they go back to
+    /// their job through <paramref name="report"/>, counting the attempt so that a task that
+    /// always crashes ends. Which task of a batch crashed is unknown: the job's tasks go one at
+    /// a time from now on, so the culprit alone uses up its attempts.
+    /// </summary>
+    private void TakeReadyWorker(WorkerReady ready, Action<string, TaskResult> report)
+    {
+        var slot = _slots[ready.Slot];
+        if (slot.Returned)
+        {
+            // Crashed after its lease went back to the job: nothing to report.
+            Release(slot);
+        }
+        else if (slot.JobId is { } crashedJob)
+        {
+            _log.Warning("Worker in slot {0} crashed running task {1} of job {2}; re-queuing {3} task(s)",
+                ready.Slot, slot.Leases[0].Index, crashedJob, slot.Leases.Length);
+            var now = DateTimeOffset.UtcNow;
+            foreach (var lease in slot.Leases)
+                report(crashedJob, new TaskResult(lease.Index, lease.Attempt, TaskOutcome.WorkerCrashed,
+                    null, now, now, "worker crashed"));
+            JobFor(crashedJob).Unbatched = true;
+            Release(slot);
+        }
+        slot.Worker = Sender;
+        MarkIdle(ready.Slot);
+        Dispatch();
+    }
+
+    /// <summary>
+    /// The slot's worker is done with its tasks. False when their leases went back to the job
+    /// already (the drain deadline): the job ignores their results, so they are not reported.
+    /// </summary>
+    private bool FreeSlot(WorkerFinished finished)
+    {
+        var slot = _slots[finished.Slot];
+        var returned = slot.Returned;
+        Release(slot);
+        if (finished.Crashing) slot.Worker = null; // its successor announces itself
+        else MarkIdle(finished.Slot);
+        return !returned;
+    }
+
+    /// <summary>
+    /// Hands queued leases to idle workers. O(1) per task: the idle slots are kept in a stack,
+    /// so a node of thousands of slots does not scan them all for every finished task.
+    /// </summary>
+    private void Dispatch()
+    {
+        while (_queue.Count > 0 && _idle.TryPop(out var index))
+        {
+            var slot = _slots[index];
+            slot.Idle = false;
+            if (slot.Worker is null || slot.JobId is not null) continue; // stale: crashed meanwhile
+            var free = _idle.Count + 1;
+            QueuedTask next;
+            NodeJob? job;
+            do
+            {
+                if (!_queue.TryDequeue(out next))
+                {
+                    MarkIdle(index);
+                    return;
+                }
+            } while (!Runnable(next, out job));
+
+            // Very short tasks go several at a time, the queue shared fairly among the free slots.
+            var size = Math.Min(job.BatchSize, Math.Max(1, (_queue.Count + 1) / free));
+            var leases = new TaskLease[size];
+            leases[0] = next.Lease;
+            var count = 1;
+            while (count < size && _queue.TryPeek(out var following) && following.JobId == next.JobId)
+            {
+                _queue.Dequeue();
+                if (FitsBeforeLeaving(following, job)) leases[count++] = following.Lease;
+            }
+            slot.JobId = next.JobId;
+            slot.Leases = count == size ? leases : leases[..count];
+            _busyLeases += slot.Leases.Length;
+            slot.Worker.Tell(new RunTasks(next.JobId, job.Spec!, slot.Leases));
+        }
+    }
+
+    /// <summary>A queued task may start: its job is known with its spec (not forgotten meanwhile) and it fits before the node leaves.</summary>
+    private bool Runnable(QueuedTask task, [NotNullWhen(true)] out NodeJob? job) =>
+        _nodeJobs.TryGetValue(task.JobId, out job) && job.Spec is not null && FitsBeforeLeaving(task, job);
+
+    private void MarkIdle(int index)
+    {
+        var slot = _slots[index];
+        if (slot.Idle || slot.Worker is null || slot.JobId is not null) return;
+        slot.Idle = true;
+        _idle.Push(index);
+    }
+
+    /// <summary>The slot's worker no longer holds its leases (finished, crashed, given up).</summary>
+    private void Release(Slot slot)
+    {
+        _busyLeases -= slot.Leases.Length;
+        slot.JobId = null;
+        slot.Leases = [];
+        slot.Returned = false;
+    }
+
+    /// <summary>
+    /// A node that must leave at a known time does not start a task expected to outlast it: the
+    /// lease goes back (no attempt used) and the node stops asking that job for tasks.
+    /// </summary>
+    private bool FitsBeforeLeaving(QueuedTask task, NodeJob job)
+    {
+        if (_settings.DrainAt is not { } drainAt || job.Spec!.ExpectedDuration is not { } expected) return true;
+        if (DateTimeOffset.UtcNow + expected <= drainAt + _settings.DrainGrace) return true;
+        if (!job.Unfit)
+        {
+            job.Unfit = true;
+            _log.Info("Job {0}: tasks take up to {1}, more than this node has left; leaving them for other nodes", task.JobId, expected);
+        }
+        _jobs.Tell(new ReturnLeases(task.JobId, Self, [task.Lease]));
+        return false;
+    }
+}
