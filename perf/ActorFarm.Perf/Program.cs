@@ -1,11 +1,14 @@
 using ActorFarm.Perf.Farm;
 using ActorFarm.Perf.Harness;
+using ActorFarm.Perf.Tls;
 
 // Taken first: a farm probe reports when the runtime handed it control.
 var mainEnteredAt = DateTimeOffset.UtcNow;
 
 if (args.Length > 0 && args[0] == EmbeddedJobProbe.Mode)
     return await EmbeddedJobProbe.RunAsync(args, mainEnteredAt);
+if (args.Length > 0 && args[0] == AssociationProbe.Mode)
+    return await AssociationProbe.RunAsync(args);
 
 PerfOptions options;
 try

@@ -32,7 +32,7 @@ public static class EmbeddedJobLauncher
     public static string ProgramPath => typeof(EmbeddedJobLauncher).Assembly.Location;
 
     public static async Task<EmbeddedRun> RunAsync(string manifestPath, int slots, string workDirectory, bool scanResults,
-        TimeSpan timeout, TimeSpan? rssEvery = null, CancellationToken cancellationToken = default)
+        TimeSpan timeout, TimeSpan? rssEvery = null, bool insecure = false, CancellationToken cancellationToken = default)
     {
         var reportPath = Path.Combine(workDirectory, "report.json");
         var args = new List<string>
@@ -41,6 +41,7 @@ public static class EmbeddedJobLauncher
             "--slots", slots.ToString(System.Globalization.CultureInfo.InvariantCulture), "--report", reportPath,
         };
         if (scanResults) args.Add("--scan-results");
+        if (insecure) args.Add("--insecure");
 
         using var child = ChildProcess.StartDotnet(ProgramPath, args, workDirectory);
         var timeline = new List<RssSample>();

@@ -4,6 +4,7 @@ using ActorFarm.Hosting;
 using ActorFarm.Manifest;
 using ActorFarm.Perf.Harness;
 using ActorFarm.Protocol;
+using ActorFarm.Security;
 using Akka.Configuration;
 
 namespace ActorFarm.Perf.Farm;
@@ -11,7 +12,7 @@ namespace ActorFarm.Perf.Farm;
 /// <summary>
 /// The child side of a farm measurement (<c>ActorFarm.Perf.dll run-job ...</c>): starts an
 /// embedded farm through the public API exactly as <c>actorfarm run</c> does (same options, log
-/// level WARNING), submits the manifest's first job, watches it to its final status and writes a
+/// level WARNING; or plain TCP with <c>--insecure</c>), submits the manifest's first job, watches it to its final status and writes a
 /// <see cref="JobRunReport"/>. It runs in its own process so that each measurement pays a cold
 /// start, as a user does, and its memory is its own.
 /// </summary>
@@ -24,6 +25,7 @@ public static class EmbeddedJobProbe
         string? manifestPath = null, stateDirectory = null, reportPath = null;
         int? slots = null;
         var scanResults = false;
+        var insecure = false;
         for (var i = 1; i < args.Length; i++)
         {
             switch (args[i])
@@ -33,6 +35,7 @@ public static class EmbeddedJobProbe
                 case "--report": reportPath = args[++i]; break;
                 case "--slots": slots = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--scan-results": scanResults = true; break;
+                case "--insecure": insecure = true; break;
                 default: throw new ArgumentException($"run-job: unknown option {args[i]}");
             }
         }
@@ -46,6 +49,9 @@ public static class EmbeddedJobProbe
             Slots = slots,
             NodeName = "local",
             Config = ConfigurationFactory.ParseString("akka.loglevel = WARNING"),
+            // Null is what `actorfarm run` uses (TLS with an in-process credential); the TLS
+            // cost benchmark compares it with plain TCP, which only the library offers.
+            Access = insecure ? new FarmAccess.Insecure() : null,
         });
         var hostStartedAt = DateTimeOffset.UtcNow;
 
@@ -58,6 +64,9 @@ public static class EmbeddedJobProbe
         var finalAt = DateTimeOffset.UtcNow;
         var peak = ProcessMemory.PeakRssBytes(Environment.ProcessId) ?? 0;
         var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+        // Whether this farm of one talks over the network at all, TLS or not: Akka keeps an
+        // association's connection open, so one made at any time since start shows here.
+        var connections = TcpConnections.EstablishedOnPort(farm.Address.Port ?? 0);
 
         await farm.DisposeAsync();
         var stoppedAt = DateTimeOffset.UtcNow;
@@ -76,6 +85,8 @@ public static class EmbeddedJobProbe
             Failed = last.Failed,
             PeakRssBytes = peak,
             CpuSeconds = cpu,
+            Tls = farm.Security.Tls,
+            TcpConnections = connections,
             Results = scanResults && last.ResultsFile is { } file ? ResultsFileScan.Summarize(file) : null,
         };
         await File.WriteAllTextAsync(reportPath, JsonSerializer.Serialize(report, JobRunReport.Json));

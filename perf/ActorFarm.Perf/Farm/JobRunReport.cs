@@ -41,15 +41,22 @@ public sealed record JobRunReport
     /// <summary>CPU time (user + system, all threads) the process had used by the final status.</summary>
     public double CpuSeconds { get; init; }
 
+    /// <summary>Whether the farm's remoting ran over TLS.</summary>
+    public bool Tls { get; init; }
+
+    /// <summary>Established TCP connections to or from the farm's remoting port at the final status (a cluster of one: 0).</summary>
+    public int TcpConnections { get; init; }
+
     /// <summary>From the results file, when it was scanned.</summary>
     public ResultsSummary? Results { get; init; }
 
     public static JsonSerializerOptions Json { get; } = new() { WriteIndented = true };
 }
 
-/// <summary>The instants a job's results file records: first start and last end, overall and per node.</summary>
+/// <summary>The instants a job's results file records: first start and last end, overall and per node; the rows per node.</summary>
 public sealed record ResultsSummary(
     long Rows,
     DateTimeOffset FirstStart,
     DateTimeOffset LastEnd,
-    Dictionary<string, DateTimeOffset> FirstStartByNode);
+    Dictionary<string, DateTimeOffset> FirstStartByNode,
+    Dictionary<string, long> RowsByNode);

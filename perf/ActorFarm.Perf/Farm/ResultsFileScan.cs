@@ -15,6 +15,7 @@ public static class ResultsFileScan
         var first = DateTimeOffset.MaxValue;
         var last = DateTimeOffset.MinValue;
         var byNode = new Dictionary<string, DateTimeOffset>();
+        var rowsByNode = new Dictionary<string, long>();
         foreach (var line in File.ReadLines(path))
         {
             if (line.Length == 0) continue;
@@ -26,8 +27,9 @@ public static class ResultsFileScan
             if (start < first) first = start;
             if (end > last) last = end;
             if (!byNode.TryGetValue(node, out var nodeFirst) || start < nodeFirst) byNode[node] = start;
+            rowsByNode[node] = rowsByNode.GetValueOrDefault(node) + 1;
         }
         if (rows == 0) throw new InvalidOperationException($"{path} holds no results");
-        return new ResultsSummary(rows, first, last, byNode);
+        return new ResultsSummary(rows, first, last, byNode, rowsByNode);
     }
 }

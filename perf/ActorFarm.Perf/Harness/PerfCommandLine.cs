@@ -10,7 +10,7 @@ public static class PerfCommandLine
 {
     public const string Usage = """
         usage: dotnet ActorFarm.Perf.dll [--smoke] [--only PART] [--out DIR] [--slots 1,2,4] [--task-seconds D] [--seed N]
-          PART: noop | process | scaling | peers | memory | resume
+          PART: noop | process | scaling | peers | memory | resume | tls | chaos
           --smoke         every part at a tiny size (a few seconds), no peers, no plots; writes under perf/smoke/
           --out DIR       where results/, plots/ and RESULTS.md go (default perf/ of this checkout)
           --slots LIST    slot counts of the embedded weak-scaling runs

@@ -17,6 +17,7 @@ public static class PerfHarness
         new PeersPart(),
         new MemoryPart(),
         new ResumePart(),
+        new TlsCostPart(),
         new ChaosPart(),
     ];
 

@@ -45,7 +45,8 @@ public sealed class ResultsTable(string name, params string[] columns)
         return text.ToString();
     }
 
-    private static string Format(object? cell) => cell switch
+    /// <summary>How a cell reads: 3 significant-ish digits for doubles, invariant culture.</summary>
+    public static string Format(object? cell) => cell switch
     {
         null => "",
         double d when double.IsNaN(d) => "",

@@ -19,7 +19,10 @@ public sealed class ClusterFarmBackend(PerfOptions options, IReadOnlyList<int> n
 
     public IReadOnlyList<int> NodeCounts => nodeCounts;
 
-    private string LighthouseDll => ResumePart.BesideHarness("ActorFarm.Lighthouse.dll")
+    private string LighthouseDll => LighthousePath(options);
+
+    /// <summary>The Lighthouse beside the harness (built or published with it), else the checkout's Release build.</summary>
+    public static string LighthousePath(PerfOptions options) => ResumePart.BesideHarness("ActorFarm.Lighthouse.dll")
         ?? Path.Combine(options.RepositoryRoot, "lighthouse", "bin", "Release", "net10.0", "ActorFarm.Lighthouse.dll");
 
     public string? Unavailable() =>

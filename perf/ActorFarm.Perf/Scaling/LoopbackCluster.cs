@@ -23,10 +23,11 @@ public sealed class LoopbackCluster : IDisposable
 {
     private readonly List<ChildProcess> _processes = new();
 
-    private LoopbackCluster(int seedPort, DateTimeOffset launchedAt)
+    private LoopbackCluster(int seedPort, DateTimeOffset launchedAt, bool insecure)
     {
         SeedPort = seedPort;
         LaunchedAt = launchedAt;
+        Insecure = insecure;
     }
 
     public int SeedPort { get; }
@@ -34,39 +35,61 @@ public sealed class LoopbackCluster : IDisposable
     /// <summary>The instant before the first process (the Lighthouse) was created.</summary>
     public DateTimeOffset LaunchedAt { get; }
 
+    /// <summary>The instant the last node reported itself up (its <c>node-up</c> line).</summary>
+    public DateTimeOffset UpAt { get; private set; }
+
+    /// <summary>Plain TCP without authentication (<c>--insecure</c>) instead of the default mutual TLS.</summary>
+    public bool Insecure { get; }
+
+    /// <summary>
+    /// What a client's command line needs to reach this cluster, started in its work directory:
+    /// nothing with TLS (the client finds the access file at <c>.actorfarm/access.pem</c> there), else <c>--insecure</c>.
+    /// </summary>
+    public IReadOnlyList<string> ClientAccessArguments => Insecure ? ["--insecure"] : [];
+
     public static string NodeName(int node) => $"node-{node}";
 
+    /// <param name="insecure">Plain TCP (the Lighthouse's <c>ACTORFARM_INSECURE=1</c>, the nodes' <c>--insecure</c>);
+    /// by default every process speaks mutual TLS with one access file, as a user's farm does.</param>
+    /// <param name="coordinatorOnly">Node 0 is only the coordinator (no slots; the others share them), so every
+    /// task and every result crosses the network.</param>
     public static async Task<LoopbackCluster> StartAsync(string lighthouseDll, string cliDll, int nodes, int slots,
-        string workDirectory, TimeSpan timeout, CancellationToken cancellationToken)
+        string workDirectory, TimeSpan timeout, CancellationToken cancellationToken, bool insecure = false, bool coordinatorOnly = false)
     {
+        if (coordinatorOnly && nodes < 2)
+            throw new ArgumentException("a coordinator-only cluster needs a worker node besides it", nameof(nodes));
         var seedPort = FreePort();
         // Secure, as a user's farm is: the Lighthouse writes the access file every node and the
         // client (started in the same directory) read.
         var accessFile = Path.Combine(workDirectory, ".actorfarm", "access.pem");
-        var lighthouse = ChildProcess.StartDotnet(lighthouseDll, [], workDirectory, new Dictionary<string, string>
+        var environment = new Dictionary<string, string>
         {
             ["CLUSTER_IP"] = "127.0.0.1",
             ["CLUSTER_PORT"] = seedPort.ToString(CultureInfo.InvariantCulture),
-            ["ACTORFARM_ACCESS_FILE"] = accessFile,
-        });
-        var cluster = new LoopbackCluster(seedPort, lighthouse.LaunchedAt);
+        };
+        if (insecure) environment["ACTORFARM_INSECURE"] = "1";
+        else environment["ACTORFARM_ACCESS_FILE"] = accessFile;
+        string[] nodeAccess = insecure ? ["--insecure"] : ["--access-file", accessFile];
+        var lighthouse = ChildProcess.StartDotnet(lighthouseDll, [], workDirectory, environment);
+        var cluster = new LoopbackCluster(seedPort, lighthouse.LaunchedAt, insecure);
         cluster._processes.Add(lighthouse);
         try
         {
-            var perNode = slots / nodes;
+            var perNode = slots / (coordinatorOnly ? nodes - 1 : nodes);
             var seeds = $"127.0.0.1:{seedPort}";
             for (var i = 0; i < nodes; i++)
             {
                 var state = Path.Combine(workDirectory, NodeName(i));
                 Directory.CreateDirectory(state);
+                var roles = i > 0 ? "worker" : coordinatorOnly ? "coordinator" : "coordinator,worker";
                 var node = ChildProcess.StartDotnet(cliDll,
                 [
-                    "node", "--seeds", seeds, "--roles", i == 0 ? "coordinator,worker" : "worker",
+                    "node", "--seeds", seeds, "--roles", roles,
                     "--slots", perNode.ToString(CultureInfo.InvariantCulture), "--port", FreePort().ToString(CultureInfo.InvariantCulture),
-                    "--state-dir", state, "--name", NodeName(i), "--json", "--access-file", accessFile,
+                    "--state-dir", state, "--name", NodeName(i), "--json", .. nodeAccess,
                 ], workDirectory);
                 cluster._processes.Add(node);
-                await node.LineAsync(l => l.Contains("\"node-up\"", StringComparison.Ordinal), timeout, cancellationToken);
+                cluster.UpAt = await node.LineAsync(l => l.Contains("\"node-up\"", StringComparison.Ordinal), timeout, cancellationToken);
             }
             return cluster;
         }
