@@ -65,6 +65,31 @@ public sealed class FarmBatchJob : IDisposable
         return this;
     }
 
+    /// <summary>
+    /// Writes a manifest of <paramref name="tasks"/> counted tasks (as <see cref="WithCountingTasks"/>)
+    /// that wait until the file <see cref="Gate"/> exists: the farm stays up, with the launcher's
+    /// own job running, while a test does what it must. Priority 10, so on a loaded machine another
+    /// job submitted into the farm cannot take the slots and finish first.
+    /// </summary>
+    public FarmBatchJob WithGatedTasks(int tasks)
+    {
+        System.IO.File.WriteAllText(ManifestPath, $$"""
+            jobs {
+              {{JobName}} {
+                priority = 10
+                command = ["/bin/sh", "-c", "mktemp \"$0/$1.XXXXXX\" > /dev/null; while [ ! -e {{Gate}} ]; do sleep 0.1; done",
+                           "{{ExecutionsDirectory}}", "${index}"]
+                sweep { i = { from = 1, to = {{tasks}} } }
+                output { directory = "out", capture = none }
+              }
+            }
+            """);
+        return this;
+    }
+
+    /// <summary>The file whose creation lets the tasks of <see cref="WithGatedTasks"/> end.</summary>
+    public string Gate => _dir.File("gate");
+
     /// <summary>sbatch's options, then the launcher with the manifest; returns the SLURM job id at once.</summary>
     public async Task<string> SubmitAsync(params string[] sbatchOptions)
     {

@@ -29,19 +29,9 @@ public partial class SecureAllocationTests
     [SlurmFact]
     public async Task An_allocation_speaks_TLS_by_default_and_only_a_client_with_its_access_file_can_submit()
     {
-        using var job = new FarmBatchJob("own");
-        var gate = job.File("gate");
-        await File.WriteAllTextAsync(job.ManifestPath, $$"""
-            jobs {
-              own {
-                priority = 10
-                command = ["/bin/sh", "-c", "mktemp \"$0/$1.XXXXXX\" > /dev/null; while [ ! -e {{gate}} ]; do sleep 0.1; done",
-                           "{{job.ExecutionsDirectory}}", "${index}"]
-                sweep { i = { from = 1, to = {{OwnTasks}} } }
-                output { directory = "out", capture = none }
-              }
-            }
-            """);
+        // The launcher's own tasks wait for a gate: the farm stays up while the test works with it.
+        using var job = new FarmBatchJob("own").WithGatedTasks(OwnTasks);
+        var gate = job.Gate;
         var port = FreePort.Next();
         var seed = $"127.0.0.1:{port}";
         job.Environment["ACTORFARM_PORT"] = port.ToString();

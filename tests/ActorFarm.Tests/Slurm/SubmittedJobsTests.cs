@@ -19,22 +19,9 @@ public class SubmittedJobsTests
     [SlurmFact]
     public async Task A_job_submitted_into_the_farm_outlives_the_launchers_manifest_and_the_next_allocation_finishes_it()
     {
-        using var job = new FarmBatchJob("own");
-        // The launcher's own tasks wait for a gate, so the other job is surely in the farm before they end;
-        // they go first (a higher priority): on a loaded machine the other job could otherwise take
-        // the slots and finish before the launcher's own job ends, leaving nothing to follow.
-        var gate = job.File("gate");
-        await File.WriteAllTextAsync(job.ManifestPath, $$"""
-            jobs {
-              own {
-                priority = 10
-                command = ["/bin/sh", "-c", "mktemp \"$0/$1.XXXXXX\" > /dev/null; while [ ! -e {{gate}} ]; do sleep 0.1; done",
-                           "{{job.ExecutionsDirectory}}", "${index}"]
-                sweep { i = { from = 1, to = {{OwnTasks}} } }
-                output { directory = "out", capture = none }
-              }
-            }
-            """);
+        // The launcher's own tasks wait for a gate: the farm stays up while the test works with it.
+        using var job = new FarmBatchJob("own").WithGatedTasks(OwnTasks);
+        var gate = job.Gate;
         var port = FreePort.Next();
         job.Environment["ACTORFARM_PORT"] = port.ToString();
         var submittedExecutions = Directory.CreateDirectory(job.File("executions-submitted")).FullName;
