@@ -28,11 +28,11 @@ internal sealed class RemoteFarm(Option<bool> verbose)
         FarmConnectionOptions options;
         try
         {
-            var verbosity = FarmConfig.Verbosity(parse.GetValue(verbose));
+            var cliConfig = CliConfig.For(parse.GetValue(verbose));
             options = new FarmConnectionOptions
             {
                 Contacts = ClusterAddress.ParseList(parse.GetValue(_cluster)!),
-                Config = _extra.Read(parse) is { } extra ? extra.WithFallback(verbosity) : verbosity,
+                Config = _extra.Read(parse) is { } extra ? extra.WithFallback(cliConfig) : cliConfig,
             };
         }
         catch (Exception e) when (e is ArgumentException or FormatException)
