@@ -10,10 +10,13 @@ namespace ActorFarm.Cli;
 /// and maps to its answer (130 "interrupted"; <c>node</c> drains and exits 0).
 /// </summary>
 /// <remarks>
-/// System.CommandLine's own handling is off (<c>ProcessTerminationTimeout = null</c>): it listens
-/// only once a command's action has returned its task, and everything before that ran with the
-/// default action. The farm's own listener (<c>FarmOptions.ObserveStopSignals</c>) only observes,
-/// so both see every signal. Only a signal before the runtime reaches <c>Main</c> is beyond reach.
+/// Nothing else acts on these signals first. System.CommandLine's own handling is off
+/// (<c>ProcessTerminationTimeout = null</c>): it listens only once a command's action has returned
+/// its task, and everything before that ran with the default action. Akka's CLR shutdown hook is
+/// off in the CLI's farms and clients (<c>hocon/cli.hocon</c>): it would run the coordinated
+/// shutdown from the signal's thread ahead of the command, and a node would take its own leave for
+/// a removal. The farm's listener (<c>FarmOptions.ObserveStopSignals</c>) only observes. Only a
+/// signal before the runtime reaches <c>Main</c> is beyond reach.
 /// </remarks>
 internal static class StopSignals
 {
@@ -55,8 +58,8 @@ internal static class StopSignals
     }
 
     /// <summary>
-    /// Exit 130 at once, without the process-exit handlers (Akka's would wait for the shutdown
-    /// that is taking too long). The jobs resume as after a kill; the task processes die with the
+    /// Exit 130 at once, skipping the process-exit handlers: nothing more is waited for. The jobs
+    /// resume as after a kill (the journal holds what was done); the task processes die with the
     /// farm (its exit watchdog, see <c>FarmExitWatchdog</c>).
     /// </summary>
     private static void ExitNow(string why)
