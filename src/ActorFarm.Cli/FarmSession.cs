@@ -30,8 +30,9 @@ internal static class FarmSession
                 output.Error(e.Message);
                 return ExitCodes.FarmError;
             }
-            catch (OperationCanceledException)
+            catch (Exception e) when (e is OperationCanceledException || ct.IsCancellationRequested)
             {
+                // Whatever the signal cut short (a submission, the follow, a results export).
                 output.Error("interrupted; the jobs stay in the journal: run the same command again to resume them.");
                 return ExitCodes.Interrupted;
             }

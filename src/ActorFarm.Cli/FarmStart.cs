@@ -18,6 +18,8 @@ internal static class FarmStart
     {
         try
         {
+            // A signal may have come while the command read its input: then nothing starts.
+            ct.ThrowIfCancellationRequested();
             return (await FarmHost.StartAsync(options, ct), ExitCodes.Success);
         }
         catch (FarmStoreException e)
@@ -32,9 +34,10 @@ internal static class FarmStart
             output.Error(e.Message);
             return (null, ExitCodes.BadInput);
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (e is OperationCanceledException || ct.IsCancellationRequested)
         {
-            // SIGTERM or Ctrl+C while starting: an interruption like any other.
+            // SIGTERM or Ctrl+C while starting: an interruption like any other, whatever part of
+            // the start-up it cut short.
             output.Error($"interrupted while the {what} was starting; nothing ran: run the same command again.");
             return (null, ExitCodes.Interrupted);
         }

@@ -29,11 +29,11 @@ internal sealed class RemoteFarm(Option<bool> verbose)
         FarmConnectionOptions options;
         try
         {
-            var verbosity = FarmConfig.Verbosity(parse.GetValue(verbose));
+            var cliConfig = CliConfig.For(parse.GetValue(verbose));
             options = new FarmConnectionOptions
             {
                 Contacts = ClusterAddress.ParseList(parse.GetValue(_cluster)!),
-                Config = _extra.Read(parse) is { } extra ? extra.WithFallback(verbosity) : verbosity,
+                Config = _extra.Read(parse) is { } extra ? extra.WithFallback(cliConfig) : cliConfig,
                 Access = _extra.ReadAccess(parse, FarmAccess.DefaultPath(".actorfarm"), create: false),
             };
         }

@@ -61,8 +61,8 @@ internal static class NodeCommand
                     throw new ArgumentException($"--roles: expected coordinator and/or worker, got '{parse.GetValue(roles)}'");
                 var seedList = ClusterAddress.ParseList(parse.GetValue(seeds)!);
                 var config = extra.Read(parse);
-                var verbosity = FarmConfig.Verbosity(parse.GetValue(verbose));
-                config = config is null ? verbosity : config.WithFallback(verbosity);
+                var cliConfig = CliConfig.For(parse.GetValue(verbose));
+                config = config is null ? cliConfig : config.WithFallback(cliConfig);
                 options = new FarmOptions
                 {
                     Seeds = seedList,

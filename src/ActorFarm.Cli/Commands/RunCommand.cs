@@ -55,7 +55,7 @@ internal static class RunCommand
     internal static FarmOptions EmbeddedFarm(DirectoryInfo state, int? slots, bool verbose, Config? extra = null)
     {
         // Akka's own INFO lines would scroll the progress bar away: only with --verbose.
-        var verbosity = FarmConfig.Verbosity(verbose);
+        var cliConfig = CliConfig.For(verbose);
         return new FarmOptions
         {
             StateDirectory = state.FullName,
@@ -63,7 +63,7 @@ internal static class RunCommand
             NodeName = "local",
             // Ctrl+C reaches the tasks too (one process group): what it kills goes back, not failed.
             ObserveStopSignals = true,
-            Config = extra is null ? verbosity : extra.WithFallback(verbosity),
+            Config = extra is null ? cliConfig : extra.WithFallback(cliConfig),
         };
     }
 

@@ -88,6 +88,9 @@ public sealed partial class FarmProcess : IAsyncDisposable
     /// <summary>Sends <paramref name="signal"/> to the process's whole process group (see <see cref="StartInOwnSession"/>).</summary>
     public void SignalGroup(int signal) => _ = Kill(-Pid, signal);
 
+    /// <summary>Sends <paramref name="signal"/> to this process alone (its tasks do not get it).</summary>
+    public void Signal(int signal) => _ = Kill(Pid, signal);
+
     /// <summary>Standard output and error interleaved as they arrived.</summary>
     public string Output => Join(_ => true);
 
