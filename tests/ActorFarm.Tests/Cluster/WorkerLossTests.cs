@@ -49,6 +49,6 @@ public partial class WorkerLossTests(ITestOutputHelper output)
             $"{DateTime.UtcNow:O} {latency.TotalSeconds:F1} s\n");
     }
 
-    [GeneratedRegex(@"node akka\.tcp://\S+ lost with \d+ tasks; re-queuing them")]
+    [GeneratedRegex(@"node akka(\.ssl)?\.tcp://\S+ lost with \d+ tasks; re-queuing them")]
     private static partial Regex LostNode();
 }

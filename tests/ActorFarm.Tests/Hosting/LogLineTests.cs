@@ -63,6 +63,7 @@ public class LogLineTests
     [InlineData("job: Requested shard homes [26] from coordinator at [x]. [1] total buffered messages.")]
     [InlineData("Association with remote system akka.tcp://actorfarm@127.0.0.1:1 has failed; address is now gated for 5000 ms. Reason is: [Disassociated]")]
     [InlineData("Tried to associate with unreachable remote address [akka.tcp://actorfarm@127.0.0.1:1]. Address is now gated for 5000 ms")]
+    [InlineData("Tried to associate with unreachable remote address [akka.ssl.tcp://actorfarm@127.0.0.1:1]. Address is now gated for 5000 ms")]
     [InlineData("Association to [akka.tcp://actorfarm@127.0.0.1:4] having UID [42] is irrecoverably failed. UID is now quarantined and all messages to this UID will be delivered to dead letters.")]
     public void Routine_framework_warnings_are_noise(string message) =>
         Assert.True(FrameworkNoise.IsNoise(new Warning("src", typeof(LogLineTests), message)));
@@ -70,6 +71,7 @@ public class LogLineTests
     [Theory]
     [InlineData("Cluster Node [a] - Marking node(s) as UNREACHABLE [b]")]
     [InlineData("Job j-1: node akka.tcp://actorfarm@127.0.0.1:3 lost with 2 tasks; re-queuing them")]
+    [InlineData("Job j-1: node akka.ssl.tcp://actorfarm@127.0.0.1:3 lost with 2 tasks; re-queuing them")]
     [InlineData("AssociationError [a] -> b: Error [The remote certificate is invalid according to the validation procedure]")]
     public void Warnings_a_user_must_see_are_not_noise(string message) =>
         Assert.False(FrameworkNoise.IsNoise(new Warning("src", typeof(LogLineTests), message)));
