@@ -16,7 +16,7 @@ public sealed class FarmGateway : ReceiveActor
     public const string Name = "farm-gateway";
     public const string Path = "/user/" + Name;
 
-    public FarmGateway(IActorRef jobs, IActorRef directory)
+    public FarmGateway(IActorRef jobs, IActorRef directory, string? queryPluginId)
     {
         // A page must fit one remote message to the client.
         var recordsBudget = WireLimits.From(Context.System.Settings.Config).RecordsBudget;
@@ -24,12 +24,13 @@ public sealed class FarmGateway : ReceiveActor
         Receive<ListJobs>(list => directory.Forward(list));
         Receive<GetResults>(query =>
         {
-            JournalResults.ReadPageAsync(Context.System, query.JobId, query.FromSequenceNr, query.MaxRecords, query.FromRecord, recordsBudget)
+            JournalResults.ReadPageAsync(Context.System, query.JobId, query.FromSequenceNr, query.MaxRecords, query.FromRecord, recordsBudget, queryPluginId: queryPluginId)
                 .PipeTo(Sender, failure: e => new ResultsPage(query.JobId, null, [], query.FromSequenceNr, End: true,
                     Error: $"reading the journal failed: {e.Message}"));
         });
     }
 
-    public static Props Props(IActorRef jobs, IActorRef directory) =>
-        Akka.Actor.Props.Create(() => new FarmGateway(jobs, directory));
+    /// <param name="queryPluginId">The read journal results pages come from (default: Akka.Persistence.Sql's own).</param>
+    public static Props Props(IActorRef jobs, IActorRef directory, string? queryPluginId = null) =>
+        Akka.Actor.Props.Create(() => new FarmGateway(jobs, directory, queryPluginId));
 }

@@ -26,8 +26,14 @@ public sealed class JobDirectory : ReceivePersistentActor
     // Jobs already warned about as waiting (per reason): said once, not at every broadcast.
     private readonly HashSet<string> _warned = new();
 
-    public JobDirectory()
+    public JobDirectory(JournalPlugins? plugins)
     {
+        // Null: the process's default plugins.
+        if (plugins is not null)
+        {
+            JournalPluginId = plugins.JournalPluginId;
+            SnapshotPluginId = plugins.SnapshotPluginId;
+        }
         Recover<JobRegistered>(Apply);
         Recover<JobClosed>(Apply);
 
@@ -45,7 +51,8 @@ public sealed class JobDirectory : ReceivePersistentActor
         });
     }
 
-    public static Props Props() => Akka.Actor.Props.Create(() => new JobDirectory());
+    public static Props Props(JournalPlugins? plugins = null) =>
+        Akka.Actor.Props.Create(() => new JobDirectory(plugins));
 
     public override string PersistenceId => PersistenceIdValue;
 

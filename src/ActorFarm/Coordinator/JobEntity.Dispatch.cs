@@ -164,7 +164,7 @@ public sealed partial class JobEntity
             return;
         }
         var system = Context.System;
-        ResultsExporter.ExportAsync(system, _jobId)
+        ResultsExporter.ExportAsync(system, _jobId, queryPluginId: _settings.Journal?.QueryPluginId)
             .PipeTo(Self, success: path => new ResultsExported(path));
     }
 

@@ -299,13 +299,13 @@ public sealed partial class JobEntity
             return;
         }
         _writerLockChecked = false;
-        _journal = Context.Watch(Context.ActorOf(JobJournal.Reopen(PersistenceId, _lastSequenceNr), NextJournalName()));
+        _journal = Context.Watch(Context.ActorOf(JobJournal.Reopen(PersistenceId, _lastSequenceNr, _settings.Journal), NextJournalName()));
     }
 
     private void RetryRecovery()
     {
         ForgetRecoveredState();
-        _journal = Context.Watch(Context.ActorOf(JobJournal.Recover(PersistenceId), NextJournalName()));
+        _journal = Context.Watch(Context.ActorOf(JobJournal.Recover(PersistenceId, _settings.Journal), NextJournalName()));
     }
 
     /// <summary>
@@ -323,7 +323,7 @@ public sealed partial class JobEntity
             // commit): read it back rather than write its results a second time.
             Context.Unwatch(_journal);
             Context.Stop(_journal);
-            _journal = Context.Watch(Context.ActorOf(JobJournal.CatchUp(PersistenceId, _lastSequenceNr), NextJournalName()));
+            _journal = Context.Watch(Context.ActorOf(JobJournal.CatchUp(PersistenceId, _lastSequenceNr, _settings.Journal), NextJournalName()));
             return;
         }
         // Results that a catch-up found journaled are not written again.

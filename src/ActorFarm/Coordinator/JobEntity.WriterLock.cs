@@ -41,7 +41,7 @@ public sealed partial class JobEntity
                 _log.Warning("job {0}: its journal lock is ours now; recovering it", _jobId);
             ClearFault();
             Become(Recovering);
-            _journal = Context.Watch(Context.ActorOf(JobJournal.Recover(PersistenceId), NextJournalName()));
+            _journal = Context.Watch(Context.ActorOf(JobJournal.Recover(PersistenceId, _settings.Journal), NextJournalName()));
         });
         Receive<WriterLockRefused>(refused =>
         {

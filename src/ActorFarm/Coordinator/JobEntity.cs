@@ -109,7 +109,7 @@ public sealed partial class JobEntity : ReceiveActor, IWithTimers, IWithUnbounde
         _jobId = jobId;
         _settings = settings;
         _directory = directory;
-        _journalLocation = JournalFault.LocationOf(Context.System.Settings.Config);
+        _journalLocation = JournalFault.LocationOf(Context.System.Settings.Config, (_settings.Journal ?? JournalPlugins.Sql).JournalPluginId);
         Become(Recovering);
     }
 
@@ -146,7 +146,7 @@ public sealed partial class JobEntity : ReceiveActor, IWithTimers, IWithUnbounde
             AcquireWriterLock();
             return;
         }
-        _journal = Context.Watch(Context.ActorOf(JobJournal.Recover(PersistenceId), NextJournalName()));
+        _journal = Context.Watch(Context.ActorOf(JobJournal.Recover(PersistenceId, _settings.Journal), NextJournalName()));
     }
 
     protected override void PostStop()

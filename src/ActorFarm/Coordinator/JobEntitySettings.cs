@@ -1,3 +1,4 @@
+using ActorFarm.Persistence;
 using Akka.Configuration;
 
 namespace ActorFarm.Coordinator;
@@ -13,9 +14,11 @@ public sealed record JobEntitySettings(
     TimeSpan JournalRetryMinBackoff,
     TimeSpan JournalRetryMaxBackoff,
     TimeSpan JournalGiveUpAfter,
-    string? WriterLockConnectionString = null)
+    string? WriterLockConnectionString = null,
+    JournalPlugins? Journal = null)
 {
-    public static JobEntitySettings From(Config config)
+    /// <param name="plugins">Where the job's journal lives; null: the process's default plugins (Akka.Persistence.Sql's).</param>
+    public static JobEntitySettings From(Config config, JournalPlugins? plugins = null)
     {
         var c = config.GetConfig("actorfarm.jobs");
         return new JobEntitySettings(
@@ -28,7 +31,8 @@ public sealed record JobEntitySettings(
             c.GetTimeSpan("journal-retry.min-backoff"),
             c.GetTimeSpan("journal-retry.max-backoff"),
             c.GetTimeSpan("journal-retry.give-up-after"),
-            WriterLockOf(config));
+            WriterLockOf(config, (plugins ?? JournalPlugins.Sql).JournalPluginId),
+            plugins);
     }
 
     /// <summary>
@@ -36,9 +40,9 @@ public sealed record JobEntitySettings(
     /// database (<see cref="Persistence.PostgresJobLock"/>). SQLite needs none: the state
     /// directory's lock lets one process at a time open the journal.
     /// </summary>
-    private static string? WriterLockOf(Config config)
+    private static string? WriterLockOf(Config config, string journalPluginId)
     {
-        var journal = config.GetConfig("akka.persistence.journal.sql");
+        var journal = config.GetConfig(journalPluginId);
         if (journal is null) return null;
         var provider = journal.GetString("provider-name") ?? "";
         var connectionString = journal.GetString("connection-string") ?? "";

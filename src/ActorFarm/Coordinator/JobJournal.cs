@@ -26,9 +26,15 @@ internal sealed class JobJournal : ReceivePersistentActor
     private readonly long _forwardAfter;
     private readonly bool _replay;
 
-    public JobJournal(string persistenceId, bool replay, long forwardAfter)
+    public JobJournal(string persistenceId, bool replay, long forwardAfter, JournalPlugins? plugins)
     {
         _persistenceId = persistenceId;
+        // Null: the process's default plugins.
+        if (plugins is not null)
+        {
+            JournalPluginId = plugins.JournalPluginId;
+            SnapshotPluginId = plugins.SnapshotPluginId;
+        }
         _replay = replay;
         _forwardAfter = forwardAfter;
 
@@ -52,19 +58,19 @@ internal sealed class JobJournal : ReceivePersistentActor
     }
 
     /// <summary>Recovers the whole job (from its latest snapshot) and forwards every event.</summary>
-    public static Props Recover(string persistenceId) =>
-        Props.Create(() => new JobJournal(persistenceId, true, 0));
+    public static Props Recover(string persistenceId, JournalPlugins? plugins) =>
+        Props.Create(() => new JobJournal(persistenceId, true, 0, plugins));
 
     /// <summary>
     /// Opens the journal again after a failure, knowing the job up to <paramref name="knownSequenceNr"/>:
     /// nothing is replayed, only the highest sequence number is read, so the next write follows it.
     /// </summary>
-    public static Props Reopen(string persistenceId, long knownSequenceNr) =>
-        Props.Create(() => new JobJournal(persistenceId, false, knownSequenceNr));
+    public static Props Reopen(string persistenceId, long knownSequenceNr, JournalPlugins? plugins) =>
+        Props.Create(() => new JobJournal(persistenceId, false, knownSequenceNr, plugins));
 
     /// <summary>Replays the events after <paramref name="knownSequenceNr"/> (a write reported as failed got in after all).</summary>
-    public static Props CatchUp(string persistenceId, long knownSequenceNr) =>
-        Props.Create(() => new JobJournal(persistenceId, true, knownSequenceNr));
+    public static Props CatchUp(string persistenceId, long knownSequenceNr, JournalPlugins? plugins) =>
+        Props.Create(() => new JobJournal(persistenceId, true, knownSequenceNr, plugins));
 
     public override string PersistenceId => _persistenceId;
 

@@ -11,12 +11,12 @@ using ActorFarm.Security;
 namespace ActorFarm.Hosting;
 
 /// <summary>
-/// The public API for jobs: submit, watch, query, cancel, export results. The same class serves
-/// an in-process farm (<see cref="FarmHost.Client"/>) and a farm reached from outside the cluster
-/// (<see cref="ConnectAsync"/>); the CLI is a thin client of it. Every call that waits for an
-/// answer has a timeout.
+/// The <see cref="IFarmClient"/> of every farm: the same class serves an in-process farm
+/// (<see cref="FarmHost.Client"/>, <see cref="ForGateway"/>, the client a service embedding the
+/// farm resolves) and a farm reached from outside the cluster (<see cref="ConnectAsync"/>); the
+/// CLI is a thin client of it. Every call that waits for an answer has a timeout.
 /// </summary>
-public sealed class FarmClient : IAsyncDisposable
+public sealed class FarmClient : IFarmClient, IAsyncDisposable
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
 
@@ -43,6 +43,13 @@ public sealed class FarmClient : IAsyncDisposable
     }
 
     /// <summary>
+    /// A client of the farm whose gateway is <paramref name="gateway"/>, in this actor system (an
+    /// actor of a service embedding the farm that holds the gateway from Akka.Hosting's registry:
+    /// <c>registry.Get&lt;FarmGatewayKey&gt;()</c>). Nothing to dispose.
+    /// </summary>
+    public static FarmClient ForGateway(IActorRef gateway) => new(new LocalFarmEndpoint(gateway));
+
+    /// <summary>
     /// Connects to a farm cluster from outside it, through ClusterClient: the seeds (usually the
     /// Lighthouse) serve as contact points and the answers come back through them. The process
     /// does not join the cluster. Dispose the client to close the connection.
@@ -66,7 +73,7 @@ public sealed class FarmClient : IAsyncDisposable
             // (or never was) would keep the client waiting for good.
             var settings = ClusterClientSettings.Create(system).WithInitialContacts(contacts).WithReconnectTimeout(farmLostAfter);
             var clusterClient = system.ActorOf(ClusterClient.Props(settings), "farm-client");
-            var endpoint = new ClusterClientFarmEndpoint(clusterClient, string.Join(", ", options.Contacts), farmLostAfter);
+            var endpoint = new ClusterClientFarmEndpoint(clusterClient, "/user/" + options.GatewayName, string.Join(", ", options.Contacts), farmLostAfter);
             var client = new FarmClient(endpoint, system);
             // One round trip proves the farm answers; a wrong address fails here, not later. It is
             // retried: right after the farm starts, the receptionist may not know the gateway yet

@@ -24,11 +24,23 @@ public static class FarmConfig
         return ConfigurationFactory.ParseString(reader.ReadToEnd());
     }
 
-    /// <summary>The base configuration of every farm process, without journal or host values.</summary>
+    /// <summary>The base configuration of every standalone farm process, without journal or host values.</summary>
     public static Config Base() =>
         Embedded("serialization.hocon")
-            .WithFallback(Embedded("farm.hocon"))
+            .WithFallback(Embedded("standalone.hocon"))
             .WithFallback(Embedded("logging.hocon"))
+            .WithFallback(Library());
+
+    /// <summary>
+    /// What the farm's actors need in any actor system, and all that a service embedding the farm
+    /// gets from it (<see cref="Embedding.ActorFarmHostingExtensions.WithActorFarm"/>, as fallbacks):
+    /// the farm's serializers, its <c>actorfarm.*</c> defaults and results dispatcher, and the
+    /// reference defaults of the Akka extensions it uses. Nothing here sets a value of Akka's own
+    /// that the extensions' reference configurations do not already hold.
+    /// </summary>
+    public static Config Library() =>
+        Embedded("serialization.hocon")
+            .WithFallback(Embedded("farm.hocon"))
             .WithFallback(SqlPersistence.DefaultConfiguration)
             // Every member must know every serializer that may reach it from the moment it joins,
             // whether or not (or not yet) it started the extension: seeds join as soon as the
@@ -43,9 +55,9 @@ public static class FarmConfig
     /// TCP unless <see cref="FarmOptions.Config"/> turns TLS on (in-process test systems).</param>
     public static Config Build(FarmOptions options, RemotingSecurity? security = null)
     {
-        var journal = options.PostgresConnectionString is { } pg
-            ? ConnectionStrings(pg).WithFallback(Embedded("postgres.hocon"))
-            : ConnectionStrings(SqliteJournal.ConnectionString(options.StateDirectory)).WithFallback(Embedded("sqlite.hocon"));
+        var journal = options.PostgresConnectionString is null
+            ? Journal(options.StateDirectory, null).WithFallback(Embedded("sqlite-start.hocon"))
+            : Journal(options.StateDirectory, options.PostgresConnectionString);
         var tls = security?.Tls ?? (options.Config is { } overrides && ClusterAddress.UsesTls(overrides));
         var hostValues = ConfigurationFactory.ParseString($$"""
             akka.remote.dot-netty.tcp.hostname = {{Quote(options.Host)}}
@@ -71,6 +83,16 @@ public static class FarmConfig
             composed = security.Hocon.WithFallback(composed);
         return options.Config is null ? composed : options.Config.WithFallback(composed);
     }
+
+    /// <summary>
+    /// The farm's journal plugins at Akka.Persistence.Sql's own plugin ids: SQLite in
+    /// <paramref name="stateDirectory"/>, or PostgreSQL when <paramref name="postgresConnectionString"/> is given.
+    /// Plugin definitions only (which plugin is a process's default is not the farm's to say).
+    /// </summary>
+    public static Config Journal(string stateDirectory, string? postgresConnectionString) =>
+        postgresConnectionString is { } pg
+            ? ConnectionStrings(pg).WithFallback(Embedded("postgres.hocon"))
+            : ConnectionStrings(SqliteJournal.ConnectionString(stateDirectory)).WithFallback(Embedded("sqlite.hocon"));
 
     private static Config ConnectionStrings(string connectionString)
     {

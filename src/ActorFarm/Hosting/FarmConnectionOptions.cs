@@ -12,6 +12,9 @@ public sealed record FarmConnectionOptions
     /// <summary>The farm's actor system name (every node of one farm uses the same).</summary>
     public string SystemName { get; init; } = "actorfarm";
 
+    /// <summary>The farm gateway's actor name on the coordinators (<see cref="Embedding.ActorFarmOptions.GatewayName"/>).</summary>
+    public string GatewayName { get; init; } = Coordinator.FarmGateway.Name;
+
     /// <summary>The address the client's own remoting binds to; loopback unless told otherwise.</summary>
     public string Host { get; init; } = "127.0.0.1";
 

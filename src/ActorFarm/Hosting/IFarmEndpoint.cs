@@ -40,11 +40,13 @@ internal sealed class LocalFarmEndpoint(IActorRef gateway) : IFarmEndpoint
 internal sealed class ClusterClientFarmEndpoint : IFarmEndpoint
 {
     private readonly IActorRef _clusterClient;
+    private readonly string _gatewayPath;
     private readonly Task _clientStopped;
 
-    public ClusterClientFarmEndpoint(IActorRef clusterClient, string contacts, TimeSpan farmLostAfter)
+    public ClusterClientFarmEndpoint(IActorRef clusterClient, string gatewayPath, string contacts, TimeSpan farmLostAfter)
     {
         _clusterClient = clusterClient;
+        _gatewayPath = gatewayPath;
         _clientStopped = clusterClient.WatchAsync();
         Description = "the farm at " + contacts;
         FarmLostAfter = farmLostAfter;
@@ -57,7 +59,7 @@ internal sealed class ClusterClientFarmEndpoint : IFarmEndpoint
     public async Task<T> AskAsync<T>(object message, TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (_clientStopped.IsCompleted) throw Lost();
-        var ask = _clusterClient.Ask<T>(new ClusterClient.Send(FarmGateway.Path, message, localAffinity: false), timeout, cancellationToken);
+        var ask = _clusterClient.Ask<T>(new ClusterClient.Send(_gatewayPath, message, localAffinity: false), timeout, cancellationToken);
         if (await Task.WhenAny(ask, _clientStopped) == ask)
             return await ask;
         // The abandoned ask still times out later; observe it so that nothing reports it.

@@ -1,3 +1,4 @@
+using ActorFarm.Persistence;
 using Akka.Actor;
 using Akka.Persistence;
 
@@ -11,12 +12,14 @@ namespace ActorFarm.Hosting;
 /// </summary>
 internal sealed class JournalWarmup : ReceivePersistentActor
 {
-    public JournalWarmup()
+    public JournalWarmup(JournalPlugins plugins)
     {
+        JournalPluginId = plugins.JournalPluginId;
+        SnapshotPluginId = plugins.SnapshotPluginId;
         Recover<RecoveryCompleted>(_ => Context.Stop(Self));
     }
 
-    public static Props Props() => Akka.Actor.Props.Create(() => new JournalWarmup());
+    public static Props Props(JournalPlugins plugins) => Akka.Actor.Props.Create(() => new JournalWarmup(plugins));
 
     public override string PersistenceId => "actorfarm-journal-warmup";
 }

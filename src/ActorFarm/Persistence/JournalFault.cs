@@ -44,9 +44,9 @@ public sealed record JournalFault(string Cause, string Location, bool AnotherWri
     }
 
     /// <summary>Where the journal is, for messages: the SQLite file, or the PostgreSQL server and database.</summary>
-    public static string LocationOf(Config config)
+    public static string LocationOf(Config config, string journalPluginId = "akka.persistence.journal.sql")
     {
-        var journal = config.GetConfig("akka.persistence.journal.sql");
+        var journal = config.GetConfig(journalPluginId);
         var connectionString = journal?.GetString("connection-string") ?? "";
         var provider = journal?.GetString("provider-name") ?? "";
         try

@@ -24,9 +24,9 @@ public static class JournalResults
     /// page, so paging always advances. The first page carries the spec.
     /// </summary>
     public static async Task<ResultsPage> ReadPageAsync(ActorSystem system, string jobId, long fromSequenceNr, int maxRecords,
-        int fromRecord = 0, long recordsBudget = long.MaxValue, CancellationToken cancellationToken = default)
+        int fromRecord = 0, long recordsBudget = long.MaxValue, CancellationToken cancellationToken = default, string? queryPluginId = null)
     {
-        var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(queryPluginId ?? SqlReadJournal.Identifier);
         var materializer = system.Materializer(namePrefix: "results-read");
         var from = Math.Max(1, fromSequenceNr);
         var skip = Math.Max(0, fromRecord);
@@ -84,10 +84,11 @@ public static class JournalResults
     /// pass (one query, streamed): what a process that has the journal uses to write the
     /// results file. Remote clients page with <see cref="ReadPageAsync"/> instead.
     /// </summary>
+    /// <param name="queryPluginId">The read journal's plugin id (default: Akka.Persistence.Sql's own).</param>
     public static async IAsyncEnumerable<ResultsPage> StreamAsync(ActorSystem system, string jobId,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default, string? queryPluginId = null)
     {
-        var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(queryPluginId ?? SqlReadJournal.Identifier);
         var materializer = system.Materializer(namePrefix: "results-stream");
         var first = true;
         await foreach (var envelope in journal.CurrentEventsByPersistenceId(JobIds.PersistenceId(jobId), 1L, long.MaxValue)

@@ -10,7 +10,8 @@ namespace ActorFarm.Results;
 public static class ResultsExporter
 {
     public static Task<string> ExportAsync(ActorSystem system, string jobId,
-        ResultsFormat format = ResultsFormat.Jsonl, string? path = null, CancellationToken cancellationToken = default) =>
-        ResultsFileWriter.WriteAsync(JournalResults.StreamAsync(system, jobId, cancellationToken),
+        ResultsFormat format = ResultsFormat.Jsonl, string? path = null, CancellationToken cancellationToken = default,
+        string? queryPluginId = null) =>
+        ResultsFileWriter.WriteAsync(JournalResults.StreamAsync(system, jobId, cancellationToken, queryPluginId),
             format, path, cancellationToken);
 }

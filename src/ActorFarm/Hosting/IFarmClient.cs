@@ -1,0 +1,45 @@
+using ActorFarm.Manifest;
+using ActorFarm.Protocol;
+using ActorFarm.Results;
+
+namespace ActorFarm.Hosting;
+
+/// <summary>
+/// What a program does with a farm's jobs, wherever the farm runs: in the same actor system
+/// (<see cref="Embedding.ActorFarmHostingExtensions.WithActorFarm"/> registers one talking to the
+/// local gateway; <see cref="FarmHost.Client"/>), or on a cluster reached from outside
+/// (<see cref="Embedding.FarmClientServiceExtensions.AddActorFarmClient"/>,
+/// <see cref="FarmClient.ConnectAsync"/>). Every call that waits for an answer has a timeout.
+/// </summary>
+public interface IFarmClient
+{
+    /// <summary>Submits a job, or reaches the existing one when the same spec was submitted before (it then resumes).</summary>
+    /// <exception cref="JobSpecTooLargeException">A remote farm could never receive the spec.</exception>
+    /// <exception cref="JobNotAcceptedException">The farm could not journal the job (its journal fails).</exception>
+    Task<JobSubmitted> SubmitAsync(JobSpec spec, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
+
+    /// <summary>The job's status now.</summary>
+    Task<JobStatusReport> StatusAsync(string jobId, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Cancels the job: nothing new starts, running tasks are killed; answers with its status.</summary>
+    Task<JobStatusReport> CancelAsync(string jobId, string reason = "cancelled by user", TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>Every job the farm has seen, newest first.</summary>
+    Task<JobListEntry[]> ListAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The job's status at once, then about once per <paramref name="pollInterval"/> until it has
+    /// ended and its results file is written (<see cref="JobStatusReport.IsSettled"/>), which is the
+    /// last item. It survives a coordinator fail-over; a farm that is gone ends it with
+    /// <see cref="FarmUnavailableException"/>.
+    /// </summary>
+    IAsyncEnumerable<JobStatusReport> WatchAsync(string jobId, TimeSpan? pollInterval = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Writes the job's results (JSONL or CSV) to <paramref name="path"/> (default: the job's output
+    /// directory) from the journal, paged through the farm, and returns the path.
+    /// </summary>
+    Task<string> ExportResultsAsync(string jobId, ResultsFormat format = ResultsFormat.Jsonl, string? path = null,
+        TimeSpan? timeoutPerPage = null, CancellationToken cancellationToken = default);
+}
