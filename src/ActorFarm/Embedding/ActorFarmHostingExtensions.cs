@@ -46,6 +46,12 @@ public static class ActorFarmHostingExtensions
         builder.AddHocon(farmConfig, HoconAddMode.Append);
         builder.StartActors(async (system, registry) =>
         {
+            // The farm runs commands for whoever reaches this actor system: say it loudly when the
+            // service's remoting lets anybody in (docs/security.md, docs/embedding.md).
+            if (!ClusterAddress.UsesTls(system.Settings.Config))
+                Akka.Event.LoggingExtensions.Warning(system.Log,
+                    Security.RemotingSecurity.InsecureWarning(Cluster.Get(system).SelfAddress.ToString()) +
+                    " The farm is embedded in this service's actor system, whose remoting has no TLS: secure it (docs/embedding.md).");
             if (options.ConfigureJournal && Cluster.Get(system).SelfRoles.Contains(options.CoordinatorRole))
                 await EmbeddedJournal.PrepareAsync(system, options);
             var farm = await FarmActors.StartAsync(system, options);
