@@ -147,7 +147,7 @@ public static class WireTypeAllowlist
     /// Hyperion asks about two spellings of a type name: the short assembly-qualified name it
     /// writes into payloads (no version, <c>%core%</c> for the core library) when reading, and
     /// the full <see cref="Type.AssemblyQualifiedName"/> of the root object when writing.
-    /// Hyperion's own <see cref="TypeFilter"/> knows only the first, so it refuses every
+    /// Hyperion's own <see cref="Hyperion.TypeFilter"/> knows only the first, so it refuses every
     /// serialization; this filter accepts exactly both spellings of the allowed types (no
     /// normalisation of incoming names, hence nothing to trick). The short names come from
     /// <see cref="TypeFilterBuilder"/> so they match Hyperion's format by construction.
