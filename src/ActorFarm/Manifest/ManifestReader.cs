@@ -5,7 +5,7 @@ namespace ActorFarm.Manifest;
 /// relative paths resolve, plus the typed reads of scalar values. Every read reports a
 /// problem and carries on, so one pass finds all errors.
 /// </summary>
-internal sealed class ManifestReader
+internal sealed class ManifestReader : IErrorSink
 {
     private readonly HoconLineLocator _locator;
 
@@ -48,7 +48,8 @@ internal sealed class ManifestReader
         }
     }
 
-    /// <summary>Reports every key and string value under <paramref name="node"/> that holds a NUL character.</summary>
+    /// <summary>Reports every key and string value under <paramref name="node"/> that holds a NUL
+    /// character or a lone surrogate (<see cref="JobRules.TextProblem"/>).</summary>
     public void ReportNulCharacters(HoconNode node, KeyPath path)
     {
         // Iterative: the tree is at most ManifestLimits.MaxNestingDepth deep, but a list may be long.
@@ -59,8 +60,8 @@ internal sealed class ManifestReader
             var (n, p) = item;
             switch (n.Kind)
             {
-                case HoconKind.String when n.Text!.Contains('\0'):
-                    Error(p, "the value holds a NUL character (\\u0000); no argument, variable or path can hold NUL");
+                case HoconKind.String when JobRules.TextProblem(n.Text!) is { } problem:
+                    Error(p, problem);
                     break;
                 case HoconKind.Array:
                     for (int i = n.Items!.Count - 1; i >= 0; i--) pending.Push((n.Items[i], p.At(i)));
@@ -69,7 +70,7 @@ internal sealed class ManifestReader
                     for (int i = n.Fields!.Count - 1; i >= 0; i--)
                     {
                         var (key, child) = n.Fields[i];
-                        if (key.Contains('\0')) Error(p, "a key holds a NUL character (\\u0000)");
+                        if (key.Contains('\0')) Error(p, JobRules.NulInKey);
                         else pending.Push((child, p.Child(key)));
                     }
                     break;
