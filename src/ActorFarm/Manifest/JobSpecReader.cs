@@ -57,7 +57,8 @@ internal static partial class JobSpecReader
             command?.HandlerArgs ?? [], env, workdir,
             outputTemplate ?? (r.Options.OutputDirectoryOverride is { Length: > 0 } overridden ? overridden : null));
 
-        if (r.Errors.Count > errorsBefore || command is null) return null;
+        // Text problems (NUL) were reported before this job was read, by the walk over the whole file.
+        if (r.Errors.Count > errorsBefore || command is null || r.HasTextProblemsUnder(path)) return null;
         var spec = new JobSpec
         {
             Name = name,

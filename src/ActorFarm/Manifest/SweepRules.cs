@@ -85,6 +85,8 @@ internal static class SweepRules
             r.Error(filePath, "the file name is empty");
             return null;
         }
+        // Reported where every value is checked for text (JobRules.TextProblem); no file has such a name.
+        if (file.Contains('\0')) return null;
         var full = fullPath();
         var (kind, _) = InputFiles.Inspect(full);
         if (kind != InputFiles.EntryKind.RegularFile)
