@@ -104,11 +104,18 @@ public sealed class FarmClient : IFarmClient, IAsyncDisposable
         }
     }
 
-    /// <summary>Submits a job, or reaches the existing one when the same spec was submitted before (it then resumes).</summary>
+    /// <summary>
+    /// Submits a job, or reaches the existing one when the same spec was submitted before (it then
+    /// resumes). The spec is checked first, with the manifest's rules (<see cref="JobSpecValidator"/>,
+    /// default <see cref="ManifestOptions"/>): an invalid one is refused before anything is sent.
+    /// </summary>
+    /// <exception cref="InvalidJobSpecException">The spec breaks a rule; its <c>Errors</c> list every problem.</exception>
     /// <exception cref="JobSpecTooLargeException">A remote farm could never receive the spec (see <see cref="EnsureSpecFits"/>).</exception>
     /// <exception cref="JobNotAcceptedException">The farm could not journal the job (its journal fails).</exception>
     public async Task<JobSubmitted> SubmitAsync(JobSpec spec, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(spec);
+        JobSpecValidator.EnsureValid(spec);
         EnsureSpecFits(spec);
         var submitted = await _endpoint.AskAsync<JobSubmitted>(new SubmitJob(JobIds.For(spec), spec), timeout ?? DefaultTimeout, cancellationToken);
         if (submitted.Status.Phase == JobPhase.Unknown && submitted.Status.Fault is { } fault)

@@ -6,26 +6,12 @@ internal static partial class JobSpecReader
     /// <summary>An object of string templates (env, handler-args).</summary>
     private static Dictionary<string, string> ReadTemplateMap(ManifestReader r, HoconNode? node, KeyPath path, bool isEnvironment)
     {
-        var map = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (node is null || node.Kind == HoconKind.Null) return map;
+        if (node is null || node.Kind == HoconKind.Null) return new Dictionary<string, string>(StringComparer.Ordinal);
         if (!r.ExpectObject(node, path, isEnvironment ? "an object such as env { NAME = \"value\" }" : "an object such as handler-args { seconds = \"1\" }"))
-            return map;
-        foreach (var (key, value) in node.Fields!)
-        {
-            var keyPath = path.Child(key);
-            if (isEnvironment && (key.Length == 0 || key.Contains('=') || key.Contains('\0')))
-            {
-                r.Error(keyPath, $"'{key}' is not a valid environment variable name");
-                continue;
-            }
-            if (value.Kind == HoconKind.Null)
-            {
-                r.Error(keyPath, "expected a string value, got null");
-                continue;
-            }
-            if (r.ReadString(value, keyPath, "a string value") is { } text) map[key] = text;
-        }
-        return map;
+            return new Dictionary<string, string>(StringComparer.Ordinal);
+        return JobRules.TemplateMap(r, path,
+            node.Fields!.Select(f => (f.Key, f.Value.Kind == HoconKind.String ? f.Value.Text : null, ManifestReader.Describe(f.Value))),
+            isEnvironment);
     }
 
     private static RetryPolicy ReadRetry(ManifestReader r, HoconNode? node, KeyPath path)
@@ -35,7 +21,8 @@ internal static partial class JobSpecReader
         r.CheckKeys(node, path, RetryKeys);
         var policy = RetryPolicy.None;
 
-        if (r.ReadInt(node.Get("max-attempts"), path.Child("max-attempts"), min: 1) is { } attempts)
+        if (r.ReadInt(node.Get("max-attempts"), path.Child("max-attempts")) is { } attempts
+            && JobRules.MaxAttempts(r, path.Child("max-attempts"), attempts))
             policy = policy with { MaxAttempts = attempts };
 
         var codesPath = path.Child("exit-codes");
@@ -48,9 +35,8 @@ internal static partial class JobSpecReader
                 var codes = new List<int>();
                 for (int i = 0; i < codesNode.Items!.Count; i++)
                 {
-                    if (r.ReadInt(codesNode.Items[i], codesPath.At(i)) is not { } code) continue;
-                    if (code == 0) r.Error(codesPath.At(i), "exit code 0 means success and is never retried; remove it");
-                    else codes.Add(code);
+                    if (r.ReadInt(codesNode.Items[i], codesPath.At(i)) is { } code && JobRules.RetryExitCode(r, codesPath.At(i), code))
+                        codes.Add(code);
                 }
                 policy = policy with { ExitCodes = codes.ToArray() };
             }
@@ -58,26 +44,14 @@ internal static partial class JobSpecReader
 
         if (r.ReadBool(node.Get("on-timeout"), path.Child("on-timeout")) is { } onTimeout)
             policy = policy with { OnTimeout = onTimeout };
-        if (ReadNonNegative(r, node.Get("backoff"), path.Child("backoff")) is { } backoff)
+        if (JobRules.NonNegative(r, path.Child("backoff"), r.ReadDuration(node.Get("backoff"), path.Child("backoff"))) is { } backoff)
             policy = policy with { Backoff = backoff };
-        if (ReadNonNegative(r, node.Get("max-backoff"), path.Child("max-backoff")) is { } maxBackoff)
+        if (JobRules.NonNegative(r, path.Child("max-backoff"), r.ReadDuration(node.Get("max-backoff"), path.Child("max-backoff"))) is { } maxBackoff)
         {
-            if (maxBackoff < policy.Backoff)
-                r.Error(path.Child("max-backoff"), $"max-backoff ({ValueParsers.Format(maxBackoff)}) is shorter than backoff ({ValueParsers.Format(policy.Backoff)})");
+            JobRules.BackoffOrder(r, path.Child("max-backoff"), maxBackoff, policy.Backoff);
             policy = policy with { MaxBackoff = maxBackoff };
         }
         return policy;
-    }
-
-    private static TimeSpan? ReadNonNegative(ManifestReader r, HoconNode? node, KeyPath path)
-    {
-        var t = r.ReadDuration(node, path);
-        if (t is { } v && v < TimeSpan.Zero)
-        {
-            r.Error(path, $"must not be negative, got {ValueParsers.Format(v)}");
-            return null;
-        }
-        return t;
     }
 
     /// <summary>The output spec and the directory template as written (null when invalid or overridden).</summary>
@@ -92,12 +66,7 @@ internal static partial class JobSpecReader
             var dirPath = path.Child("directory");
             if (r.ReadString(node.Get("directory"), dirPath) is { } dir)
             {
-                template = dir;
-                if (dir.Length == 0)
-                {
-                    r.Error(dirPath, "must not be empty");
-                    template = null;
-                }
+                template = JobRules.OutputDirectory(r, dirPath, dir) ? dir : null;
             }
             capture = r.ReadChoice(node.Get("capture"), path.Child("capture"), Captures, "capture mode") ?? capture;
             maxBytes = r.ReadByteSize(node.Get("max-bytes-per-task"), path.Child("max-bytes-per-task")) ?? maxBytes;

@@ -4,7 +4,8 @@ namespace ActorFarm.Manifest;
 /// One problem found in a manifest. <see cref="ToString"/> gives the usual compiler form,
 /// e.g. <c>jobs.hocon:12: jobs.work.timeout: expected a duration such as "30s", got "abc"</c>.
 /// </summary>
-/// <param name="File">The manifest as the caller named it.</param>
+/// <param name="File">The manifest as the caller named it; for a spec built in code its
+/// <see cref="JobSpec.SourceFile"/>, or empty (the text then starts with the key path).</param>
 /// <param name="KeyPath">Dotted path of the key (<c>jobs.work.retry.max-attempts</c>, <c>jobs.work.command[2]</c>); empty when the problem concerns the whole file.</param>
 /// <param name="Line">1-based line, when it could be found.</param>
 /// <param name="Message">What is wrong and, where possible, what to do.</param>
@@ -13,6 +14,7 @@ public sealed record ManifestError(string File, string KeyPath, int? Line, strin
     public override string ToString()
     {
         var location = Line is { } line ? $"{File}:{line}" : File;
-        return string.IsNullOrEmpty(KeyPath) ? $"{location}: {Message}" : $"{location}: {KeyPath}: {Message}";
+        var where = string.IsNullOrEmpty(KeyPath) ? location : string.IsNullOrEmpty(location) ? KeyPath : $"{location}: {KeyPath}";
+        return string.IsNullOrEmpty(where) ? Message : $"{where}: {Message}";
     }
 }

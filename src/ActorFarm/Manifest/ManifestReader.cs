@@ -5,7 +5,7 @@ namespace ActorFarm.Manifest;
 /// relative paths resolve, plus the typed reads of scalar values. Every read reports a
 /// problem and carries on, so one pass finds all errors.
 /// </summary>
-internal sealed class ManifestReader
+internal sealed class ManifestReader : IErrorSink
 {
     private readonly HoconLineLocator _locator;
 
@@ -24,6 +24,16 @@ internal sealed class ManifestReader
     public ManifestOptions Options { get; }
 
     public List<ManifestError> Errors { get; } = new();
+
+    // Where ReportNulCharacters found a problem: a job with one is not built (its paths cannot be resolved).
+    private readonly List<List<string>> _textProblems = new();
+
+    /// <summary>Whether <see cref="ReportNulCharacters"/> reported a problem at or under <paramref name="path"/>.</summary>
+    public bool HasTextProblemsUnder(KeyPath path)
+    {
+        var prefix = path.Segments();
+        return _textProblems.Exists(p => p.Count >= prefix.Count && p.Take(prefix.Count).SequenceEqual(prefix));
+    }
 
     public void Error(KeyPath path, string message) =>
         Errors.Add(new ManifestError(File, path.ToString(), LineOf(path), message));
@@ -48,7 +58,8 @@ internal sealed class ManifestReader
         }
     }
 
-    /// <summary>Reports every key and string value under <paramref name="node"/> that holds a NUL character.</summary>
+    /// <summary>Reports every key and string value under <paramref name="node"/> that holds a NUL
+    /// character or a lone surrogate (<see cref="JobRules.TextProblem"/>).</summary>
     public void ReportNulCharacters(HoconNode node, KeyPath path)
     {
         // Iterative: the tree is at most ManifestLimits.MaxNestingDepth deep, but a list may be long.
@@ -59,8 +70,9 @@ internal sealed class ManifestReader
             var (n, p) = item;
             switch (n.Kind)
             {
-                case HoconKind.String when n.Text!.Contains('\0'):
-                    Error(p, "the value holds a NUL character (\\u0000); no argument, variable or path can hold NUL");
+                case HoconKind.String when JobRules.TextProblem(n.Text!) is { } problem:
+                    Error(p, problem);
+                    _textProblems.Add(p.Segments());
                     break;
                 case HoconKind.Array:
                     for (int i = n.Items!.Count - 1; i >= 0; i--) pending.Push((n.Items[i], p.At(i)));
@@ -69,7 +81,11 @@ internal sealed class ManifestReader
                     for (int i = n.Fields!.Count - 1; i >= 0; i--)
                     {
                         var (key, child) = n.Fields[i];
-                        if (key.Contains('\0')) Error(p, "a key holds a NUL character (\\u0000)");
+                        if (key.Contains('\0'))
+                        {
+                            Error(p, JobRules.NulInKey);
+                            _textProblems.Add(p.Segments());
+                        }
                         else pending.Push((child, p.Child(key)));
                     }
                     break;
@@ -157,7 +173,11 @@ internal sealed class ManifestReader
     }
 
     /// <summary>An absolute path for a file or directory named relative to the manifest.</summary>
-    public string ResolvePath(string path) => Path.GetFullPath(Path.Combine(BaseDirectory, path));
+    public string ResolvePath(string path) =>
+        HasNul(path) ? path : Path.GetFullPath(Path.Combine(BaseDirectory, path));
+
+    // A path with a NUL is reported by ReportNulCharacters and the load fails; Path.GetFullPath would throw instead.
+    private static bool HasNul(string path) => path.Contains('\0');
 
     /// <summary>
     /// Resolves a directory that may hold placeholders: the part before the first placeholder
@@ -167,6 +187,7 @@ internal sealed class ManifestReader
     public string ResolveDirectoryTemplate(string template, string? baseDirectory = null)
     {
         baseDirectory ??= BaseDirectory;
+        if (HasNul(template)) return template;
         int at = Placeholders.FirstPlaceholderAt(template);
         if (at < 0) return Path.GetFullPath(Path.Combine(baseDirectory, template));
         if (at == 0 || Path.IsPathRooted(template)) return template;

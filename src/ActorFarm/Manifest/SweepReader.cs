@@ -1,9 +1,8 @@
-using System.Text.RegularExpressions;
-
 namespace ActorFarm.Manifest;
 
-/// <summary>Reads and validates a job's <c>sweep</c> and <c>sweep-mode</c>.</summary>
-internal static partial class SweepReader
+/// <summary>Reads a job's <c>sweep</c> and <c>sweep-mode</c>: the HOCON forms and types here, the
+/// rules in <see cref="SweepRules"/> (shared with <see cref="JobSpecValidator"/>).</summary>
+internal static class SweepReader
 {
     private static readonly string[] RangeKeys = ["from", "to", "step"];
 
@@ -14,9 +13,6 @@ internal static partial class SweepReader
         ["product"] = SweepMode.Product,
         ["zip"] = SweepMode.Zip,
     };
-
-    [GeneratedRegex("^[A-Za-z0-9_.-]+$")]
-    private static partial Regex AxisName();
 
     /// <summary>The sweep (with only the valid axes when some are not).</summary>
     public static SweepSpec Read(ManifestReader r, HoconNode? sweepNode, HoconNode? modeNode, KeyPath jobPath)
@@ -32,39 +28,14 @@ internal static partial class SweepReader
         foreach (var (name, node) in sweepNode.Fields!)
         {
             var axisPath = path.Child(name);
-            if (Placeholders.IsBuiltIn(name))
-            {
-                r.Error(axisPath, $"the axis name '{name}' collides with the built-in placeholder ${{{name}}}; rename the axis (built-ins: {string.Join(", ", Placeholders.BuiltInNames)})");
-                continue;
-            }
-            if (!AxisName().IsMatch(name))
-            {
-                r.Error(axisPath, $"invalid axis name '{name}': use only letters, digits, '_', '.' and '-'");
-                continue;
-            }
+            if (!SweepRules.AxisName(r, name, axisPath)) continue;
             if (ReadAxis(r, name, node, axisPath) is { } axis) axes.Add(axis);
         }
 
         var spec = new SweepSpec { Axes = axes.ToArray(), Mode = mode };
         if (r.Errors.Count > errorsBefore || axes.Count == 0) return spec;
 
-        if (mode == SweepMode.Zip)
-        {
-            var lengths = axes.Select(a => (a.Name, Length: Sweeps.AxisLength(a))).ToList();
-            if (lengths.Select(l => l.Length).Distinct().Count() > 1)
-            {
-                r.Error(path, "sweep-mode = zip needs axes of equal length, got " +
-                    string.Join(", ", lengths.Select(l => $"{l.Name} = {ValueParsers.Format(l.Length)}")));
-                return spec;
-            }
-        }
-
-        long count = Sweeps.Count(spec);
-        if (count > r.Options.MaxTasksPerJob)
-        {
-            var size = count == long.MaxValue ? "more than 9,223,372,036,854,775,806" : ValueParsers.Format(count);
-            r.Error(path, $"the sweep has {size} tasks, more than the limit of {ValueParsers.Format(r.Options.MaxTasksPerJob)} tasks per job (ManifestOptions.MaxTasksPerJob); split the job or shrink the sweep");
-        }
+        SweepRules.Combined(r, path, spec, r.Options);
         return spec;
     }
 
@@ -75,26 +46,15 @@ internal static partial class SweepReader
             case HoconKind.Array:
             {
                 var items = node.Items!;
-                if (items.Count == 0)
+                // HOCON's null is a value here: the text "null", as a number or boolean keeps its text.
+                string? TextAt(int i) => items[i].Kind switch
                 {
-                    r.Error(path, "the list is empty; an axis needs at least one value (remove the axis to run without it)");
-                    return null;
-                }
-                var values = new string[items.Count];
-                bool ok = true;
-                for (int i = 0; i < items.Count; i++)
-                {
-                    switch (items[i].Kind)
-                    {
-                        case HoconKind.String: values[i] = items[i].Text!; break;
-                        case HoconKind.Null: values[i] = "null"; break;
-                        default:
-                            r.Error(path.At(i), $"list values must be strings, numbers or booleans, got {ManifestReader.Describe(items[i])}");
-                            ok = false;
-                            break;
-                    }
-                }
-                return ok ? new ListAxis { Name = name, Values = values } : null;
+                    HoconKind.String => items[i].Text!,
+                    HoconKind.Null => "null",
+                    _ => null,
+                };
+                if (!SweepRules.ListValues(r, path, items.Count, TextAt, i => ManifestReader.Describe(items[i]))) return null;
+                return new ListAxis { Name = name, Values = Enumerable.Range(0, items.Count).Select(i => TextAt(i)!).ToArray() };
             }
             case HoconKind.Object:
                 r.CheckKeys(node, path, AxisObjectKeys);
@@ -119,40 +79,9 @@ internal static partial class SweepReader
             if (node.Kind == HoconKind.Null) r.Error(path, "expected a file name, got null");
             return null;
         }
-        if (file.Length == 0)
-        {
-            r.Error(path, "the file name is empty");
-            return null;
-        }
-        var full = r.ResolvePath(file);
-        var (kind, _) = InputFiles.Inspect(full);
-        if (kind != InputFiles.EntryKind.RegularFile)
-        {
-            r.Error(path, kind == InputFiles.EntryKind.Directory ? $"'{full}' is a directory, not a file" : InputFiles.NotARegularFile(full, kind)!);
-            return null;
-        }
-        FileLinesIndex lines;
-        try
-        {
-            // One streaming pass: the lines are counted and checked, never held.
-            lines = FileLinesCache.Reload(full, Math.Clamp(r.Options.MaxSweepLineBytes, 1, FileLinesIndex.MaxLineBytesCeiling), r.Options.MaxTasksPerJob);
-        }
-        catch (FileLinesException e)
-        {
-            r.Error(path, e.Message);
-            return null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            r.Error(path, $"cannot read {full}: {e.Message}");
-            return null;
-        }
-        if (lines.LineCount == 0)
-        {
-            r.Error(path, $"the file {full} has no non-blank lines, so the axis would be empty");
-            return null;
-        }
-        return new FileLinesAxis { Name = name, Path = full, LineCount = lines.LineCount };
+        return SweepRules.FileLines(r, path, file, () => r.ResolvePath(file), r.Options) is { } count
+            ? new FileLinesAxis { Name = name, Path = r.ResolvePath(file), LineCount = count }
+            : null;
     }
 
     private static SweepAxis? ReadRange(ManifestReader r, string name, HoconNode node, KeyPath path)
@@ -167,18 +96,7 @@ internal static partial class SweepReader
         {
             long s = step?.Integer ?? 1;
             long f = from.Value.Integer, t = to.Value.Integer;
-            if (s == 0)
-            {
-                r.Error(path.Child("step"), "step must not be 0");
-                return null;
-            }
-            if (Sweeps.IntRangeLength(f, t, s) == 0)
-            {
-                r.Error(path, s > 0
-                    ? $"empty range: from {f} to {t} with step {s} has no values (from must not exceed to; count down with a negative step)"
-                    : $"empty range: from {f} to {t} with the negative step {s} has no values (a negative step needs from > to)");
-                return null;
-            }
+            if (!SweepRules.IntRange(r, path, f, t, s)) return null;
             return new IntRangeAxis { Name = name, From = f, To = t, Step = s };
         }
 
@@ -188,17 +106,7 @@ internal static partial class SweepReader
             return null;
         }
         double fd = from.Value.Double, td = to.Value.Double, sd = step.Value.Double;
-        if (sd == 0)
-        {
-            r.Error(path.Child("step"), "step must not be 0");
-            return null;
-        }
-        if (Sweeps.FloatRangeLength(fd, td, sd) == 0)
-        {
-            r.Error(path, $"empty range: from {from.Value.Text} to {to.Value.Text} with step {step.Value.Text} has no values" +
-                (sd > 0 ? " (from must not exceed to)" : " (a negative step needs from > to)"));
-            return null;
-        }
+        if (!SweepRules.FloatRange(r, path, fd, td, sd, from.Value.Text, to.Value.Text, step.Value.Text)) return null;
         return new FloatRangeAxis { Name = name, From = fd, To = td, Step = sd };
     }
 
