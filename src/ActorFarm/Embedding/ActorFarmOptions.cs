@@ -68,7 +68,7 @@ public sealed record ActorFarmOptions
     /// <summary>
     /// Whether coordinator members offer the gateway to clients outside the cluster through the
     /// ClusterClient receptionist (default on), so <c>actorfarm submit</c> and
-    /// <see cref="FarmClientServiceExtensions.AddActorFarmClient"/> reach the farm.
+    /// <see cref="FarmClientServiceExtensions.AddActorFarmClient(Microsoft.Extensions.DependencyInjection.IServiceCollection)"/> reach the farm.
     /// </summary>
     public bool OfferToClusterClients { get; init; } = true;
 

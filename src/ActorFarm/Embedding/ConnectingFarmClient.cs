@@ -7,7 +7,7 @@ using ActorFarm.Results;
 namespace ActorFarm.Embedding;
 
 /// <summary>
-/// The <see cref="IFarmClient"/> <see cref="FarmClientServiceExtensions.AddActorFarmClient"/>
+/// The <see cref="IFarmClient"/> <see cref="FarmClientServiceExtensions.AddActorFarmClient(Microsoft.Extensions.DependencyInjection.IServiceCollection)"/>
 /// registers: it connects (<see cref="FarmClient.ConnectAsync"/>) on its first call rather than
 /// when the container builds it, so a service starts while its farm is still starting; a failed
 /// connection is tried again by the next call. Disposed with the container, it closes the connection.

@@ -8,7 +8,7 @@ namespace ActorFarm.Hosting;
 /// What a program does with a farm's jobs, wherever the farm runs: in the same actor system
 /// (<see cref="Embedding.ActorFarmHostingExtensions.WithActorFarm"/> registers one talking to the
 /// local gateway; <see cref="FarmHost.Client"/>), or on a cluster reached from outside
-/// (<see cref="Embedding.FarmClientServiceExtensions.AddActorFarmClient"/>,
+/// (<see cref="Embedding.FarmClientServiceExtensions.AddActorFarmClient(Microsoft.Extensions.DependencyInjection.IServiceCollection)"/>,
 /// <see cref="FarmClient.ConnectAsync"/>). Every call that waits for an answer has a timeout.
 /// </summary>
 public interface IFarmClient
