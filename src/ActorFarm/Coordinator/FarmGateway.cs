@@ -24,7 +24,8 @@ public sealed class FarmGateway : ReceiveActor
         Receive<ListJobs>(list => directory.Forward(list));
         Receive<GetResults>(query =>
         {
-            JournalResults.ReadPageAsync(Context.System, query.JobId, query.FromSequenceNr, query.MaxRecords, query.FromRecord, recordsBudget)
+            JournalResults.ReadPageAsync(Context.System, query.JobId, query.FromSequenceNr, query.MaxRecords, query.FromRecord, recordsBudget,
+                    query.SupersededBefore)
                 .PipeTo(Sender, failure: e => new ResultsPage(query.JobId, null, [], query.FromSequenceNr, End: true,
                     Error: $"reading the journal failed: {e.Message}"));
         });
