@@ -211,14 +211,16 @@ public sealed class FarmClient : IAsyncDisposable
     /// output directory) from the journal, paged through the farm, and returns the path. Works
     /// from any client; results journaled so far are written even while the job runs. One row
     /// per task, its latest result: failures a rerun superseded are left out (the journal keeps them).
+    /// With <paramref name="history"/>, every result ever journaled instead, in journal order: a
+    /// rerun task appears once per run, its <c>attempts</c> telling the runs apart.
     /// </summary>
     public async Task<string> ExportResultsAsync(string jobId, ResultsFormat format = ResultsFormat.Jsonl, string? path = null,
-        TimeSpan? timeoutPerPage = null, CancellationToken cancellationToken = default)
+        TimeSpan? timeoutPerPage = null, bool history = false, CancellationToken cancellationToken = default)
     {
         var timeout = timeoutPerPage ?? DefaultTimeout;
         // Where the latest rerun is in the journal: the failures before it were run again.
-        var status = await StatusAsync(jobId, timeout, cancellationToken);
-        return await ResultsFileWriter.WriteAsync(ReadResultsAsync(jobId, status.RerunSequenceNr, timeout, cancellationToken),
+        var supersededBefore = history ? 0 : (await StatusAsync(jobId, timeout, cancellationToken)).RerunSequenceNr;
+        return await ResultsFileWriter.WriteAsync(ReadResultsAsync(jobId, supersededBefore, timeout, cancellationToken),
             format, path, cancellationToken);
     }
 
