@@ -17,8 +17,11 @@ internal sealed class RemoteFarm(Option<bool> verbose, bool clusterRequired = tr
     private readonly Option<string> _cluster = CommonOptions.Cluster(clusterRequired);
     private readonly ExtraConfig _extra = ExtraConfig.Create();
 
+    /// <summary>The <c>--config</c> option it adds (a command that also runs an embedded farm reads it for that).</summary>
+    public Option<FileInfo?> ConfigFile => _extra.File;
+
     /// <summary>Whether <c>--cluster</c> was given (for a command that can also work on an embedded farm).</summary>
-    public bool IsChosen(ParseResult parse) => parse.GetResult(_cluster) is not null;
+    public bool IsChosen(ParseResult parse) => parse.GetResult(_cluster) is { Implicit: false };
 
     public void AddTo(Command command)
     {

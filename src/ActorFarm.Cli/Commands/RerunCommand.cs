@@ -30,13 +30,13 @@ internal static class RerunCommand
         var progress = RunCommand.ProgressOption();
         var json = CommonOptions.Json();
         var verbose = CommonOptions.Verbose();
-        var config = CommonOptions.Config();
         var remote = new RemoteFarm(verbose, clusterRequired: false);
         var command = new Command("rerun",
             "Run again the failed tasks of a finished job: here on the state directory's embedded farm, or on a cluster with --cluster.")
         {
-            job, failed, state, slots, wait, csv, progress, json, verbose, config,
+            job, failed, state, slots, wait, csv, progress, json, verbose,
         };
+        // Its --config serves the embedded farm too.
         remote.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
@@ -50,7 +50,8 @@ internal static class RerunCommand
             var id = parse.GetValue(job)!;
             if (remote.IsChosen(parse))
             {
-                if (parse.GetResult(state) is not null || parse.GetResult(slots) is not null)
+                // Given on the command line, not merely defaulted.
+                if (parse.GetResult(state) is { Implicit: false } || parse.GetResult(slots) is { Implicit: false })
                 {
                     output.Error("--state-dir and --slots are for the embedded farm; with --cluster the farm's own nodes run the tasks.");
                     return ExitCodes.BadInput;
@@ -65,7 +66,7 @@ internal static class RerunCommand
                 output.Error($"no farm state in {stateDir.FullName}: no job to rerun (give the state directory the job ran with, or --cluster).");
                 return ExitCodes.BadInput;
             }
-            if (!RunCommand.TryReadConfig(parse.GetValue(config), output, out var extra)) return ExitCodes.BadInput;
+            if (!RunCommand.TryReadConfig(parse.GetValue(remote.ConfigFile), output, out var extra)) return ExitCodes.BadInput;
             var farm = RunCommand.EmbeddedFarm(stateDir, parse.GetValue(slots), parse.GetValue(verbose), extra);
             return await FarmSession.RunAsync(farm, output, parse.GetValue(progress), parse.GetValue(csv), async client =>
             {
