@@ -42,10 +42,10 @@ internal static class CommonOptions
         return slots;
     }
 
-    public static Option<string> Cluster() => new("--cluster", "-c")
+    public static Option<string> Cluster(bool required = true) => new("--cluster", "-c")
     {
         Description = "The farm to talk to: one or more contact points (the Lighthouse seed, or any node), host:port or akka.tcp://actorfarm@host:port, comma-separated.",
-        Required = true,
+        Required = required,
     };
 
     public static Option<FileInfo?> AccessFile() => new("--access-file")

@@ -6,8 +6,8 @@ using ActorFarm.Logs;
 namespace ActorFarm.Cli;
 
 /// <summary>
-/// Runs jobs on an embedded farm for <c>run</c> and <c>resume</c>: start the farm, submit (or
-/// find) the jobs, follow them until they all end, stop the farm.
+/// Runs jobs on an embedded farm for <c>run</c>, <c>resume</c> and <c>rerun</c>: start the farm,
+/// submit (or find, or rerun) the jobs, follow them until they all end, stop the farm.
 /// </summary>
 internal static class FarmSession
 {
@@ -29,6 +29,11 @@ internal static class FarmSession
             {
                 output.Error(e.Message);
                 return ExitCodes.FarmError;
+            }
+            catch (JobRerunRefusedException e)
+            {
+                output.Error(e.Message);
+                return e.JournalFault ? ExitCodes.FarmError : ExitCodes.BadInput;
             }
             catch (Exception e) when (e is OperationCanceledException || ct.IsCancellationRequested)
             {

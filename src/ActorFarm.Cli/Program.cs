@@ -12,6 +12,7 @@ var root = new RootCommand("ActorFarm: run a command thousands to millions of ti
 {
     RunCommand.Create(),
     ResumeCommand.Create(),
+    RerunCommand.Create(),
     ValidateCommand.Create(),
     NodeCommand.Create(),
     SubmitCommand.Create(),

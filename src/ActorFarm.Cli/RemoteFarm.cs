@@ -12,10 +12,16 @@ namespace ActorFarm.Cli;
 /// codes for a farm that cannot be reached, does not answer or is lost on the way (3, with the
 /// reason in one line: none of them ever waits for good, see <c>actorfarm.client.farm-lost-timeout</c>).
 /// </summary>
-internal sealed class RemoteFarm(Option<bool> verbose)
+internal sealed class RemoteFarm(Option<bool> verbose, bool clusterRequired = true)
 {
-    private readonly Option<string> _cluster = CommonOptions.Cluster();
+    private readonly Option<string> _cluster = CommonOptions.Cluster(clusterRequired);
     private readonly ExtraConfig _extra = ExtraConfig.Create();
+
+    /// <summary>The <c>--config</c> option it adds (a command that also runs an embedded farm reads it for that).</summary>
+    public Option<FileInfo?> ConfigFile => _extra.File;
+
+    /// <summary>Whether <c>--cluster</c> was given (for a command that can also work on an embedded farm).</summary>
+    public bool IsChosen(ParseResult parse) => parse.GetResult(_cluster) is { Implicit: false };
 
     public void AddTo(Command command)
     {

@@ -15,6 +15,9 @@ internal interface IOutput
 
     void JobSubmitted(JobSubmitted submitted);
 
+    /// <summary>What a rerun did (<c>rerun</c>): started, already running, or nothing to rerun.</summary>
+    void JobRerun(JobRerun rerun);
+
     void Summary(IReadOnlyList<JobStatusReport> jobs, TimeSpan elapsed);
 
     /// <summary>One job's status (<c>status &lt;job&gt;</c>, <c>cancel</c>).</summary>

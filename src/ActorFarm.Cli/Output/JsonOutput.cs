@@ -32,6 +32,9 @@ internal sealed class JsonOutput(bool verbose) : IOutput
     public void JobSubmitted(JobSubmitted submitted) =>
         Write(new { @event = "submitted", jobId = submitted.JobId, resumed = submitted.Resumed, status = submitted.Status });
 
+    public void JobRerun(JobRerun rerun) =>
+        Write(new { @event = "rerun", jobId = rerun.JobId, outcome = rerun.Outcome, reopened = rerun.Reopened, status = rerun.Status });
+
     public void Summary(IReadOnlyList<JobStatusReport> jobs, TimeSpan elapsed) =>
         Write(new { @event = "summary", elapsedSeconds = elapsed.TotalSeconds, jobs });
 

@@ -30,6 +30,19 @@ internal sealed class TextOutput(bool verbose) : IOutput
         Console.WriteLine($"job {s.Name} ({submitted.JobId}): {what}");
     }
 
+    public void JobRerun(JobRerun rerun)
+    {
+        var s = rerun.Status;
+        var what = rerun.Outcome switch
+        {
+            RerunOutcome.Started => $"rerunning {rerun.Reopened:N0} failed task{(rerun.Reopened == 1 ? "" : "s")} (rerun {s.Reruns}; attempts continue)",
+            RerunOutcome.AlreadyRunning => $"rerun {s.Reruns} is already running, {rerun.Reopened:N0} task{(rerun.Reopened == 1 ? "" : "s")} to go",
+            RerunOutcome.NothingToRerun => "nothing to rerun: every task succeeded",
+            _ => rerun.Reason ?? "not rerun",
+        };
+        Console.WriteLine($"job {s.Name} ({rerun.JobId}): {what}");
+    }
+
     public void Summary(IReadOnlyList<JobStatusReport> jobs, TimeSpan elapsed)
     {
         var table = new Table().Border(TableBorder.Simple)
@@ -49,6 +62,7 @@ internal sealed class TextOutput(bool verbose) : IOutput
         Console.WriteLine($"job {s.Name} ({s.JobId}): {PhaseName(s.Phase)}");
         if (s.Phase == JobPhase.Unknown) return;
         Console.WriteLine($"  tasks     {s.Total:N0}: {s.Succeeded:N0} succeeded, {s.Failed:N0} failed, {s.Running:N0} running, {s.Pending:N0} pending");
+        if (s.Reruns > 0) Console.WriteLine($"  reruns    {s.Reruns} (failed tasks run again; attempts continue)");
         if (s.AcceptedAt is { } accepted) Console.WriteLine($"  accepted  {accepted.ToLocalTime():yyyy-MM-dd HH:mm:ss}");
         if (s.EndedAt is { } ended) Console.WriteLine($"  ended     {ended.ToLocalTime():yyyy-MM-dd HH:mm:ss}");
         if (s.ResultsFile is { } file) Console.WriteLine($"  results   {file}");

@@ -47,6 +47,17 @@ internal sealed class CompletionBitmap
         return true;
     }
 
+    /// <summary>Clears the bit (a task reopened by a rerun); returns false when it was already clear.</summary>
+    public bool Clear(long index)
+    {
+        ref var word = ref _words[index >> 6];
+        var mask = 1UL << (int)(index & 63);
+        if ((word & mask) == 0) return false;
+        word &= ~mask;
+        SetCount--;
+        return true;
+    }
+
     /// <summary>The first clear index at or after <paramref name="from"/>, or <see cref="Length"/> if none.
     /// Skips whole words at a time, so a resumed job finds its gaps quickly.</summary>
     public long NextClear(long from)

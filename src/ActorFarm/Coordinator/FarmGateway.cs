@@ -24,7 +24,8 @@ public sealed class FarmGateway : ReceiveActor
         Receive<ListJobs>(list => directory.Forward(list));
         Receive<GetResults>(query =>
         {
-            JournalResults.ReadPageAsync(Context.System, query.JobId, query.FromSequenceNr, query.MaxRecords, query.FromRecord, recordsBudget, queryPluginId: queryPluginId)
+            JournalResults.ReadPageAsync(Context.System, query.JobId, query.FromSequenceNr, query.MaxRecords, query.FromRecord, recordsBudget,
+                    query.SupersededBefore, queryPluginId: queryPluginId)
                 .PipeTo(Sender, failure: e => new ResultsPage(query.JobId, null, [], query.FromSequenceNr, End: true,
                     Error: $"reading the journal failed: {e.Message}"));
         });

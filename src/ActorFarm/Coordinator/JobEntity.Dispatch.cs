@@ -132,6 +132,7 @@ public sealed partial class JobEntity
     private void HandleCancel(CancelJob cancel)
     {
         // Results that already arrived are kept: they are journaled before the cancellation.
+        if (_cancelRequested is null) RecordTasksTheRerunDidNotRun();
         _cancelRequested ??= (cancel.Reason, Sender);
         FlushResults();
     }
@@ -164,7 +165,8 @@ public sealed partial class JobEntity
             return;
         }
         var system = Context.System;
-        ResultsExporter.ExportAsync(system, _jobId, queryPluginId: _settings.Journal?.QueryPluginId)
+        // After a rerun, the failures it superseded are left out: one row per task, its latest.
+        ResultsExporter.ExportAsync(system, _jobId, supersededBefore: _rerunSequenceNr, queryPluginId: _settings.Journal?.QueryPluginId)
             .PipeTo(Self, success: path => new ResultsExported(path));
     }
 

@@ -22,6 +22,7 @@ public sealed partial class JobEntity
             case TaskResultsRecorded e: Apply(e); break;
             case JobFinished e: Apply(e); break;
             case JobCancelled e: Apply(e); break;
+            case TasksReopened e: Apply(e, replayed.SequenceNr); break;
             case JobSnapshot s: Apply(s); break;
         }
         // Progress counts what is journaled plus what waits for the journal.
@@ -69,6 +70,8 @@ public sealed partial class JobEntity
         _endedAt = s.EndedAt;
         _recordedSucceeded = s.Succeeded;
         _recordedFailed = s.Failed;
+        _reruns = s.Reruns;
+        _rerunSequenceNr = s.RerunSequenceNr;
         _ledger = new TaskLedger(s.Spec.TaskCount, CompletionBitmap.FromWords(s.Spec.TaskCount, s.CompletedBits));
         if (_phase != JobPhase.Running) _ledger.Clear();
     }
@@ -81,6 +84,8 @@ public sealed partial class JobEntity
         _acceptedAt = _endedAt = null;
         _ledger = null;
         _recordedSucceeded = _recordedFailed = _succeeded = _failed = 0;
+        _reruns = 0;
+        _rerunSequenceNr = 0;
         _lastSequenceNr = 0;
     }
 
@@ -186,7 +191,7 @@ public sealed partial class JobEntity
         if (++_eventsSinceSnapshot < _settings.SnapshotEveryEvents || _writing is not null) return;
         _eventsSinceSnapshot = 0;
         _journal!.Tell(new JobJournal.TakeSnapshot(new JobSnapshot(_jobId, _spec!, _phase, _acceptedAt!.Value, _endedAt,
-            _recordedSucceeded, _recordedFailed, _ledger!.Bitmap.CopyWords())));
+            _recordedSucceeded, _recordedFailed, _ledger!.Bitmap.CopyWords(), _reruns, _rerunSequenceNr)));
     }
 
     // ---- failing --------------------------------------------------------------------------

@@ -31,7 +31,9 @@ namespace ActorFarm.Coordinator;
 /// journal is retried with backoff (the status says why, and after
 /// <see cref="JobEntitySettings.JournalGiveUpAfter"/> that the job is halted).</item>
 /// <item><see cref="Ended"/>: finished or cancelled; the results file is written, then the
-/// entity passivates.</item>
+/// entity passivates. A finished job may be rerun (<see cref="RerunJob"/>).</item>
+/// <item><see cref="Reopening"/>: a rerun's event is being written, or its tasks read from the
+/// journal (also when a recovered job resumes its rerun); then <see cref="Running"/> again.</item>
 /// </list>
 /// </remarks>
 public sealed partial class JobEntity : ReceiveActor, IWithTimers, IWithUnboundedStash
@@ -49,6 +51,9 @@ public sealed partial class JobEntity : ReceiveActor, IWithTimers, IWithUnbounde
     private DateTimeOffset? _endedAt;
     private TaskLedger? _ledger;
     private long _recordedSucceeded, _recordedFailed;
+    // Reruns (JobEntity.Rerun.cs): how many, and the sequence number of the latest one's event.
+    private int _reruns;
+    private long _rerunSequenceNr;
 
     // ---- this life of the entity -----------------------------------------------------------
     // Nodes holding leases from an earlier life re-attach them when they see it change.
@@ -161,7 +166,7 @@ public sealed partial class JobEntity : ReceiveActor, IWithTimers, IWithUnbounde
         ? JobStatusReport.Unknown(_jobId) with { Fault = _fault?.Describe(), Halted = _halted }
         : new JobStatusReport(_jobId, _spec.Name, _phase, _spec.TaskCount, _succeeded, _failed,
             _ledger?.Leased ?? 0, _acceptedAt, _endedAt, _exported ? _resultsFile : null, _exportError,
-            _fault?.Describe(), _halted);
+            _fault?.Describe(), _halted, _reruns, _rerunSequenceNr);
 
     // ---- behaviours ---------------------------------------------------------------------------
 
@@ -173,6 +178,13 @@ public sealed partial class JobEntity : ReceiveActor, IWithTimers, IWithUnbounde
         {
             _lastSequenceNr = opened.HighestSequenceNr;
             ClearFault();
+            if (ResumesRerun)
+            {
+                // A rerun was under way: its tasks are read from the journal before anything runs.
+                Become(() => Reopening(null));
+                StartReopenScan();
+                return;
+            }
             OnRecovered();
         });
         Receive<JobJournal.Failed>(failed => OnJournalFailed(Sender, failed.Cause, whileRecovering: true));
@@ -182,6 +194,7 @@ public sealed partial class JobEntity : ReceiveActor, IWithTimers, IWithUnbounde
         // While the journal cannot be read, a watcher hears why instead of waiting in the dark.
         Receive<GetJobStatus>(query => _fault is not null, query => Sender.Tell(Status()));
         Receive<SubmitJob>(_ => _fault is not null, _ => Sender.Tell(new JobSubmitted(_jobId, false, Status())));
+        Receive<RerunJob>(_ => _fault is not null, _ => Refuse($"job {_jobId} cannot be rerun now: {_fault!.Describe()}"));
         Receive<HandOff>(_ => Context.Stop(Self));
         ReceiveAny(_ => Stash.Stash());
     }
@@ -192,6 +205,7 @@ public sealed partial class JobEntity : ReceiveActor, IWithTimers, IWithUnbounde
         Receive<SubmitJob>(HandleSubmit);
         Receive<GetJobStatus>(_ => Sender.Tell(Status()));
         Receive<CancelJob>(_ => Sender.Tell(Status()));
+        Receive<RerunJob>(HandleRerunOfUnfinished);
         Receive<RequestTasks>(request => request.Node.Tell(new TaskBatch(_jobId, _incarnation, null, [], Exhausted: true)));
         Receive<TaskResults>(batch => batch.Node.Tell(new ResultsAcknowledged(_jobId, batch.BatchId)));
         Receive<AwaitNodesDrained>(_ => Sender.Tell(new NodesDrained(_jobId)));
@@ -285,6 +299,7 @@ public sealed partial class JobEntity : ReceiveActor, IWithTimers, IWithUnbounde
     {
         Receive<GetJobStatus>(HandleStatus);
         Receive<SubmitJob>(_ => Sender.Tell(new JobSubmitted(_jobId, Resumed: true, Status())));
+        Receive<RerunJob>(HandleRerunOfUnfinished);
         Receive<StatusHoldOver>(ReleaseHeldStatus);
         Receive<TaskResults>(HandleResults);
         Receive<ReturnLeases>(HandleReturn);
@@ -303,7 +318,12 @@ public sealed partial class JobEntity : ReceiveActor, IWithTimers, IWithUnbounde
         Receive<GetJobStatus>(HandleStatus);
         Receive<SubmitJob>(_ => Sender.Tell(new JobSubmitted(_jobId, Resumed: true, Status())));
         Receive<CancelJob>(_ => Sender.Tell(Status()));
+        Receive<RerunJob>(HandleRerunOfEnded);
         Receive<StatusHoldOver>(ReleaseHeldStatus);
+        // A journal that failed under a refused rerun is reopened, so the next rerun can be written.
+        Receive<RetryJournal>(_ => ReopenJournal());
+        Receive<JobJournal.Opened>(HandleReopenedWhenEnded);
+        ReceiveJournalFailures();
         // Nothing more is journaled for an ended job: a node may forget its batches.
         Receive<TaskResults>(batch => batch.Node.Tell(new ResultsAcknowledged(_jobId, batch.BatchId)));
         Receive<RequestTasks>(request => request.Node.Tell(new TaskBatch(_jobId, _incarnation, null, [], Exhausted: true)));

@@ -9,15 +9,19 @@ namespace ActorFarm.Coordinator;
 /// to which node, and which wait to run again. Never-issued tasks are not stored at all: they
 /// are the indices at or past <see cref="_cursor"/> whose bit is clear. Memory is therefore
 /// one bit per task plus one entry per task in flight or waiting for a retry.
+/// A rerun (<see cref="Reopen"/>) clears the bits of the tasks it runs again and queues them with
+/// their next attempt number: one queue entry per reopened task, nothing per other task.
 /// Pure logic, no actor: the job entity drives it and owns persistence.
 /// </summary>
 internal sealed class TaskLedger
 {
     private readonly CompletionBitmap _recorded;
     private readonly Dictionary<long, Lease> _leased = new();
-    private readonly Queue<TaskLease> _ready = new();
-    private readonly PriorityQueue<TaskLease, DateTimeOffset> _delayed = new();
+    private readonly Queue<Pending> _ready = new();
+    private readonly PriorityQueue<Pending, DateTimeOffset> _delayed = new();
     private long _cursor;
+    // Set by Reopen: the tasks still to come are reruns, whose attempts do not start at 1.
+    private bool _rerunning;
 
     public TaskLedger(long total, CompletionBitmap? recorded = null)
     {
@@ -63,7 +67,7 @@ internal sealed class TaskLedger
             }
             _cursor = next + 1;
             // Past the cursor only re-attached leases can be live (see Adopt).
-            if (!_leased.ContainsKey(next)) Grant(node, new TaskLease(next, 1), into);
+            if (!_leased.ContainsKey(next)) Grant(node, new Pending(next, 1, 1), into);
         }
     }
 
@@ -76,14 +80,51 @@ internal sealed class TaskLedger
     {
         if (lease.Index < 0 || lease.Index >= Total || _recorded.IsSet(lease.Index) || _leased.ContainsKey(lease.Index))
             return false;
-        _leased[lease.Index] = new Lease(node, lease.Attempt);
+        // Where a rerun's attempts began is not on the wire: an adopted rerun lease counts from
+        // its own attempt, so it gets at most the policy's attempts again, never fewer.
+        _leased[lease.Index] = new Lease(node, lease.Attempt, _rerunning ? lease.Attempt : 1);
         return true;
     }
 
-    private void Grant(IActorRef node, TaskLease lease, List<TaskLease> into)
+    private void Grant(IActorRef node, Pending task, List<TaskLease> into)
     {
-        _leased[lease.Index] = new Lease(node, lease.Attempt);
-        into.Add(lease);
+        _leased[task.Index] = new Lease(node, task.Attempt, task.First);
+        into.Add(new TaskLease(task.Index, task.Attempt));
+    }
+
+    /// <summary>
+    /// Reopens finished tasks for a rerun: each one's bit is cleared and it is queued to run as
+    /// the given attempt (its previous attempts + 1: attempts continue, they never start over).
+    /// The retry policy applies afresh from that attempt. Fresh indices are never issued again,
+    /// so only these tasks run. Returns how many were reopened.
+    /// </summary>
+    public long Reopen(IEnumerable<TaskLease> nextAttempts)
+    {
+        _cursor = Total;
+        _rerunning = true;
+        long reopened = 0;
+        foreach (var task in nextAttempts)
+        {
+            if (task.Index < 0 || task.Index >= Total || _leased.ContainsKey(task.Index)) continue;
+            _recorded.Clear(task.Index);
+            _ready.Enqueue(new Pending(task.Index, task.Attempt, task.Attempt));
+            reopened++;
+        }
+        return reopened;
+    }
+
+    /// <summary>
+    /// Every task not yet final, with the attempts it has used: a leased task its running
+    /// attempt, a queued one the attempt before the one it waits to run as. What a cancelled
+    /// rerun records for the tasks it did not get to run again.
+    /// </summary>
+    public List<TaskLease> Outstanding()
+    {
+        var used = new Dictionary<long, int>();
+        foreach (var (index, lease) in _leased) used[index] = lease.Attempt;
+        foreach (var task in _ready) used.TryAdd(task.Index, task.Attempt - 1);
+        foreach (var (task, _) in _delayed.UnorderedItems) used.TryAdd(task.Index, task.Attempt - 1);
+        return used.OrderBy(p => p.Key).Select(p => new TaskLease(p.Key, p.Value)).ToList();
     }
 
     /// <summary>
@@ -96,23 +137,25 @@ internal sealed class TaskLedger
         if (!_leased.TryGetValue(result.Index, out var lease) || lease.Attempt != result.Attempt)
             return Verdict.Stale;
         _leased.Remove(result.Index);
-        return Decide(new TaskLease(result.Index, result.Attempt), result.Outcome, result.ExitCode, retry, minAttemptsOnLoss, now);
+        return Decide(new Pending(result.Index, result.Attempt, lease.First), result.Outcome, result.ExitCode, retry, minAttemptsOnLoss, now);
     }
 
-    private Verdict Decide(TaskLease lease, TaskOutcome outcome, int? exitCode, RetryPolicy retry, int minAttemptsOnLoss, DateTimeOffset now)
+    private Verdict Decide(Pending task, TaskOutcome outcome, int? exitCode, RetryPolicy retry, int minAttemptsOnLoss, DateTimeOffset now)
     {
+        // Attempts used in this run of the task: a rerun's policy counts from its first attempt.
+        var used = task.Attempt - task.First + 1;
         switch (outcome)
         {
             case TaskOutcome.Returned:
-                _ready.Enqueue(lease);
+                _ready.Enqueue(task);
                 return Verdict.Requeued;
             case TaskOutcome.WorkerCrashed or TaskOutcome.Lost
-                when lease.Attempt < Math.Max(retry.MaxAttempts, minAttemptsOnLoss):
-                _ready.Enqueue(lease with { Attempt = lease.Attempt + 1 });
+                when used < Math.Max(retry.MaxAttempts, minAttemptsOnLoss):
+                _ready.Enqueue(task with { Attempt = task.Attempt + 1 });
                 return Verdict.Requeued;
-            case TaskOutcome.Failed when lease.Attempt < retry.MaxAttempts && RetriesExitCode(retry, exitCode):
-            case TaskOutcome.TimedOut when lease.Attempt < retry.MaxAttempts && retry.OnTimeout:
-                _delayed.Enqueue(lease with { Attempt = lease.Attempt + 1 }, now + BackoffFor(retry, lease.Attempt));
+            case TaskOutcome.Failed when used < retry.MaxAttempts && RetriesExitCode(retry, exitCode):
+            case TaskOutcome.TimedOut when used < retry.MaxAttempts && retry.OnTimeout:
+                _delayed.Enqueue(task with { Attempt = task.Attempt + 1 }, now + BackoffFor(retry, used));
                 return Verdict.RetryLater;
             default:
                 return Verdict.Final;
@@ -174,7 +217,10 @@ internal sealed class TaskLedger
         _cursor = Total;
     }
 
-    private readonly record struct Lease(IActorRef Node, int Attempt);
+    /// <summary><paramref name="First"/>: the attempt this run of the task began with (1, or a rerun's).</summary>
+    private readonly record struct Lease(IActorRef Node, int Attempt, int First);
+
+    private readonly record struct Pending(long Index, int Attempt, int First);
 }
 
 internal enum Verdict

@@ -54,9 +54,13 @@ internal sealed class ConnectingFarmClient(FarmConnectionOptions options) : IFar
             yield return status;
     }
 
+    public async Task<JobRerun> RerunAsync(string jobId, RerunSelection selection = RerunSelection.Failed, TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default) =>
+        await (await ClientAsync(cancellationToken)).RerunAsync(jobId, selection, timeout, cancellationToken);
+
     public async Task<string> ExportResultsAsync(string jobId, ResultsFormat format = ResultsFormat.Jsonl, string? path = null,
-        TimeSpan? timeoutPerPage = null, CancellationToken cancellationToken = default) =>
-        await (await ClientAsync(cancellationToken)).ExportResultsAsync(jobId, format, path, timeoutPerPage, cancellationToken);
+        TimeSpan? timeoutPerPage = null, bool history = false, CancellationToken cancellationToken = default) =>
+        await (await ClientAsync(cancellationToken)).ExportResultsAsync(jobId, format, path, timeoutPerPage, history, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

@@ -148,6 +148,25 @@ public sealed class FarmClient : IFarmClient, IAsyncDisposable
         CancellationToken cancellationToken = default) =>
         _endpoint.AskAsync<JobStatusReport>(new CancelJob(jobId, reason), timeout ?? DefaultTimeout, cancellationToken);
 
+    /// <summary>
+    /// Runs again the tasks of a finished job that <paramref name="selection"/> picks (its failed
+    /// ones): the job goes back to running, each task runs as its next attempt (one that failed
+    /// after 3 attempts runs as attempt 4, with its retry policy afresh), and the earlier results
+    /// stay in the journal. The rerun is journaled before any task runs again, so it survives a
+    /// crash. Asked again while that rerun runs, it answers <see cref="RerunOutcome.AlreadyRunning"/>;
+    /// a job with nothing to rerun answers <see cref="RerunOutcome.NothingToRerun"/>. Follow the
+    /// job with <see cref="WatchAsync"/>.
+    /// </summary>
+    /// <exception cref="JobRerunRefusedException">The job is unknown, still in its first run, cancelled, or its journal fails.</exception>
+    public async Task<JobRerun> RerunAsync(string jobId, RerunSelection selection = RerunSelection.Failed, TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default)
+    {
+        var rerun = await _endpoint.AskAsync<JobRerun>(new RerunJob(jobId, selection), timeout ?? DefaultTimeout, cancellationToken);
+        if (rerun.Outcome == RerunOutcome.Refused)
+            throw new JobRerunRefusedException(jobId, rerun.Reason ?? $"job {jobId} cannot be rerun now", rerun.Status.Fault is not null);
+        return rerun;
+    }
+
     /// <summary>Every job the farm has seen, newest first.</summary>
     public async Task<JobListEntry[]> ListAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
         (await _endpoint.AskAsync<JobList>(ListJobs.Instance, timeout ?? DefaultTimeout, cancellationToken)).Jobs;
@@ -204,20 +223,30 @@ public sealed class FarmClient : IFarmClient, IAsyncDisposable
     /// <summary>
     /// Writes the job's results (JSONL or CSV) to <paramref name="path"/> (default: the job's
     /// output directory) from the journal, paged through the farm, and returns the path. Works
-    /// from any client; results journaled so far are written even while the job runs.
+    /// from any client; results journaled so far are written even while the job runs. One row
+    /// per task, its latest result: failures a rerun superseded are left out (the journal keeps them).
+    /// With <paramref name="history"/>, every result ever journaled instead, in journal order: a
+    /// rerun task appears once per run, its <c>attempts</c> telling the runs apart.
     /// </summary>
-    public Task<string> ExportResultsAsync(string jobId, ResultsFormat format = ResultsFormat.Jsonl, string? path = null,
-        TimeSpan? timeoutPerPage = null, CancellationToken cancellationToken = default) =>
-        ResultsFileWriter.WriteAsync(ReadResultsAsync(jobId, timeoutPerPage ?? DefaultTimeout, cancellationToken), format, path, cancellationToken);
+    public async Task<string> ExportResultsAsync(string jobId, ResultsFormat format = ResultsFormat.Jsonl, string? path = null,
+        TimeSpan? timeoutPerPage = null, bool history = false, CancellationToken cancellationToken = default)
+    {
+        var timeout = timeoutPerPage ?? DefaultTimeout;
+        // Where the latest rerun is in the journal: the failures before it were run again.
+        var supersededBefore = history ? 0 : (await StatusAsync(jobId, timeout, cancellationToken)).RerunSequenceNr;
+        return await ResultsFileWriter.WriteAsync(ReadResultsAsync(jobId, supersededBefore, timeout, cancellationToken),
+            format, path, cancellationToken);
+    }
 
-    private async IAsyncEnumerable<ResultsPage> ReadResultsAsync(string jobId, TimeSpan timeout,
+    private async IAsyncEnumerable<ResultsPage> ReadResultsAsync(string jobId, long supersededBefore, TimeSpan timeout,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         long from = 1;
         var fromRecord = 0;
         while (true)
         {
-            var page = await _endpoint.AskAsync<ResultsPage>(new GetResults(jobId, from, ResultsPageSize, fromRecord), timeout, cancellationToken);
+            var page = await _endpoint.AskAsync<ResultsPage>(new GetResults(jobId, from, ResultsPageSize, fromRecord, supersededBefore),
+                timeout, cancellationToken);
             yield return page;
             if (page.End || page.Error is not null) yield break;
             from = page.NextSequenceNr;

@@ -37,9 +37,19 @@ public interface IFarmClient
     IAsyncEnumerable<JobStatusReport> WatchAsync(string jobId, TimeSpan? pollInterval = null, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Runs again the tasks of a finished job that <paramref name="selection"/> picks (its failed
+    /// ones), each as its next attempt; the rerun is journaled before any task runs again. Follow
+    /// the job with <see cref="WatchAsync"/>.
+    /// </summary>
+    /// <exception cref="JobRerunRefusedException">The job is unknown, still in its first run, cancelled, or its journal fails.</exception>
+    Task<JobRerun> RerunAsync(string jobId, RerunSelection selection = RerunSelection.Failed, TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Writes the job's results (JSONL or CSV) to <paramref name="path"/> (default: the job's output
-    /// directory) from the journal, paged through the farm, and returns the path.
+    /// directory) from the journal, paged through the farm, and returns the path: one row per task,
+    /// its latest result, or with <paramref name="history"/> every journaled result in journal order.
     /// </summary>
     Task<string> ExportResultsAsync(string jobId, ResultsFormat format = ResultsFormat.Jsonl, string? path = null,
-        TimeSpan? timeoutPerPage = null, CancellationToken cancellationToken = default);
+        TimeSpan? timeoutPerPage = null, bool history = false, CancellationToken cancellationToken = default);
 }

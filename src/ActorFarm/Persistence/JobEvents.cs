@@ -22,8 +22,18 @@ public sealed record JobFinished(long Succeeded, long Failed, DateTimeOffset At)
 public sealed record JobCancelled(string Reason, DateTimeOffset At) : IJobEvent;
 
 /// <summary>
+/// A rerun: the tasks of the finished job that <paramref name="Selection"/> picks run again. A rule,
+/// not a list, so it stays one small row for millions of tasks: it means "every task whose latest
+/// result journaled before this event is not a success" (<see cref="RerunSelection.Failed"/>).
+/// Written before any of them is leased again; the job is running from here until its next
+/// <see cref="JobFinished"/> or <see cref="JobCancelled"/>. The earlier results stay in the journal.
+/// </summary>
+public sealed record TasksReopened(RerunSelection Selection, DateTimeOffset At) : IJobEvent;
+
+/// <summary>
 /// Snapshot of a job: which indices are final (one bit each) and the counters. Recovery then
-/// replays only the events after it.
+/// replays only the events after it. <paramref name="Reruns"/> and <paramref name="RerunSequenceNr"/>
+/// (absent in snapshots of earlier versions: 0) carry the latest <see cref="TasksReopened"/>.
 /// </summary>
 public sealed record JobSnapshot(
     string JobId,
@@ -33,4 +43,6 @@ public sealed record JobSnapshot(
     DateTimeOffset? EndedAt,
     long Succeeded,
     long Failed,
-    ulong[] CompletedBits) : IJobEvent;
+    ulong[] CompletedBits,
+    int Reruns = 0,
+    long RerunSequenceNr = 0) : IJobEvent;

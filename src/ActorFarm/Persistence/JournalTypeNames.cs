@@ -24,6 +24,7 @@ public static class JournalTypeNames
         new(typeof(JobFinished), "job-finished.v1"),
         new(typeof(JobCancelled), "job-cancelled.v1"),
         new(typeof(JobSnapshot), "job-snapshot.v1"),
+        new(typeof(TasksReopened), "tasks-reopened.v1"),
         new(typeof(JobRegistered), "directory.job-registered.v1"),
         new(typeof(JobClosed), "directory.job-closed.v1"),
     ];

@@ -30,6 +30,9 @@ public sealed record CancelJob(string JobId, string Reason) : IJobCommand;
 /// A snapshot of one job's counters, cheap to build (O(1)). <paramref name="Fault"/> says what
 /// keeps the job from going on (its journal fails: "journal: disk full at /x/journal.db");
 /// <paramref name="Halted"/> that it has lasted past the give-up limit, so a client stops waiting.
+/// <paramref name="Reruns"/> counts the reruns of the job (<see cref="RerunJob"/>);
+/// <paramref name="RerunSequenceNr"/> is the journal position of the latest one: a result journaled
+/// before it that is not a success was superseded by the rerun (see <see cref="GetResults"/>).
 /// </summary>
 public sealed record JobStatusReport(
     string JobId,
@@ -44,7 +47,9 @@ public sealed record JobStatusReport(
     string? ResultsFile,
     string? ResultsError = null,
     string? Fault = null,
-    bool Halted = false) : IWireMessage
+    bool Halted = false,
+    int Reruns = 0,
+    long RerunSequenceNr = 0) : IWireMessage
 {
     public long Done => Succeeded + Failed;
 

@@ -14,9 +14,13 @@ public interface IResultsQuery : IWireMessage;
 /// Replies <see cref="ResultsPage"/> with the results journaled from event
 /// <paramref name="FromSequenceNr"/> on, skipping the first <paramref name="FromRecord"/> records
 /// of that event, up to <paramref name="MaxRecords"/> records or as many as one message can carry
-/// (see <see cref="WireLimits.RecordsBudget"/>). Start at 1, 0.
+/// (see <see cref="WireLimits.RecordsBudget"/>). Start at 1, 0. Results that are not successes and
+/// were journaled before event <paramref name="SupersededBefore"/> (a job's
+/// <see cref="JobStatusReport.RerunSequenceNr"/>) are left out: a rerun gave those tasks a newer
+/// result, so each task appears once, with its latest result. 0 reads every result ever journaled.
 /// </summary>
-public sealed record GetResults(string JobId, long FromSequenceNr, int MaxRecords, int FromRecord = 0) : IResultsQuery;
+public sealed record GetResults(string JobId, long FromSequenceNr, int MaxRecords, int FromRecord = 0, long SupersededBefore = 0)
+    : IResultsQuery;
 
 /// <summary>
 /// One page. <paramref name="Spec"/> is sent with the first page (it names the parameters of every

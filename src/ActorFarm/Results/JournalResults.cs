@@ -11,7 +11,10 @@ namespace ActorFarm.Results;
 /// <summary>
 /// Reads a job's journaled results in pages, straight from the journal (the single source of
 /// truth), so exports hold each task exactly once however often the job crashed and resumed,
-/// and a million results never sit in memory at once.
+/// and a million results never sit in memory at once. After a rerun the journal holds a task's
+/// earlier failures too; given the job's latest rerun (<c>supersededBefore</c>, its
+/// <see cref="JobStatusReport.RerunSequenceNr"/>) they are left out, so each task still appears
+/// once, with its latest result.
 /// </summary>
 public static class JournalResults
 {
@@ -21,10 +24,12 @@ public static class JournalResults
     /// <paramref name="maxRecords"/> records whose estimated size (<see cref="WireLimits"/>) stays
     /// within <paramref name="recordsBudget"/> bytes: a page ends inside an event when that event
     /// is too big for one message, and says where the next one starts. At least one record per
-    /// page, so paging always advances. The first page carries the spec.
+    /// page, so paging always advances. The first page carries the spec. Records superseded by a
+    /// rerun (<see cref="IsSuperseded"/>) are skipped; a page may then hold none and not be the end.
     /// </summary>
     public static async Task<ResultsPage> ReadPageAsync(ActorSystem system, string jobId, long fromSequenceNr, int maxRecords,
-        int fromRecord = 0, long recordsBudget = long.MaxValue, CancellationToken cancellationToken = default, string? queryPluginId = null)
+        int fromRecord = 0, long recordsBudget = long.MaxValue, long supersededBefore = 0, CancellationToken cancellationToken = default,
+        string? queryPluginId = null)
     {
         var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(queryPluginId ?? SqlReadJournal.Identifier);
         var materializer = system.Materializer(namePrefix: "results-read");
@@ -60,6 +65,7 @@ public static class JournalResults
             if (envelope.Event is not TaskResultsRecorded recorded) continue;
             for (var i = envelope.SequenceNr == from ? skip : 0; i < recorded.Results.Length; i++)
             {
+                if (IsSuperseded(recorded.Results[i], envelope.SequenceNr, supersededBefore)) continue;
                 var size = WireLimits.EstimateBytes(recorded.Results[i]);
                 if (page.Count > 0 && (page.Count >= maxRecords || pageBytes + size > recordsBudget))
                 {
@@ -85,7 +91,7 @@ public static class JournalResults
     /// results file. Remote clients page with <see cref="ReadPageAsync"/> instead.
     /// </summary>
     /// <param name="queryPluginId">The read journal's plugin id (default: Akka.Persistence.Sql's own).</param>
-    public static async IAsyncEnumerable<ResultsPage> StreamAsync(ActorSystem system, string jobId,
+    public static async IAsyncEnumerable<ResultsPage> StreamAsync(ActorSystem system, string jobId, long supersededBefore = 0,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default, string? queryPluginId = null)
     {
         var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(queryPluginId ?? SqlReadJournal.Identifier);
@@ -103,9 +109,24 @@ public static class JournalResults
                 continue;
             }
             if (envelope.Event is TaskResultsRecorded recorded)
-                yield return new ResultsPage(jobId, null, recorded.Results, envelope.SequenceNr + 1, End: false);
+            {
+                var records = envelope.SequenceNr < supersededBefore
+                    ? Array.FindAll(recorded.Results, r => !IsSuperseded(r, envelope.SequenceNr, supersededBefore))
+                    : recorded.Results;
+                yield return new ResultsPage(jobId, null, records, envelope.SequenceNr + 1, End: false);
+            }
         }
         if (first)
             yield return new ResultsPage(jobId, null, [], 1, End: true, Error: $"no job '{jobId}' in the journal");
     }
+
+    /// <summary>
+    /// Whether a record journaled at <paramref name="sequenceNr"/> was superseded by the rerun
+    /// journaled at <paramref name="supersededBefore"/>. A rerun reopens every task whose latest
+    /// result is not a success, and each reopened task gets a newer result before the job ends
+    /// (a cancelled rerun records one for the tasks it did not run again): so a result before the
+    /// latest rerun is superseded exactly when it is not a success. Successes are never rerun.
+    /// </summary>
+    public static bool IsSuperseded(TaskRecord record, long sequenceNr, long supersededBefore) =>
+        sequenceNr < supersededBefore && record.Outcome != TaskOutcome.Succeeded;
 }

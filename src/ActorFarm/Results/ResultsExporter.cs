@@ -9,9 +9,11 @@ namespace ActorFarm.Results;
 /// </summary>
 public static class ResultsExporter
 {
+    /// <param name="supersededBefore">The job's latest rerun (<see cref="Protocol.JobStatusReport.RerunSequenceNr"/>): the
+    /// failures it superseded are left out, so each task has one row, its latest result.</param>
     public static Task<string> ExportAsync(ActorSystem system, string jobId,
-        ResultsFormat format = ResultsFormat.Jsonl, string? path = null, CancellationToken cancellationToken = default,
-        string? queryPluginId = null) =>
-        ResultsFileWriter.WriteAsync(JournalResults.StreamAsync(system, jobId, cancellationToken, queryPluginId),
+        ResultsFormat format = ResultsFormat.Jsonl, string? path = null, long supersededBefore = 0,
+        CancellationToken cancellationToken = default, string? queryPluginId = null) =>
+        ResultsFileWriter.WriteAsync(JournalResults.StreamAsync(system, jobId, supersededBefore, cancellationToken, queryPluginId),
             format, path, cancellationToken);
 }

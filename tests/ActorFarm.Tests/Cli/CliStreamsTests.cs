@@ -94,6 +94,7 @@ public class CliStreamsTests
             ["status", "clean-00000000"],
             ["cancel", "clean-00000000"],
             ["results", "clean-00000000"],
+            ["rerun", "clean-00000000", "--failed"],
         ];
 
         // The bound is the client's connect timeout (30 s); the limit only keeps a hang from

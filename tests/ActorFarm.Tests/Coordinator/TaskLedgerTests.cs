@@ -172,4 +172,92 @@ public class TaskLedgerTests : Akka.TestKit.Xunit2.TestKit
 
         Assert.Equal([new TaskLease(3, 2), new TaskLease(0, 1)], Lease(ledger, _nodeB, 2));
     }
+
+    /// <summary>A finished ledger of <paramref name="total"/> tasks, every one recorded (as a recovery builds it).</summary>
+    private static TaskLedger Finished(long total)
+    {
+        var bitmap = new CompletionBitmap(total);
+        for (var i = 0; i < total; i++) bitmap.Set(i);
+        return new TaskLedger(total, bitmap);
+    }
+
+    [Fact]
+    public void Rerun_reopens_only_the_given_tasks_each_as_its_next_attempt()
+    {
+        var ledger = Finished(6);
+        Assert.False(ledger.HasRunnable);
+
+        // 1 failed after 3 attempts, 4 after one: they run as attempts 4 and 2; nothing else runs.
+        Assert.Equal(2, ledger.Reopen([new TaskLease(1, 4), new TaskLease(4, 2)]));
+        Assert.Equal(4, ledger.Recorded);
+        Assert.True(ledger.HasRunnable);
+        Assert.Equal([new TaskLease(1, 4), new TaskLease(4, 2)], Lease(ledger, _nodeA, 10));
+        Assert.False(ledger.HasRunnable);
+
+        Assert.Equal(Verdict.Final, ledger.Resolve(Result(new TaskLease(1, 4), TaskOutcome.Succeeded, 0), RetryPolicy.None, 3, At));
+        ledger.MarkRecorded(1);
+        Assert.Equal(5, ledger.Recorded);
+        Assert.True(ledger.HasUnfinished(0));
+    }
+
+    [Fact]
+    public void A_rerun_gets_its_retry_policy_afresh_from_its_first_attempt()
+    {
+        var retry = new RetryPolicy { MaxAttempts = 3, Backoff = TimeSpan.Zero };
+        var ledger = Finished(1);
+        ledger.Reopen([new TaskLease(0, 4)]);
+
+        var attempts = new List<int>();
+        while (true)
+        {
+            var lease = Lease(ledger, _nodeA, 1).Single();
+            attempts.Add(lease.Attempt);
+            var verdict = ledger.Resolve(Result(lease, TaskOutcome.Failed, 1), retry, 3, At);
+            if (verdict == Verdict.Final) break;
+            Assert.Equal(Verdict.RetryLater, verdict);
+            ledger.PromoteDue(At);
+        }
+        Assert.Equal([4, 5, 6], attempts);
+    }
+
+    [Fact]
+    public void A_rerun_s_lost_task_runs_again_without_using_up_its_attempts()
+    {
+        var ledger = Finished(2);
+        ledger.Reopen([new TaskLease(1, 4)]);
+        var lease = Lease(ledger, _nodeA, 1).Single();
+
+        // The retry policy allows one attempt; a lost node still earns the minimum of 3 per run.
+        Assert.Equal(Verdict.Requeued, ledger.Resolve(ledger.LeasesOf(_nodeA, At).Single(), RetryPolicy.None, 3, At));
+        Assert.Equal(new TaskLease(1, 5), Lease(ledger, _nodeB, 1).Single());
+        Assert.Equal(Verdict.Final, ledger.Resolve(Result(new TaskLease(1, 5), TaskOutcome.Failed, 1), RetryPolicy.None, 3, At));
+        Assert.Equal(4, lease.Attempt);
+    }
+
+    [Fact]
+    public void Outstanding_names_each_unfinished_rerun_task_once_with_the_attempts_it_used()
+    {
+        var ledger = Finished(5);
+        ledger.Reopen([new TaskLease(0, 2), new TaskLease(2, 4), new TaskLease(3, 2)]);
+        // 0 runs (attempt 2 in flight); 2 and 3 wait in the queue.
+        Assert.Equal([new TaskLease(0, 2)], Lease(ledger, _nodeA, 1));
+
+        Assert.Equal([new TaskLease(0, 2), new TaskLease(2, 3), new TaskLease(3, 1)], ledger.Outstanding());
+
+        ledger.Clear();
+        Assert.Empty(ledger.Outstanding());
+        Assert.Equal(Verdict.Stale, ledger.Resolve(Result(new TaskLease(0, 2), TaskOutcome.Succeeded, 0), RetryPolicy.None, 3, At));
+    }
+
+    [Fact]
+    public void A_rerun_task_re_attached_after_a_crash_is_not_handed_out_twice()
+    {
+        // A recovered ledger in a rerun: 3 was reopened, and a node still runs its attempt 2.
+        var ledger = Finished(4);
+        ledger.Reopen([new TaskLease(3, 2)]);
+        Assert.True(ledger.Adopt(_nodeA, new TaskLease(3, 2)));
+
+        Assert.Empty(Lease(ledger, _nodeB, 10));
+        Assert.Equal(Verdict.Final, ledger.Resolve(Result(new TaskLease(3, 2), TaskOutcome.Succeeded, 0), RetryPolicy.None, 3, At));
+    }
 }

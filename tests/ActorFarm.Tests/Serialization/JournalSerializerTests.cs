@@ -110,9 +110,24 @@ public class JournalSerializerTests(ITestOutputHelper output) : SerializationTes
         Assert.Equal(JobPhase.Running, snapshot.Phase);
         Assert.Null(snapshot.EndedAt);
         Assert.Equal("noop", snapshot.Spec.Command.Handler);
+        // Written before reruns existed: no rerun.
+        Assert.Equal(0, snapshot.Reruns);
+        Assert.Equal(0, snapshot.RerunSequenceNr);
 
         var written = JsonDocument.Parse(RoundTrip(snapshot).Bytes).RootElement;
         Assert.Equal("AQAAAAAAAAAAAAAAAAAAAAAAAAAAAACA", written.GetProperty("completedBits").GetString());
+    }
+
+    [Fact]
+    public void A_rerun_is_one_small_row_that_names_its_rule_not_its_tasks()
+    {
+        var reopened = new TasksReopened(RerunSelection.Failed, new DateTimeOffset(2026, 12, 3, 10, 0, 0, TimeSpan.Zero));
+
+        var result = RoundTrip(reopened);
+
+        Assert.Equal("tasks-reopened.v1", result.Manifest);
+        Assert.Equal("""{"selection":"failed","at":"2026-12-03T10:00:00+00:00"}""", Encoding.UTF8.GetString(result.Bytes));
+        Assert.Equal(reopened, result.Value);
     }
 
     [Fact]

@@ -1,0 +1,103 @@
+using System.CommandLine;
+using System.Diagnostics;
+using ActorFarm.Cli.Output;
+using ActorFarm.Hosting;
+using ActorFarm.Protocol;
+
+namespace ActorFarm.Cli.Commands;
+
+/// <summary>
+/// <c>actorfarm rerun &lt;job&gt; --failed</c>: runs again the failed tasks of a finished job, on the
+/// embedded farm of a state directory (<c>--state-dir</c>, as <c>run</c> and <c>resume</c>: it runs
+/// them here and follows the job to its end) or on a farm cluster (<c>--cluster</c>, optionally
+/// <c>--wait</c>). Attempts continue; earlier results stay in the journal; results.jsonl ends with
+/// one row per task, its latest result. Asking again while the rerun runs (or after a crash) follows
+/// the same rerun.
+/// </summary>
+internal static class RerunCommand
+{
+    public static Command Create()
+    {
+        var job = new Argument<string>("job") { Description = "The job id (as run or submit printed it)." };
+        var failed = new Option<bool>("--failed")
+        {
+            Description = "Run again every task whose latest result is not a success (failed, timed out, failed to start, cancelled).",
+        };
+        var state = CommonOptions.StateDirectory();
+        var slots = CommonOptions.Slots();
+        var wait = new Option<bool>("--wait", "-w") { Description = "With --cluster: follow the job until it ends; exit 0 when every task succeeded, 1 otherwise." };
+        var csv = new Option<bool>("--csv") { Description = "Also write results.csv next to results.jsonl." };
+        var progress = RunCommand.ProgressOption();
+        var json = CommonOptions.Json();
+        var verbose = CommonOptions.Verbose();
+        var remote = new RemoteFarm(verbose, clusterRequired: false);
+        var command = new Command("rerun",
+            "Run again the failed tasks of a finished job: here on the state directory's embedded farm, or on a cluster with --cluster.")
+        {
+            job, failed, state, slots, wait, csv, progress, json, verbose,
+        };
+        // Its --config serves the embedded farm too.
+        remote.AddTo(command);
+        command.SetAction(async (parse, ct) =>
+        {
+            var clock = Stopwatch.StartNew();
+            var output = OutputFormat.For(parse.GetValue(json), parse.GetValue(verbose));
+            if (!parse.GetValue(failed))
+            {
+                output.Error("say which tasks to run again: --failed (every task whose latest result is not a success).");
+                return ExitCodes.BadInput;
+            }
+            var id = parse.GetValue(job)!;
+            if (remote.IsChosen(parse))
+            {
+                // Given on the command line, not merely defaulted.
+                if (parse.GetResult(state) is { Implicit: false } || parse.GetResult(slots) is { Implicit: false })
+                {
+                    output.Error("--state-dir and --slots are for the embedded farm; with --cluster the farm's own nodes run the tasks.");
+                    return ExitCodes.BadInput;
+                }
+                return await remote.RunAsync(parse, output, client => OnClusterAsync(client, id, parse.GetValue(wait), parse.GetValue(progress),
+                    parse.GetValue(csv), output, clock, ct), ct);
+            }
+
+            var stateDir = parse.GetValue(state)!;
+            if (!File.Exists(SqliteJournal.DatabasePath(stateDir.FullName)))
+            {
+                output.Error($"no farm state in {stateDir.FullName}: no job to rerun (give the state directory the job ran with, or --cluster).");
+                return ExitCodes.BadInput;
+            }
+            if (!RunCommand.TryReadConfig(parse.GetValue(remote.ConfigFile), output, out var extra)) return ExitCodes.BadInput;
+            var farm = RunCommand.EmbeddedFarm(stateDir, parse.GetValue(slots), parse.GetValue(verbose), extra);
+            return await FarmSession.RunAsync(farm, output, parse.GetValue(progress), parse.GetValue(csv), async client =>
+            {
+                output.JobRerun(await client.RerunAsync(id, RerunSelection.Failed, cancellationToken: ct));
+                return [id];
+            }, ct);
+        });
+        return command;
+    }
+
+    private static async Task<int> OnClusterAsync(FarmClient client, string id, bool wait, ProgressMode progress, bool csv,
+        IOutput output, Stopwatch clock, CancellationToken ct)
+    {
+        try
+        {
+            output.JobRerun(await client.RerunAsync(id, RerunSelection.Failed, cancellationToken: ct));
+        }
+        catch (JobRerunRefusedException e)
+        {
+            output.Error(e.Message);
+            return e.JournalFault ? ExitCodes.FarmError : ExitCodes.BadInput;
+        }
+        if (!wait) return ExitCodes.Success;
+        try
+        {
+            return await JobFollower.FollowAsync(client, [id], output, progress, csv, ensureLocalResults: true, clock, ct);
+        }
+        catch (OperationCanceledException)
+        {
+            output.Error("stopped waiting; the rerun goes on on the farm (actorfarm status --cluster ...).");
+            return ExitCodes.Interrupted;
+        }
+    }
+}

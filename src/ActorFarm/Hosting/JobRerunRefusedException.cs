@@ -1,0 +1,14 @@
+namespace ActorFarm.Hosting;
+
+/// <summary>
+/// A rerun was refused (<see cref="FarmClient.RerunAsync"/>): the job is unknown, still running its
+/// first run, cancelled, or its journal cannot take the rerun's event. Nothing was changed.
+/// </summary>
+public sealed class JobRerunRefusedException(string jobId, string reason, bool journalFault)
+    : Exception(reason)
+{
+    public string JobId { get; } = jobId;
+
+    /// <summary>True when the farm's journal is the reason (a fault to fix), false when the job's state is.</summary>
+    public bool JournalFault { get; } = journalFault;
+}
