@@ -15,33 +15,8 @@ namespace ActorFarm.Tests.Coordinator;
 /// rerun asked twice is one rerun; a rerun survives the entity's death after its event and runs
 /// only the tasks that have no rerun result yet; the results file keeps one row per task.
 /// </summary>
-public sealed class JobEntityRerunTests : Akka.TestKit.Xunit2.TestKit, IDisposable
+public sealed class JobEntityRerunTests() : JobEntityTestKit("actorfarm-rerun", TimeSpan.FromMilliseconds(300))
 {
-    private static readonly DateTimeOffset At = DateTimeOffset.UtcNow;
-    private readonly TempDirectory _state;
-    private readonly TempDirectory _output = new("actorfarm-rerun-out");
-    private readonly JobEntitySettings _settings;
-    private readonly TestProbe _directory;
-    private readonly TestProbe _node;
-
-    public JobEntityRerunTests() : this(new TempDirectory("actorfarm-rerun"))
-    {
-    }
-
-    private JobEntityRerunTests(TempDirectory state) : base(ConfigFor(state))
-    {
-        _state = state;
-        _settings = JobEntitySettings.From(Sys.Settings.Config) with { ReattachGrace = TimeSpan.FromMilliseconds(300) };
-        _directory = CreateTestProbe("directory");
-        _node = CreateTestProbe("node");
-    }
-
-    private static Config ConfigFor(TempDirectory state)
-    {
-        SqliteJournal.Prepare(state.Path);
-        return FarmConfig.Build(new FarmOptions { StateDirectory = state.Path, Config = TestFarm.TestConfig });
-    }
-
     [Fact]
     public void A_finished_job_reruns_its_failed_tasks_as_their_next_attempts_and_keeps_one_row_per_task()
     {
@@ -211,27 +186,6 @@ public sealed class JobEntityRerunTests : Akka.TestKit.Xunit2.TestKit, IDisposab
         return (entity, jobId);
     }
 
-    private IActorRef Start(string jobId) => Sys.ActorOf(JobEntity.Props(jobId, _settings, _directory.Ref), jobId);
-
-    private JobStatusReport AwaitSettled(IActorRef entity, string jobId)
-    {
-        JobStatusReport? status = null;
-        AwaitCondition(() =>
-        {
-            entity.Tell(new GetJobStatus(jobId), TestActor);
-            status = ExpectMsg<JobStatusReport>();
-            return status.IsSettled;
-        }, TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(100));
-        return status!;
-    }
-
     private static TaskResult Result(long index, int attempt, TaskOutcome outcome) =>
         new(index, attempt, outcome, outcome == TaskOutcome.Succeeded ? 0 : 1, At, At);
-
-    void IDisposable.Dispose()
-    {
-        Shutdown();
-        _state.Dispose();
-        _output.Dispose();
-    }
 }

@@ -15,33 +15,8 @@ namespace ActorFarm.Tests.Coordinator;
 /// entity (a new incarnation) adopts the leases a node re-attaches, takes the results it sends
 /// again, and never hands out or journals a task twice.
 /// </summary>
-public sealed class JobEntityTests : Akka.TestKit.Xunit2.TestKit, IDisposable
+public sealed class JobEntityTests() : JobEntityTestKit("actorfarm-entity", TimeSpan.FromMilliseconds(500))
 {
-    private static readonly DateTimeOffset At = DateTimeOffset.UtcNow;
-    private readonly TempDirectory _state;
-    private readonly TempDirectory _output = new("actorfarm-entity-out");
-    private readonly JobEntitySettings _settings;
-    private readonly TestProbe _directory;
-    private readonly TestProbe _node;
-
-    public JobEntityTests() : this(new TempDirectory("actorfarm-entity"))
-    {
-    }
-
-    private JobEntityTests(TempDirectory state) : base(ConfigFor(state))
-    {
-        _state = state;
-        _settings = JobEntitySettings.From(Sys.Settings.Config) with { ReattachGrace = TimeSpan.FromMilliseconds(500) };
-        _directory = CreateTestProbe("directory");
-        _node = CreateTestProbe("node");
-    }
-
-    private static Config ConfigFor(TempDirectory state)
-    {
-        SqliteJournal.Prepare(state.Path);
-        return FarmConfig.Build(new FarmOptions { StateDirectory = state.Path, Config = TestFarm.TestConfig });
-    }
-
     [Fact]
     public void Results_are_acknowledged_once_journaled_and_a_new_incarnation_adopts_re_attached_work()
     {
@@ -200,26 +175,5 @@ public sealed class JobEntityTests : Akka.TestKit.Xunit2.TestKit, IDisposable
         return (entity, jobId, _node.ExpectMsg<TaskBatch>());
     }
 
-    private IActorRef Start(string jobId) => Sys.ActorOf(JobEntity.Props(jobId, _settings, _directory.Ref), jobId);
-
-    private JobStatusReport AwaitSettled(IActorRef entity, string jobId)
-    {
-        JobStatusReport? status = null;
-        AwaitCondition(() =>
-        {
-            entity.Tell(new GetJobStatus(jobId), TestActor);
-            status = ExpectMsg<JobStatusReport>();
-            return status.IsSettled;
-        }, TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(100));
-        return status!;
-    }
-
     private static TaskResult Succeeded(long index) => new(index, 1, TaskOutcome.Succeeded, 0, At, At);
-
-    void IDisposable.Dispose()
-    {
-        Shutdown();
-        _state.Dispose();
-        _output.Dispose();
-    }
 }
