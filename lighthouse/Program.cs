@@ -24,6 +24,12 @@ catch (Exception e) when (e is ArgumentException or AccessFileException)
     Console.Error.WriteLine($"lighthouse: {e.Message}");
     return 2;
 }
+catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+{
+    // The access file could not be written (a full disk, a directory it may not write).
+    Console.Error.WriteLine($"lighthouse: could not start: {e.Message}");
+    return 3;
+}
 
 ActorSystem system;
 try

@@ -15,6 +15,7 @@ public static class AccessFileStore
 
     /// <summary>Reads the credential in <paramref name="path"/>, creating the file first when it is missing and <paramref name="createIfMissing"/>.</summary>
     /// <exception cref="AccessFileException">Missing (and not to be created), too open, or not an access file.</exception>
+    /// <exception cref="IOException">A missing file could not be written (a full disk, a directory this user may not write); nothing is left behind.</exception>
     public static FarmCredential Open(string path, bool createIfMissing, Action<string>? onCreated = null)
     {
         var fullPath = Path.GetFullPath(path);
@@ -130,6 +131,22 @@ public static class AccessFileStore
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
             options.UnixCreateMode = OwnerOnly;
+        try
+        {
+            Write(temporary, options, credential);
+            return temporary;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A full disk or a directory we may not write: nothing half-written stays behind,
+            // and the error names the file the farm needed, not its temporary name.
+            File.Delete(temporary);
+            throw new IOException($"could not write the access file {fullPath}: {e.Message}", e);
+        }
+    }
+
+    private static void Write(string temporary, FileStreamOptions options, FarmCredential credential)
+    {
         using (var stream = new FileStream(temporary, options))
         using (var writer = new StreamWriter(stream))
         {
@@ -143,7 +160,6 @@ public static class AccessFileStore
             writer.Flush();
             stream.Flush(flushToDisk: true);
         }
-        return temporary;
     }
 
     private static string Octal(UnixFileMode mode) => Convert.ToString((int)mode & 0xFFF, 8).PadLeft(4, '0');

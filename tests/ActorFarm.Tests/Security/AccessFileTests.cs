@@ -79,6 +79,27 @@ public class AccessFileTests
         Assert.Equal(["access.pem"], Directory.GetFiles(dir.Path).Select(Path.GetFileName));
     }
 
+    [RootFact]
+    public async Task An_access_file_that_cannot_be_written_names_it_leaves_nothing_behind_and_a_node_exits_3_in_one_line()
+    {
+        using var disk = new SmallDisk("1m");
+        using var dir = new TempDirectory("actorfarm-access");
+        var path = disk.File("farm/access.pem");
+        Directory.CreateDirectory(disk.File("farm"));
+        disk.Fill();
+
+        var error = Assert.Throws<IOException>(() => AccessFileStore.Open(path, createIfMissing: true));
+        Assert.StartsWith($"could not write the access file {path}: ", error.Message);
+        Assert.Empty(Directory.GetFiles(disk.File("farm")));
+
+        var (exit, stdout, stderr) = await FarmProcess.RunCliAsync(dir.Path, TimeSpan.FromMinutes(2),
+            "node", "--seeds", $"127.0.0.1:{FreePort.Next()}", "--roles", "worker", "--access-file", path);
+        Assert.True(exit == 3, $"exit {exit}\n{stdout}\n{stderr}");
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"actorfarm: the node could not start: could not write the access file {path}: ", line);
+        Assert.Empty(Directory.GetFiles(disk.File("farm")));
+    }
+
     [Fact]
     public void Rotation_replaces_the_farm_credential()
     {
