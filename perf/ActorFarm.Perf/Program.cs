@@ -1,3 +1,4 @@
+using ActorFarm.Perf.Embedding;
 using ActorFarm.Perf.Farm;
 using ActorFarm.Perf.Harness;
 using ActorFarm.Perf.Tls;
@@ -9,6 +10,8 @@ if (args.Length > 0 && args[0] == EmbeddedJobProbe.Mode)
     return await EmbeddedJobProbe.RunAsync(args, mainEnteredAt);
 if (args.Length > 0 && args[0] == AssociationProbe.Mode)
     return await AssociationProbe.RunAsync(args);
+if (args.Length > 0 && args[0] == ServiceProbe.Mode)
+    return await ServiceProbe.RunAsync(args, mainEnteredAt);
 
 PerfOptions options;
 try

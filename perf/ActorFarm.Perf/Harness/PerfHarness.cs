@@ -18,6 +18,7 @@ public static class PerfHarness
         new MemoryPart(),
         new ResumePart(),
         new TlsCostPart(),
+        new EmbeddingCostPart(),
         new ChaosPart(),
     ];
 

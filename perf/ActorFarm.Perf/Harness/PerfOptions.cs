@@ -24,6 +24,9 @@ public sealed record PerfOptions
     /// <summary>Nominal task duration d of the weak-scaling runs, in seconds; null takes the default.</summary>
     public double? TaskSeconds { get; init; }
 
+    /// <summary>Rounds of the parts that compare two variants in alternating order (tls, embedding); null takes the part's default.</summary>
+    public int? Rounds { get; init; }
+
     /// <summary>The command line as typed, recorded in RESULTS.md.</summary>
     public string CommandLine { get; init; } = "";
 

@@ -30,7 +30,7 @@ public sealed class TlsCostPart : IPerfPart
 
     public async Task RunAsync(PerfRun run, CancellationToken cancellationToken)
     {
-        var rounds = run.Smoke ? 1 : Rounds;
+        var rounds = run.Options.Rounds ?? (run.Smoke ? 1 : Rounds);
         long embeddedTasks = run.Smoke ? 2_000 : 1_000_000;
         long clusterTasks = run.Smoke ? 2_000 : 100_000;
         var pairs = run.Smoke ? 2 : 6;
