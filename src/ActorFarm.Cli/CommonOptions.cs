@@ -69,6 +69,17 @@ internal static class CommonOptions
         Description = "Password of the --tls-certificate file (or set ACTORFARM_TLS_PASSWORD).",
     };
 
+    public static Option<string[]> Handlers() => new("--handlers")
+    {
+        Description = "A handler assembly (.dll) whose ITaskHandlers this node runs besides noop and sleep, loaded with its dependencies; " +
+            "repeat the option or separate paths with commas (see docs/embedding.md).",
+        DefaultValueFactory = _ => [],
+    };
+
+    /// <summary>The paths of <c>--handlers</c>: every occurrence, each a comma-separated list.</summary>
+    public static string[] HandlerPaths(string[]? values) =>
+        (values ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray();
+
     public static Option<FileInfo?> Config() => new("--config")
     {
         Description = "A HOCON file with Akka/ActorFarm settings that override the defaults (e.g. TLS, failure detection).",

@@ -1,6 +1,7 @@
 using ActorFarm.Cli.Output;
 using ActorFarm.Hosting;
 using ActorFarm.Logs;
+using ActorFarm.Node.Execution;
 using ActorFarm.Security;
 
 namespace ActorFarm.Cli;
@@ -20,7 +21,19 @@ internal static class FarmStart
         {
             // A signal may have come while the command read its input: then nothing starts.
             ct.ThrowIfCancellationRequested();
-            return (await FarmHost.StartAsync(options, ct), ExitCodes.Success);
+            var host = await FarmHost.StartAsync(options, ct);
+            // Once, on standard error: which handlers this process loaded, and from where.
+            if (host.HandlerAssemblies.Count > 0)
+                output.Notice("loaded handlers " + string.Join("; ",
+                    host.HandlerAssemblies.Select(a => $"{string.Join(", ", a.Handlers)} from {a.Path}")));
+            return (host, ExitCodes.Success);
+        }
+        catch (HandlerAssemblyException e)
+        {
+            // A missing file, no handler in it, a constructor that threw, a name taken twice, a
+            // missing dependency: the user's to fix, and nothing was started.
+            output.Error(e.Message, e);
+            return (null, ExitCodes.BadInput);
         }
         catch (FarmStoreException e)
         {

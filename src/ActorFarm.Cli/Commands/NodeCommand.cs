@@ -40,12 +40,13 @@ internal static class NodeCommand
         {
             Description = "When this node must be gone (e.g. the end of a SLURM allocation): an ISO 8601 time (local unless it has an offset) or Unix seconds. It drains and leaves in time, and never starts a task whose expected-duration would run past it.",
         };
+        var handlers = CommonOptions.Handlers();
         var json = CommonOptions.Json();
         var verbose = CommonOptions.Verbose();
         var extra = ExtraConfig.Create();
         var command = new Command("node", "Run a farm node in a cluster until SIGTERM or Ctrl+C.")
         {
-            seeds, roles, slots, host, port, name, state, postgres, leaveAt, json, verbose,
+            seeds, roles, slots, host, port, name, state, postgres, leaveAt, handlers, json, verbose,
         };
         foreach (var option in extra.Options) command.Options.Add(option);
 
@@ -71,6 +72,7 @@ internal static class NodeCommand
                     Host = parse.GetValue(host)!,
                     Port = parse.GetValue(port),
                     NodeName = parse.GetValue(name),
+                    HandlerAssemblies = CommonOptions.HandlerPaths(parse.GetValue(handlers)),
                     StateDirectory = parse.GetValue(state)!.FullName,
                     PostgresConnectionString = parse.GetValue(postgres) ?? Environment.GetEnvironmentVariable("ACTORFARM_POSTGRES"),
                     LeaveAt = parse.GetValue(leaveAt) is { } at ? ParseTime(at) : null,
@@ -94,7 +96,7 @@ internal static class NodeCommand
                 if (farm.CreatedAccessFile is { } created)
                     output.Notice($"created the farm's access file {created} (mode 0600): every node and client of this farm needs it (--access-file)");
                 var slotCount = farm.Node is null ? (int?)null : farm.Slots;
-                output.NodeUp(farm.NodeName, farm.Address.ToString(), options.Roles, slotCount);
+                output.NodeUp(farm.NodeName, farm.Address.ToString(), options.Roles, slotCount, farm.Handlers);
                 var stopped = new TaskCompletionSource();
                 await using var registration = ct.Register(() => stopped.TrySetResult());
                 var ended = await Task.WhenAny(stopped.Task, farm.WhenTerminated);

@@ -30,11 +30,12 @@ internal static class RerunCommand
         var progress = RunCommand.ProgressOption();
         var json = CommonOptions.Json();
         var verbose = CommonOptions.Verbose();
+        var handlers = CommonOptions.Handlers();
         var remote = new RemoteFarm(verbose, clusterRequired: false);
         var command = new Command("rerun",
             "Run again the failed tasks of a finished job: here on the state directory's embedded farm, or on a cluster with --cluster.")
         {
-            job, failed, state, slots, wait, csv, progress, json, verbose,
+            job, failed, state, slots, handlers, wait, csv, progress, json, verbose,
         };
         // Its --config serves the embedded farm too.
         remote.AddTo(command);
@@ -51,9 +52,10 @@ internal static class RerunCommand
             if (remote.IsChosen(parse))
             {
                 // Given on the command line, not merely defaulted.
-                if (parse.GetResult(state) is { Implicit: false } || parse.GetResult(slots) is { Implicit: false })
+                if (parse.GetResult(state) is { Implicit: false } || parse.GetResult(slots) is { Implicit: false }
+                    || parse.GetResult(handlers) is { Implicit: false })
                 {
-                    output.Error("--state-dir and --slots are for the embedded farm; with --cluster the farm's own nodes run the tasks.");
+                    output.Error("--state-dir, --slots and --handlers are for the embedded farm; with --cluster the farm's own nodes run the tasks.");
                     return ExitCodes.BadInput;
                 }
                 return await remote.RunAsync(parse, output, client => OnClusterAsync(client, id, parse.GetValue(wait), parse.GetValue(progress),
@@ -67,7 +69,8 @@ internal static class RerunCommand
                 return ExitCodes.BadInput;
             }
             if (!RunCommand.TryReadConfig(parse.GetValue(remote.ConfigFile), output, out var extra)) return ExitCodes.BadInput;
-            var farm = RunCommand.EmbeddedFarm(stateDir, parse.GetValue(slots), parse.GetValue(verbose), extra);
+            var farm = RunCommand.EmbeddedFarm(stateDir, parse.GetValue(slots), parse.GetValue(verbose), extra,
+                CommonOptions.HandlerPaths(parse.GetValue(handlers)));
             return await FarmSession.RunAsync(farm, output, parse.GetValue(progress), parse.GetValue(csv), async client =>
             {
                 output.JobRerun(await client.RerunAsync(id, RerunSelection.Failed, cancellationToken: ct));

@@ -16,9 +16,10 @@ internal static class ResumeCommand
         var progress = RunCommand.ProgressOption();
         var verbose = CommonOptions.Verbose();
         var config = CommonOptions.Config();
+        var handlers = CommonOptions.Handlers();
         var command = new Command("resume", "Continue the unfinished jobs of a state directory (after a crash or kill).")
         {
-            state, slots, csv, progress, json, verbose, config,
+            state, slots, csv, progress, json, verbose, config, handlers,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -30,7 +31,8 @@ internal static class ResumeCommand
                 return ExitCodes.BadInput;
             }
             if (!RunCommand.TryReadConfig(parse.GetValue(config), output, out var extra)) return ExitCodes.BadInput;
-            var farm = RunCommand.EmbeddedFarm(stateDir, parse.GetValue(slots), parse.GetValue(verbose), extra);
+            var farm = RunCommand.EmbeddedFarm(stateDir, parse.GetValue(slots), parse.GetValue(verbose), extra,
+                CommonOptions.HandlerPaths(parse.GetValue(handlers)));
             return await FarmSession.RunAsync(farm, output, parse.GetValue(progress), parse.GetValue(csv), async client =>
             {
                 var unfinished = (await client.ListAsync(cancellationToken: ct))

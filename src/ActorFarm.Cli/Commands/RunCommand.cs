@@ -23,10 +23,11 @@ internal static class RunCommand
         var progress = ProgressOption();
         var verbose = CommonOptions.Verbose();
         var config = CommonOptions.Config();
+        var handlers = CommonOptions.Handlers();
 
         var command = new Command("run", "Run a manifest's jobs on this machine (an embedded single-node farm); resumes them if they ran before.")
         {
-            manifest, state, slots, outputDir, csv, progress, json, verbose, config,
+            manifest, state, slots, outputDir, csv, progress, json, verbose, config, handlers,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -36,7 +37,8 @@ internal static class RunCommand
             if (loaded is null) return ExitCodes.BadInput;
 
             if (!TryReadConfig(parse.GetValue(config), output, out var extra)) return ExitCodes.BadInput;
-            var farm = EmbeddedFarm(parse.GetValue(state)!, parse.GetValue(slots), parse.GetValue(verbose), extra);
+            var farm = EmbeddedFarm(parse.GetValue(state)!, parse.GetValue(slots), parse.GetValue(verbose), extra,
+                CommonOptions.HandlerPaths(parse.GetValue(handlers)));
             return await FarmSession.RunAsync(farm, output, parse.GetValue(progress), parse.GetValue(csv), async client =>
             {
                 var ids = new List<string>();
@@ -52,7 +54,8 @@ internal static class RunCommand
         return command;
     }
 
-    internal static FarmOptions EmbeddedFarm(DirectoryInfo state, int? slots, bool verbose, Config? extra = null)
+    internal static FarmOptions EmbeddedFarm(DirectoryInfo state, int? slots, bool verbose, Config? extra = null,
+        IReadOnlyList<string>? handlerAssemblies = null)
     {
         // Akka's own INFO lines would scroll the progress bar away: only with --verbose.
         var cliConfig = CliConfig.For(verbose);
@@ -61,6 +64,7 @@ internal static class RunCommand
             StateDirectory = state.FullName,
             Slots = slots,
             NodeName = "local",
+            HandlerAssemblies = handlerAssemblies ?? [],
             // Ctrl+C reaches the tasks too (one process group): what it kills goes back, not failed.
             ObserveStopSignals = true,
             Config = extra is null ? cliConfig : extra.WithFallback(cliConfig),

@@ -30,7 +30,7 @@ internal interface IOutput
     void ResultsWritten(string jobId, string path);
 
     /// <summary>A farm node is up (<c>node</c>), or has left.</summary>
-    void NodeUp(string nodeName, string address, IReadOnlyList<string> roles, int? slots);
+    void NodeUp(string nodeName, string address, IReadOnlyList<string> roles, int? slots, IReadOnlyList<string> handlers);
 
     void NodeLeft(string nodeName, string reason);
 

@@ -44,8 +44,8 @@ internal sealed class JsonOutput(bool verbose) : IOutput
 
     public void ResultsWritten(string jobId, string path) => Write(new { @event = "results", jobId, path });
 
-    public void NodeUp(string nodeName, string address, IReadOnlyList<string> roles, int? slots) =>
-        Write(new { @event = "node-up", node = nodeName, address, roles, slots });
+    public void NodeUp(string nodeName, string address, IReadOnlyList<string> roles, int? slots, IReadOnlyList<string> handlers) =>
+        Write(new { @event = "node-up", node = nodeName, address, roles, slots, handlers });
 
     public void NodeLeft(string nodeName, string reason) => Write(new { @event = "node-left", node = nodeName, reason });
 

@@ -86,7 +86,7 @@ internal sealed class TextOutput(bool verbose) : IOutput
 
     public void ResultsWritten(string jobId, string path) => Console.WriteLine($"results of {jobId}: {path}");
 
-    public void NodeUp(string nodeName, string address, IReadOnlyList<string> roles, int? slots) =>
+    public void NodeUp(string nodeName, string address, IReadOnlyList<string> roles, int? slots, IReadOnlyList<string> handlers) =>
         Console.WriteLine($"node {nodeName} up at {address} (roles {string.Join(",", roles)}{(slots is { } n ? $", {n} slots" : "")})");
 
     public void NodeLeft(string nodeName, string reason) => Console.WriteLine($"node {nodeName} left the cluster: {reason}");

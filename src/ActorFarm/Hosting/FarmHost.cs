@@ -1,4 +1,5 @@
 using ActorFarm.Embedding;
+using ActorFarm.Node.Execution;
 using ActorFarm.Persistence;
 using ActorFarm.Security;
 using Akka.Actor;
@@ -21,8 +22,9 @@ public sealed class FarmHost : IAsyncDisposable
     private PostgresFarmLease? _journalLease;
 
     private FarmHost(ActorSystem system, FarmClient client, IActorRef? node, string nodeName, int slots, StateDirectoryLock? stateLock,
-        RemotingSecurity security)
+        RemotingSecurity security, IReadOnlyList<string> handlers)
     {
+        Handlers = handlers;
         _stateLock = stateLock;
         Security = security;
         System = system;
@@ -44,6 +46,12 @@ public sealed class FarmHost : IAsyncDisposable
     /// <summary>Worker slots of this node (0 without the worker role).</summary>
     public int Slots { get; }
 
+    /// <summary>The in-process handlers this node runs, sorted ordinally (none without the worker role).</summary>
+    public IReadOnlyList<string> Handlers { get; }
+
+    /// <summary>The handler assemblies loaded from <see cref="FarmOptions.HandlerAssemblies"/>, and what each gave.</summary>
+    public IReadOnlyList<HandlerAssembly> HandlerAssemblies { get; private set; } = [];
+
     public Address Address => Cluster.Get(System).SelfAddress;
 
     /// <summary>How this process authenticates its peers (see <see cref="FarmOptions.Access"/>).</summary>
@@ -64,8 +72,17 @@ public sealed class FarmHost : IAsyncDisposable
     /// <exception cref="StateDirectoryInUseException">Another process holds the state directory.</exception>
     /// <exception cref="JournalRejectedException">The journal file or database is not an ActorFarm journal this build can use.</exception>
     /// <exception cref="AccessFileException">The access file is missing (and not to be created), open to others, or not an access file.</exception>
+    /// <exception cref="HandlerAssemblyException">A handler assembly cannot be used (checked first: nothing has started).</exception>
     public static async Task<FarmHost> StartAsync(FarmOptions options, CancellationToken cancellationToken = default)
     {
+        // First: a bad handler assembly is the user's to fix, and nothing (no lock, no access file) is left behind.
+        IReadOnlyList<HandlerAssembly> handlerAssemblies = [];
+        if (options.HandlerAssemblies.Count > 0)
+        {
+            var handlers = (options.Handlers ?? TaskHandlerRegistry.CreateDefault()).Copy();
+            handlerAssemblies = ActorFarm.Node.Execution.HandlerAssemblies.LoadInto(handlers, options.HandlerAssemblies);
+            options = options with { Handlers = handlers };
+        }
         var stateLock = await OpenJournalAsync(options, cancellationToken);
         PostgresFarmLease? lease = null;
         try
@@ -81,6 +98,7 @@ public sealed class FarmHost : IAsyncDisposable
             var host = await StartSystemAsync(options, stateLock, security, cancellationToken);
             host._journalLease = lease;
             host.CreatedAccessFile = createdAccessFile;
+            host.HandlerAssemblies = handlerAssemblies;
             return host;
         }
         catch
@@ -157,7 +175,9 @@ public sealed class FarmHost : IAsyncDisposable
                     throw new CredentialRefusedException(refusal);
                 throw new FarmUnavailableException($"the farm process stopped before it joined its cluster ({CoordinatedShutdown.Get(system).ShutdownReason})");
             }
-            return new FarmHost(system, new FarmClient(new LocalFarmEndpoint(farm.Gateway)), farm.Node, farm.NodeName, farm.Slots, stateLock, security);
+            var handlerNames = farm.Node is null ? [] : (options.Handlers ?? TaskHandlerRegistry.CreateDefault()).Names;
+            return new FarmHost(system, new FarmClient(new LocalFarmEndpoint(farm.Gateway)), farm.Node, farm.NodeName, farm.Slots, stateLock, security,
+                handlerNames);
         }
         catch (Exception e) when (e is not (FarmUnavailableException or CredentialRefusedException) && security.Refusal(system, string.Join(", ", options.Seeds)) is { } refusal)
         {

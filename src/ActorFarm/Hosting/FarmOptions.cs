@@ -40,6 +40,15 @@ public sealed record FarmOptions
     /// <summary>In-process handlers available to tasks (default: noop and sleep).</summary>
     public TaskHandlerRegistry? Handlers { get; init; }
 
+    /// <summary>
+    /// Handler assemblies to load (paths to their .dll; <c>actorfarm node --handlers</c>): each in
+    /// a load context of its own with its dependencies (from its .deps.json and folder), ActorFarm,
+    /// Akka and the framework shared with the host. Their handlers are added to <see cref="Handlers"/>
+    /// (or the built-ins) before anything starts; a problem with one is a
+    /// <see cref="HandlerAssemblyException"/>. Not used with an <see cref="Executor"/> of the host's.
+    /// </summary>
+    public IReadOnlyList<string> HandlerAssemblies { get; init; } = [];
+
     /// <summary>Replaces the default task executor (tests inject faults through this).</summary>
     public Node.ITaskExecutor? Executor { get; init; }
 

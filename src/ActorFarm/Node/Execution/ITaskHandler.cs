@@ -2,8 +2,11 @@ namespace ActorFarm.Node.Execution;
 
 /// <summary>
 /// An in-process task body, selected by a job's <c>handler = name</c>. A host registers its
-/// handlers in a <see cref="TaskHandlerRegistry"/> before the farm starts. One instance serves
-/// every task of every job on the node, concurrently, so an implementation must be thread-safe.
+/// handlers in a <see cref="TaskHandlerRegistry"/> before the farm starts, or a node loads them
+/// from assemblies (<see cref="Hosting.FarmOptions.HandlerAssemblies"/>, <c>actorfarm node --handlers</c>).
+/// One instance serves every task of every job on the node, concurrently, so an implementation
+/// must be thread-safe. It is called on the .NET thread pool, never on an actor's thread; while a
+/// task runs it holds a worker slot, and a pool thread for as long as it computes or blocks.
 /// </summary>
 /// <remarks>
 /// Report a task's failure as a non-zero <see cref="HandlerResult.ExitCode"/>; an exception is

@@ -13,10 +13,11 @@ namespace ActorFarm.Node.Execution;
 /// process that holds it, even by SIGKILL.
 /// </summary>
 /// <remarks>
-/// A handler that completes synchronously (such as <c>noop</c>) runs on a fast path with no
-/// async state machine; it costs the handler context, the outcome and its completed task
-/// (plus a cancellation source when the job has a timeout, whose timer is armed only if the
-/// handler goes asynchronous).
+/// A built-in handler that completes synchronously (<c>noop</c>) runs on a fast path with no
+/// async state machine and no thread hop; it costs the handler context, the outcome and its
+/// completed task (plus a cancellation source when the job has a timeout, whose timer is armed
+/// only if the handler goes asynchronous). Every other handler is started on the thread pool
+/// (<see cref="IInlineTaskHandler"/>).
 /// </remarks>
 public sealed class TaskExecutor : ITaskExecutor, IAsyncDisposable
 {
@@ -82,7 +83,13 @@ public sealed class TaskExecutor : ITaskExecutor, IAsyncDisposable
         ValueTask<HandlerResult> pending;
         try
         {
-            pending = handler.RunAsync(context, limit?.Token ?? cancellationToken);
+            var token = limit?.Token ?? cancellationToken;
+            // The caller is the worker actor: only the built-ins, which return at once, run on its
+            // thread; any other handler starts on the thread pool, so neither a blocking call nor
+            // CPU work before its first await holds the actor (nor stops it hearing a cancel).
+            pending = handler is IInlineTaskHandler
+                ? handler.RunAsync(context, token)
+                : new ValueTask<HandlerResult>(Task.Run(() => handler.RunAsync(context, token).AsTask()));
         }
         catch (Exception e)
         {

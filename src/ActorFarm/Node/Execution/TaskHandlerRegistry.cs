@@ -36,6 +36,15 @@ public sealed class TaskHandlerRegistry
         return this;
     }
 
+    /// <summary>A new registry holding the same handlers (a host's registry stays as the host made it).</summary>
+    internal TaskHandlerRegistry Copy()
+    {
+        var copy = new TaskHandlerRegistry();
+        foreach (var (name, handler) in _handlers)
+            copy._handlers[name] = handler;
+        return copy;
+    }
+
     public bool TryGet(string name, [MaybeNullWhen(false)] out ITaskHandler handler)
     {
         ArgumentNullException.ThrowIfNull(name);
