@@ -151,7 +151,7 @@ public static class FieldComparer
             case DateTimeOffset e:
                 var a = (DateTimeOffset)actual;
                 return e.UtcTicks == a.UtcTicks && e.Offset == a.Offset ? null : $"{path}: expected {e:O}, got {a:O}";
-            case string or TimeSpan or Enum or bool or int or long or double or ulong:
+            case string or TimeSpan or Enum or bool or byte or int or long or double or ulong:
                 return expected.Equals(actual) ? null : $"{path}: expected {Show(expected)}, got {Show(actual)}";
             case IDictionary e:
                 var d = (IDictionary)actual;
