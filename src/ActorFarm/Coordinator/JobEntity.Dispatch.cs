@@ -77,7 +77,8 @@ public sealed partial class JobEntity
                     else _failed++;
                     _finalsAbsorbed++;
                     _unrecorded.Add(new TaskRecord(result.Index, result.Attempt, result.Outcome, result.ExitCode,
-                        nodeName, result.Started, result.Ended, result.Error, result.OutputTruncated));
+                        nodeName, result.Started, result.Ended, result.Error, result.OutputTruncated,
+                        result.Message, result.Payload, result.PayloadIsJson));
                     break;
                 case Verdict.Requeued:
                     requeued = true;

@@ -62,6 +62,13 @@ internal sealed class ConnectingFarmClient(FarmConnectionOptions options) : IFar
         TimeSpan? timeoutPerPage = null, bool history = false, CancellationToken cancellationToken = default) =>
         await (await ClientAsync(cancellationToken)).ExportResultsAsync(jobId, format, path, timeoutPerPage, history, cancellationToken);
 
+    public async IAsyncEnumerable<TaskResultRow> ReadResultsAsync(string jobId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var client = await ClientAsync(cancellationToken);
+        await foreach (var row in client.ReadResultsAsync(jobId, cancellationToken))
+            yield return row;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _gate.WaitAsync();

@@ -234,11 +234,25 @@ public sealed class FarmClient : IFarmClient, IAsyncDisposable
         var timeout = timeoutPerPage ?? DefaultTimeout;
         // Where the latest rerun is in the journal: the failures before it were run again.
         var supersededBefore = history ? 0 : (await StatusAsync(jobId, timeout, cancellationToken)).RerunSequenceNr;
-        return await ResultsFileWriter.WriteAsync(ReadResultsAsync(jobId, supersededBefore, timeout, cancellationToken),
+        return await ResultsFileWriter.WriteAsync(ReadPagesAsync(jobId, supersededBefore, timeout, cancellationToken),
             format, path, cancellationToken);
     }
 
-    private async IAsyncEnumerable<ResultsPage> ReadResultsAsync(string jobId, long supersededBefore, TimeSpan timeout,
+    /// <summary>
+    /// The job's results as data, read from the journal and paged through the farm (as
+    /// <see cref="ExportResultsAsync"/> reads them): one row per task, its latest result, in the
+    /// order the results were journaled. Results journaled so far are read even while the job runs.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The job is unknown, or its journal cannot be read.</exception>
+    public async IAsyncEnumerable<TaskResultRow> ReadResultsAsync(string jobId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        // Where the latest rerun is in the journal: the failures before it were run again.
+        var supersededBefore = (await StatusAsync(jobId, DefaultTimeout, cancellationToken)).RerunSequenceNr;
+        await foreach (var row in ResultPages.RowsAsync(ReadPagesAsync(jobId, supersededBefore, DefaultTimeout, cancellationToken), cancellationToken))
+            yield return row;
+    }
+
+    private async IAsyncEnumerable<ResultsPage> ReadPagesAsync(string jobId, long supersededBefore, TimeSpan timeout,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         long from = 1;

@@ -52,4 +52,12 @@ public interface IFarmClient
     /// </summary>
     Task<string> ExportResultsAsync(string jobId, ResultsFormat format = ResultsFormat.Jsonl, string? path = null,
         TimeSpan? timeoutPerPage = null, bool history = false, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The job's results as data, read from the journal and paged through the farm: one row per
+    /// task, its latest result (the rows of results.jsonl), in the order the results were
+    /// journaled. Results journaled so far are read even while the job runs.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The job is unknown, or its journal cannot be read.</exception>
+    IAsyncEnumerable<TaskResultRow> ReadResultsAsync(string jobId, CancellationToken cancellationToken = default);
 }

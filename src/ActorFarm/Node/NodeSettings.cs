@@ -32,6 +32,14 @@ public sealed record NodeSettings(
     /// <summary>Whether this node can run tasks of a job needing <paramref name="handler"/> (null: a process job).</summary>
     public bool CanRun(string? handler) => handler is null || Handlers is null || Handlers.Contains(handler);
 
+    /// <summary>The largest payload a handler may return (<c>actorfarm.node.max-payload-bytes</c>, 64 KiB by default).</summary>
+    public long MaxPayloadBytes { get; init; } = DefaultMaxPayloadBytes;
+
+    public const long DefaultMaxPayloadBytes = 64 * 1024;
+
+    /// <summary>The payload bound in force: <see cref="MaxPayloadBytes"/>, lowered if the frame size needs it (<see cref="WireLimits.PayloadLimit"/>).</summary>
+    public long PayloadLimit => Wire.PayloadLimit(MaxPayloadBytes);
+
     /// <summary>A result batch not acknowledged for this long was lost on the way and is sent again.</summary>
     public TimeSpan UnackedResendAfter { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -65,6 +73,7 @@ public sealed record NodeSettings(
             Wire = WireLimits.From(config),
             UnackedResendAfter = c.GetTimeSpan("unacked-resend-after", TimeSpan.FromSeconds(30)),
             InterruptedTaskHold = c.GetTimeSpan("interrupted-task-hold"),
+            MaxPayloadBytes = c.GetByteSize("max-payload-bytes", null) ?? DefaultMaxPayloadBytes,
         };
     }
 }

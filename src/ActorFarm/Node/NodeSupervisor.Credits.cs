@@ -71,11 +71,14 @@ public sealed partial class NodeSupervisor
     }
 
     /// <summary>
-    /// A task's text beyond the bound is cut (and the cut marked), so that no result is too big
-    /// to reach its job: a result that remoting drops would leave its task running for ever.
+    /// A task's text beyond the bound is cut (and the cut marked), and a payload beyond its bound
+    /// fails the task, so that no result is too big to reach its job: a result that remoting drops
+    /// would leave its task running for ever.
     /// </summary>
     private TaskResult BoundText(NodeJob job, TaskResult result)
     {
+        if (result.Payload is not null)
+            result = ResultBatching.RefuseOversizedPayload(result, job.Spec?.Command.Handler, _settings.PayloadLimit, _settings.MaxPayloadBytes);
         var (bounded, cut, first) = job.Bound(result, _settings.Wire.ResultTextLimit);
         if (first)
             _log.Warning("Job {0}: task {1} returned more text than a result may carry ({2} bytes, actorfarm.wire.max-result-text); {3} bytes cut. Further cuts in this job are not logged.",

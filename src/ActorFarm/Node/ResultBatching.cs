@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using ActorFarm.Protocol;
 
@@ -5,28 +6,65 @@ namespace ActorFarm.Node;
 
 /// <summary>
 /// Keeps result batches sendable: a task's text (a handler's message, an error) is cut to a
-/// bound with a marker saying how much was cut, and a node's buffered results are split into
-/// batches that each fit one remote message. Pure functions: the node supervisor applies them.
+/// bound with a marker saying how much was cut, a payload beyond its bound fails the task, and a
+/// node's buffered results are split into batches that each fit one remote message. Pure functions: the node supervisor applies them.
 /// </summary>
 public static class ResultBatching
 {
     /// <summary>
-    /// <paramref name="result"/> with its text cut to at most <paramref name="maxTextBytes"/> UTF-8
-    /// bytes (marker included), and how many bytes were cut (0: returned as is).
+    /// <paramref name="result"/> with its texts (error and message together) cut to at most
+    /// <paramref name="maxTextBytes"/> UTF-8 bytes, markers included, and how many bytes were cut
+    /// (0: returned as is). When both are too long, the error keeps at least half the room.
     /// </summary>
     public static (TaskResult Result, long CutBytes) Truncate(TaskResult result, long maxTextBytes)
     {
+        var (error, message) = (result.Error, result.Message);
         // Three UTF-8 bytes at most per UTF-16 unit: most texts are known to fit without counting.
-        if (result.Error is not { } text || (long)text.Length * 3 <= maxTextBytes)
+        if (((long)(error?.Length ?? 0) + (message?.Length ?? 0)) * 3 <= maxTextBytes)
             return (result, 0);
-        var total = Encoding.UTF8.GetByteCount(text);
-        if (total <= maxTextBytes) return (result, 0);
+        var errorBytes = error is null ? 0 : Encoding.UTF8.GetByteCount(error);
+        var messageBytes = message is null ? 0 : Encoding.UTF8.GetByteCount(message);
+        if (errorBytes + messageBytes <= maxTextBytes) return (result, 0);
+        var errorRoom = message is null ? maxTextBytes : Math.Max(maxTextBytes - messageBytes, maxTextBytes / 2);
+        var (keptError, errorCut) = Cut(error, errorBytes, errorRoom);
+        var messageRoom = Math.Max(0, maxTextBytes - (errorCut == 0 ? errorBytes : Encoding.UTF8.GetByteCount(keptError!)));
+        var (keptMessage, messageCut) = Cut(message, messageBytes, messageRoom);
+        return (result with { Error = keptError, Message = keptMessage }, errorCut + messageCut);
+    }
+
+    /// <summary>
+    /// <paramref name="result"/> failed, its payload dropped, when the payload is larger than
+    /// <paramref name="limit"/> bytes; else as is. A payload that big could not be sent, and a
+    /// task whose result disappears would look done to the handler's author: the failure says why.
+    /// </summary>
+    /// <param name="handler">The job's handler, named in the error.</param>
+    /// <param name="configured">The configured bound (<c>actorfarm.node.max-payload-bytes</c>), which the frame size may lower to <paramref name="limit"/>.</param>
+    public static TaskResult RefuseOversizedPayload(TaskResult result, string? handler, long limit, long configured)
+    {
+        if (result.Payload is not { } payload || payload.LongLength <= limit) return result;
+        var why = configured <= limit
+            ? "actorfarm.node.max-payload-bytes"
+            : $"actorfarm.node.max-payload-bytes is {configured.ToString("N0", CultureInfo.InvariantCulture)}, lowered to a quarter of akka.remote.dot-netty.tcp.maximum-frame-size";
+        return result with
+        {
+            Outcome = TaskOutcome.Failed,
+            ExitCode = null,
+            Payload = null,
+            PayloadIsJson = false,
+            Error = $"{(handler is null ? "the handler" : $"handler '{handler}'")} returned a payload of {payload.LongLength.ToString("N0", CultureInfo.InvariantCulture)} bytes; " +
+                    $"the limit is {limit.ToString("N0", CultureInfo.InvariantCulture)} bytes ({why})",
+        };
+    }
+
+    /// <summary><paramref name="text"/> (of <paramref name="total"/> UTF-8 bytes) cut to <paramref name="room"/> bytes with its marker, and the bytes cut.</summary>
+    private static (string? Text, long Cut) Cut(string? text, long total, long room)
+    {
+        if (text is null || total <= room) return (text, 0);
         // The marker's own length depends on the number it holds: size it for the total, which
         // is at least as long as the number of bytes cut.
-        var room = Math.Max(0, maxTextBytes - Encoding.UTF8.GetByteCount(Marker(total)));
-        var kept = Prefix(text, room);
+        var kept = Prefix(text, Math.Max(0, room - Encoding.UTF8.GetByteCount(Marker(total))));
         var cut = total - Encoding.UTF8.GetByteCount(kept);
-        return (result with { Error = kept + Marker(cut) }, cut);
+        return (kept + Marker(cut), cut);
     }
 
     /// <summary>The marker appended to a cut text.</summary>

@@ -154,8 +154,13 @@ public sealed class Worker : ReceiveActor
             TaskEndReason.Cancelled => TaskOutcome.Cancelled,
             _ => TaskOutcome.Failed,
         };
+        // A success has no error: a note of the runner on a run that succeeded (output it could
+        // not capture) is a message, beside the handler's own (a process task has none).
+        var (error, message) = kind == TaskOutcome.Succeeded && outcome.Error is { } note
+            ? (null, outcome.Message is null ? note : outcome.Message + "; " + note)
+            : (outcome.Error, outcome.Message);
         return new TaskResult(lease.Index, lease.Attempt, kind, outcome.ExitCode, outcome.Started, outcome.Ended,
-            outcome.Error, outcome.OutputTruncated);
+            error, outcome.OutputTruncated, message, outcome.Payload?.Array, outcome.Payload?.IsJson ?? false);
     }
 
     private sealed record TaskExecuted(string JobId, TaskLease Lease, ExecutionOutcome Outcome) : INoSerializationVerificationNeeded;

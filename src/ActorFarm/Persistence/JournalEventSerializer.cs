@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.Serialization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ActorFarm.Protocol;
 using Akka.Actor;
 using Akka.Serialization;
 
@@ -60,6 +61,13 @@ public sealed class JournalEventSerializer : SerializerWithStringManifest
         try
         {
             if (manifest == JournalTypeNames.TaskResultsV2) return TaskResultsRows.Read(bytes);
+            if (manifest == JournalTypeNames.TaskResultsV1)
+            {
+                // Written before messages had their own field: a success's text is its message.
+                var v1 = JsonSerializer.Deserialize<TaskResultsRecorded>(bytes, JsonOptions)
+                    ?? throw new SerializationException($"Journal payload '{manifest}' is null.");
+                return new TaskResultsRecorded(Array.ConvertAll(v1.Results, r => r.Normalized()));
+            }
             return JsonSerializer.Deserialize(bytes, type, JsonOptions)
                 ?? throw new SerializationException($"Journal payload '{manifest}' is null.");
         }

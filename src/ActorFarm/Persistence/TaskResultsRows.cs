@@ -14,8 +14,13 @@ namespace ActorFarm.Persistence;
 /// bottleneck. <c>task-results.v1</c> rows (objects, ISO times) still read.
 /// </summary>
 /// <remarks>
-/// <code>{"nodes":["n1",…],"results":[[index,attempts,"outcome",exitCode|null,node#,startTicks,durationTicks(,"error"|null,outputTruncated)],…]}</code>
-/// The two trailing fields appear only when there is an error or the output was truncated.
+/// <code>{"nodes":["n1",…],"results":[[index,attempts,"outcome",exitCode|null,node#,startTicks,durationTicks(,"error"|null,outputTruncated(,"message"|null(,payload)))],…]}</code>
+/// The trailing fields appear only as far as needed: error and outputTruncated when there is an
+/// error, a truncated output or anything after them; the message when there is one or a
+/// payload; the payload, <c>{"json":value}</c> or <c>{"base64":"…"}</c>, when the handler
+/// returned one. Rows written before messages had their own field end after outputTruncated and
+/// carried a successful handler's message as the error: they read with it as the message
+/// (<see cref="TaskRecord.Normalized"/>).
 /// Times are instants: the offset they were taken in (always UTC in the farm) is not kept.
 /// </remarks>
 internal static class TaskResultsRows
@@ -53,11 +58,15 @@ internal static class TaskResultsRows
                 json.WriteNumberValue(nodes[r.Node]);
                 json.WriteNumberValue(r.Started.UtcTicks);
                 json.WriteNumberValue(r.Ended.UtcTicks - r.Started.UtcTicks);
-                if (r.Error is not null || r.OutputTruncated)
+                if (r.Error is not null || r.OutputTruncated || r.Message is not null || r.Payload is not null)
                 {
-                    if (r.Error is null) json.WriteNullValue();
-                    else json.WriteStringValue(r.Error);
+                    WriteNullable(json, r.Error);
                     json.WriteBooleanValue(r.OutputTruncated);
+                    if (r.Message is not null || r.Payload is not null)
+                    {
+                        WriteNullable(json, r.Message);
+                        if (r.Payload is { } payload) WritePayload(json, payload, r.PayloadIsJson);
+                    }
                 }
                 json.WriteEndArray();
             }
@@ -66,6 +75,31 @@ internal static class TaskResultsRows
         }
         return buffer.WrittenSpan.ToArray();
     }
+
+    private static void WriteNullable(Utf8JsonWriter json, string? text)
+    {
+        if (text is null) json.WriteNullValue();
+        else json.WriteStringValue(text);
+    }
+
+    private static void WritePayload(Utf8JsonWriter json, byte[] payload, bool isJson)
+    {
+        json.WriteStartObject();
+        if (isJson)
+        {
+            json.WritePropertyName(JsonPayload);
+            // Valid JSON by construction (TaskPayload made it), kept byte for byte.
+            json.WriteRawValue(payload, skipInputValidation: true);
+        }
+        else
+        {
+            json.WriteBase64String(Base64Payload, payload);
+        }
+        json.WriteEndObject();
+    }
+
+    private const string JsonPayload = "json";
+    private const string Base64Payload = "base64";
 
     /// <exception cref="SerializationException">The payload is not a task-results.v2 row.</exception>
     public static TaskResultsRecorded Read(byte[] bytes)
@@ -87,7 +121,7 @@ internal static class TaskResultsRows
                 case "results":
                     Next(ref reader, JsonTokenType.StartArray);
                     while (Next(ref reader) != JsonTokenType.EndArray)
-                        rows.Add(ReadRow(ref reader));
+                        rows.Add(ReadRow(ref reader, bytes));
                     break;
                 default:
                     reader.Skip();
@@ -105,7 +139,7 @@ internal static class TaskResultsRows
         return new TaskResultsRecorded(records);
     }
 
-    private static (TaskRecord, int) ReadRow(ref Utf8JsonReader reader)
+    private static (TaskRecord, int) ReadRow(ref Utf8JsonReader reader, byte[] bytes)
     {
         if (reader.TokenType != JsonTokenType.StartArray) throw Malformed("a result is not an array");
         Next(ref reader);
@@ -125,14 +159,54 @@ internal static class TaskResultsRows
         var ended = started.AddTicks(reader.GetInt64());
         string? error = null;
         var truncated = false;
+        string? message = null;
+        byte[]? payload = null;
+        var payloadIsJson = false;
+        var hasMessageField = false;
         if (Next(ref reader) != JsonTokenType.EndArray)
         {
             error = reader.TokenType == JsonTokenType.Null ? null : reader.GetString();
             Next(ref reader);
             truncated = reader.GetBoolean();
-            Next(ref reader, JsonTokenType.EndArray);
+            if (Next(ref reader) != JsonTokenType.EndArray)
+            {
+                hasMessageField = true;
+                message = reader.TokenType == JsonTokenType.Null ? null : reader.GetString();
+                if (Next(ref reader) != JsonTokenType.EndArray)
+                {
+                    (payload, payloadIsJson) = ReadPayload(ref reader, bytes);
+                    Next(ref reader, JsonTokenType.EndArray);
+                }
+            }
         }
-        return (new TaskRecord(index, attempts, outcome, exitCode, "", started, ended, error, truncated), node);
+        var record = new TaskRecord(index, attempts, outcome, exitCode, "", started, ended, error, truncated, message, payload, payloadIsJson);
+        // A row from before messages had their own field: a success's text there is its message.
+        return (hasMessageField ? record : record.Normalized(), node);
+    }
+
+    private static (byte[] Payload, bool IsJson) ReadPayload(ref Utf8JsonReader reader, byte[] bytes)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject) throw Malformed("a payload is not an object");
+        Next(ref reader, JsonTokenType.PropertyName);
+        var kind = reader.GetString();
+        Next(ref reader);
+        (byte[], bool) payload;
+        switch (kind)
+        {
+            case JsonPayload:
+                // The value's own bytes, as written: the input is one contiguous array.
+                var start = (int)reader.TokenStartIndex;
+                reader.Skip();
+                payload = (bytes.AsSpan(start, (int)reader.BytesConsumed - start).ToArray(), true);
+                break;
+            case Base64Payload:
+                payload = (reader.GetBytesFromBase64(), false);
+                break;
+            default:
+                throw Malformed($"unknown payload kind '{kind}'");
+        }
+        Next(ref reader, JsonTokenType.EndObject);
+        return payload;
     }
 
     private static JsonTokenType Next(ref Utf8JsonReader reader)

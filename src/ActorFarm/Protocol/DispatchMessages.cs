@@ -50,7 +50,10 @@ public sealed record ResultsAcknowledged(string JobId, long UpToBatchId, long[]?
 
 /// <summary>
 /// The outcome of one attempt. Output files are not named here: they follow from the job's
-/// output spec and the index.
+/// output spec and the index. <paramref name="Error"/> says why an attempt that did not succeed
+/// failed (never set on a success); <paramref name="Message"/> is the handler's message, or a
+/// runner's note on a success; <paramref name="Payload"/> is the handler's payload (UTF-8 JSON
+/// when <paramref name="PayloadIsJson"/>, else raw bytes), null when it returned none.
 /// </summary>
 public sealed record TaskResult(
     long Index,
@@ -60,7 +63,10 @@ public sealed record TaskResult(
     DateTimeOffset Started,
     DateTimeOffset Ended,
     string? Error = null,
-    bool OutputTruncated = false);
+    bool OutputTruncated = false,
+    string? Message = null,
+    byte[]? Payload = null,
+    bool PayloadIsJson = false);
 
 public enum TaskOutcome
 {

@@ -7,8 +7,9 @@ namespace ActorFarm.Protocol;
 /// How big a message may be on the wire. Remoting drops a message larger than
 /// <c>akka.remote.dot-netty.tcp.maximum-frame-size</c> with nothing but a log line, so every
 /// message whose size grows with the work it carries (result batches, lease batches, re-attach
-/// lists, results pages) is cut to fit <see cref="MessageBudget"/>, and a single task's text is cut
-/// to <see cref="MaxResultTextBytes"/> before it can make one result too big to send.
+/// lists, results pages) is cut to fit <see cref="MessageBudget"/>, a single task's text is cut
+/// to <see cref="MaxResultTextBytes"/> and its payload refused beyond <see cref="PayloadLimit"/>
+/// before they can make one result too big to send.
 /// </summary>
 /// <remarks>
 /// Sizes are estimated, not measured (serializing twice would cost the hot path): each estimate
@@ -58,9 +59,21 @@ public sealed record WireLimits(long FrameBytes, long MaxResultTextBytes)
         return new WireLimits(frame, text);
     }
 
-    public static long EstimateBytes(TaskResult result) => ResultFixedBytes + TextBytes(result.Error);
+    /// <summary>
+    /// The largest payload a result may carry: the configured bound
+    /// (<c>actorfarm.node.max-payload-bytes</c>), and never more than a quarter of the frame, so
+    /// that a result's payload and its texts (<see cref="ResultTextLimit"/>) together still fit one frame.
+    /// </summary>
+    public long PayloadLimit(long configured) => Math.Max(0, Math.Min(configured, MessageBudget / 2));
 
-    public static long EstimateBytes(TaskRecord record) => ResultFixedBytes + TextBytes(record.Node) + TextBytes(record.Error);
+    public static long EstimateBytes(TaskResult result) =>
+        ResultFixedBytes + TextBytes(result.Error) + TextBytes(result.Message) + PayloadBytes(result.Payload);
+
+    public static long EstimateBytes(TaskRecord record) =>
+        ResultFixedBytes + TextBytes(record.Node) + TextBytes(record.Error) + TextBytes(record.Message) + PayloadBytes(record.Payload);
+
+    /// <summary>A payload's bytes plus its length prefix.</summary>
+    public static long PayloadBytes(byte[]? payload) => payload is null ? 1 : 5 + payload.LongLength;
 
     /// <summary>UTF-8 bytes of a string (what Hyperion writes) plus its length prefix.</summary>
     public static long TextBytes(string? text) => text is null ? 1 : 5 + Encoding.UTF8.GetByteCount(text);

@@ -1,8 +1,13 @@
 using System.Globalization;
 using System.Text;
+using ActorFarm.Protocol;
 
 namespace ActorFarm.Results;
 
+/// <summary>
+/// Comma-separated rows with a header, one column per sweep parameter; <c>message</c>, <c>error</c>
+/// (never on a success) and <c>payload</c> (a JSON payload's text, a bytes payload in base64) last.
+/// </summary>
 internal sealed class CsvResultsWriter : IResultsWriter
 {
     private readonly StreamWriter _writer;
@@ -14,7 +19,7 @@ internal sealed class CsvResultsWriter : IResultsWriter
         _writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16);
         _parameterNames = parameterNames;
         var header = new[] { "index" }.Concat(parameterNames)
-            .Concat(["outcome", "exit_code", "attempts", "node", "start", "end", "duration_s", "stdout", "stderr", "error"]);
+            .Concat(["outcome", "exit_code", "attempts", "node", "start", "end", "duration_s", "stdout", "stderr", "message", "error", "payload"]);
         _writer.Write(string.Join(',', header.Select(Quote)));
         _writer.Write('\n');
     }
@@ -35,10 +40,20 @@ internal sealed class CsvResultsWriter : IResultsWriter
             .Append(',').Append(row.DurationSeconds.ToString("0.######", CultureInfo.InvariantCulture))
             .Append(',').Append(Quote(row.Stdout ?? ""))
             .Append(',').Append(Quote(row.Stderr ?? ""))
+            .Append(',').Append(Quote(r.Message ?? ""))
             .Append(',').Append(Quote(r.Error ?? ""))
+            .Append(',').Append(Quote(Payload(r)))
             .Append('\n');
         _writer.Write(_line);
     }
+
+    /// <summary>A JSON payload's text, a bytes payload in base64, or nothing.</summary>
+    private static string Payload(TaskRecord r) => r.Payload switch
+    {
+        null => "",
+        var bytes when r.PayloadIsJson => Encoding.UTF8.GetString(bytes),
+        var bytes => Convert.ToBase64String(bytes),
+    };
 
     private static string Quote(string value) =>
         value.AsSpan().IndexOfAny(",\"\n\r") < 0 ? value : "\"" + value.Replace("\"", "\"\"") + "\"";

@@ -4,7 +4,9 @@ using System.Text.Json;
 namespace ActorFarm.Results;
 
 /// <summary>
-/// One JSON object per line. Rows are written into a memory buffer that goes to the stream in
+/// One JSON object per line: a handler's message as <c>"message"</c>, a failure's reason as
+/// <c>"error"</c> (never on a success), a JSON payload as <c>"payload"</c> (the value itself), a
+/// bytes payload as <c>"payload_base64"</c>; fields with nothing to say are left out. Rows are written into a memory buffer that goes to the stream in
 /// 64 KiB pieces: a million rows cost a few hundred writes, not a million flushes.
 /// </summary>
 internal sealed class JsonlResultsWriter : IResultsWriter
@@ -39,7 +41,21 @@ internal sealed class JsonlResultsWriter : IResultsWriter
         WriteOptional("stdout", row.Stdout);
         WriteOptional("stderr", row.Stderr);
         if (r.OutputTruncated) _json.WriteBoolean("outputTruncated", true);
+        WriteOptional("message", r.Message);
         WriteOptional("error", r.Error);
+        if (r.Payload is { } payload)
+        {
+            if (r.PayloadIsJson)
+            {
+                _json.WritePropertyName("payload");
+                // Valid JSON by construction (TaskPayload made it), written as the value itself.
+                _json.WriteRawValue(payload, skipInputValidation: true);
+            }
+            else
+            {
+                _json.WriteBase64String("payload_base64", payload);
+            }
+        }
         _json.WriteEndObject();
         _json.Flush();
         _buffer.GetSpan(1)[0] = (byte)'\n';

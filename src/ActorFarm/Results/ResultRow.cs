@@ -1,11 +1,13 @@
 using ActorFarm.Manifest;
+using ActorFarm.Node.Execution;
 using ActorFarm.Protocol;
 
 namespace ActorFarm.Results;
 
 /// <summary>
 /// One row of a results file: the journaled record plus what follows from the spec (the
-/// parameters of the index, the paths of its captured output).
+/// parameters of the index, the paths of its captured output). The one mapping from a journaled
+/// record to a row: the files write it, <see cref="ToTaskResultRow"/> hands it out as data.
 /// </summary>
 internal readonly record struct ResultRow(TaskRecord Record, Dictionary<string, string> Parameters, string? Stdout, string? Stderr)
 {
@@ -21,4 +23,13 @@ internal readonly record struct ResultRow(TaskRecord Record, Dictionary<string, 
         };
 
     public double DurationSeconds => (Record.Ended - Record.Started).TotalSeconds;
+
+    /// <summary>The row as data, with its own copy of the parameters (a file's rows share one dictionary).</summary>
+    public TaskResultRow ToTaskResultRow()
+    {
+        var r = Record;
+        return new TaskResultRow(r.Index, new Dictionary<string, string>(Parameters, StringComparer.Ordinal), r.Outcome, r.ExitCode,
+            r.Attempts, r.Node, r.Started, r.Ended, r.Message, r.Error,
+            r.Payload is { } payload ? TaskPayload.Wrap(payload, r.PayloadIsJson) : null, Stdout, Stderr, r.OutputTruncated);
+    }
 }

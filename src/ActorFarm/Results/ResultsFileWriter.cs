@@ -25,9 +25,7 @@ public static class ResultsFileWriter
         if (!await enumerator.MoveNextAsync())
             throw new InvalidOperationException("no results page was read");
         var first = enumerator.Current;
-        if (first.Error is not null || first.Spec is null)
-            throw new InvalidOperationException(first.Error ?? $"the first results page of job '{first.JobId}' has no spec");
-        var spec = first.Spec;
+        var spec = ResultPages.SpecOf(first);
 
         path ??= DefaultPath(spec, format);
         using var file = ResultsFile.Create(spec, format, path, path + ".partial");

@@ -81,7 +81,8 @@ public class WireLimitsClusterTests(ITestOutputHelper output)
         var rows = ResultsFile.Read(cluster.Directory.File("out/large/results.jsonl"));
         Assert.Equal(Enumerable.Range(0, Tasks).Select(i => (long)i), rows.Select(r => r.Index()).Order());
         Assert.All(rows, r => Assert.Equal(("succeeded", "h1"), (r.Outcome(), r.GetProperty("node").GetString())));
-        Assert.All(rows, r => Assert.Equal(TextBytes, r.GetProperty("error").GetString()!.Length));
+        Assert.All(rows, r => Assert.Equal(TextBytes, r.GetProperty("message").GetString()!.Length));
+        Assert.All(rows, r => Assert.False(r.TryGetProperty("error", out _)));
         var (statusExit, statusOutput) = await cluster.RunClientAsync(ClientTimeout, "status", jobId, "--json");
         Assert.Equal(0, statusExit);
         var status = ClusterJobTests.JsonLines(statusOutput).Single().GetProperty("status");

@@ -8,6 +8,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using TaskResultRow = ActorFarm.Results.TaskResultRow;
 
 namespace ActorFarm.Tests.Embedding;
 
@@ -54,6 +55,13 @@ public class AddActorFarmClientTests
             var rows = ResultsFile.Read(exported);
             Assert.Equal(Enumerable.Range(0, 200).Select(i => (long)i), rows.Select(r => r.Index()).Order());
             Assert.All(rows, r => Assert.Equal("farm-node", r.GetProperty("node").GetString()));
+            // The same results as data, paged through ClusterClient: one typed row per task.
+            var typed = new List<TaskResultRow>();
+            await foreach (var row in client.ReadResultsAsync(status.JobId))
+                typed.Add(row);
+            Assert.Equal(Enumerable.Range(0, 200).Select(i => (long)i), typed.Select(r => r.Index).Order());
+            Assert.All(typed, r => Assert.Equal((TaskOutcome.Succeeded, "farm-node", r.Index.ToString(), null),
+                (r.Outcome, r.Node, r.Parameters["i"], r.Error)));
         }
         finally
         {

@@ -68,7 +68,8 @@ public class HandlerTests
 
         Assert.Equal(TaskEndReason.Exited, outcome.Reason);
         Assert.Equal(SleepHandler.UsageExitCode, outcome.ExitCode);
-        Assert.Contains(expected, outcome.Error);
+        // The handler's own words: its message (exported as "message"), not a runner error.
+        Assert.Contains(expected, outcome.Message);
     }
 
     [Fact]
@@ -153,7 +154,7 @@ public class HandlerTests
 
         var outcome = await executor.ExecuteAsync(HandlerJob("spy", Out, name: "jobby"), task, 3, "node-7", default);
 
-        Assert.Equal((TaskEndReason.Exited, 4, "note"), (outcome.Reason, outcome.ExitCode, outcome.Error));
+        Assert.Equal((TaskEndReason.Exited, 4, "note", null), (outcome.Reason, outcome.ExitCode, outcome.Message, outcome.Error));
         Assert.NotNull(seen);
         Assert.Equal(("jobby", 17L, 3, "node-7"), (seen.JobName, seen.Index, seen.Attempt, seen.NodeName));
         Assert.Equal("1", seen.Parameters["x"]);

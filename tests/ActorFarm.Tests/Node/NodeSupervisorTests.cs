@@ -214,9 +214,9 @@ public sealed class NodeSupervisorTests() : Akka.TestKit.Xunit2.TestKit(TestFarm
         Assert.True(batches.Count >= 8, $"{batches.Count} batches");
         Assert.Equal(batches.Count, batches.Select(b => b.BatchId).Distinct().Count());
         var cut = batches.SelectMany(b => b.Results).Single(r => r.Index == 39);
-        Assert.Matches(@"…\[truncated \d+ bytes\]$", cut.Error);
-        Assert.True(System.Text.Encoding.UTF8.GetByteCount(cut.Error!) <= limits.ResultTextLimit);
-        Assert.All(batches.SelectMany(b => b.Results).Where(r => r.Index != 39), r => Assert.Equal(6000, r.Error!.Length));
+        Assert.Matches(@"…\[truncated \d+ bytes\]$", cut.Message);
+        Assert.True(System.Text.Encoding.UTF8.GetByteCount(cut.Message!) <= limits.ResultTextLimit);
+        Assert.All(batches.SelectMany(b => b.Results).Where(r => r.Index != 39), r => Assert.Equal(6000, r.Message!.Length));
     }
 
     [Fact]

@@ -63,6 +63,79 @@ public sealed class ResultBatchingTests : SerializationTestKit
     }
 
     [Fact]
+    public void A_message_and_an_error_are_cut_to_the_bound_together_and_the_error_keeps_half()
+    {
+        var result = Result(3, new string('e', 50_000)) with { Message = new string('m', 50_000) };
+
+        var (bounded, cut) = ResultBatching.Truncate(result, 16_384);
+
+        var (error, message) = (Encoding.UTF8.GetByteCount(bounded.Error!), Encoding.UTF8.GetByteCount(bounded.Message!));
+        Assert.True(error + message <= 16_384, $"{error} + {message} bytes");
+        Assert.True(error >= 8_192 - 64, $"the error kept {error} bytes");
+        Assert.StartsWith("eee", bounded.Error);
+        Assert.StartsWith("mmm", bounded.Message);
+        // What was kept of each (its marker aside) and what was cut add up to both texts.
+        Assert.Equal(100_000, error - MarkerBytes(bounded.Error!) + message - MarkerBytes(bounded.Message!) + cut);
+    }
+
+    private static int MarkerBytes(string text) => Encoding.UTF8.GetByteCount(text[text.LastIndexOf('…')..]);
+
+    [Fact]
+    public void A_short_message_beside_a_long_error_is_kept_whole()
+    {
+        var result = Result(3, new string('e', 50_000)) with { Message = "why it failed" };
+
+        var (bounded, _) = ResultBatching.Truncate(result, 16_384);
+
+        Assert.Equal("why it failed", bounded.Message);
+        Assert.True(Encoding.UTF8.GetByteCount(bounded.Error!) + 13 <= 16_384);
+    }
+
+    [Fact]
+    public void A_payload_over_the_limit_fails_its_task_and_says_why()
+    {
+        var result = Result(5, null) with { Message = "done", Payload = new byte[70_000], PayloadIsJson = false };
+
+        var refused = ResultBatching.RefuseOversizedPayload(result, "report", 65_536, 65_536);
+
+        Assert.Equal(TaskOutcome.Failed, refused.Outcome);
+        Assert.Null(refused.ExitCode);
+        Assert.Null(refused.Payload);
+        Assert.Equal("done", refused.Message);
+        Assert.Equal("handler 'report' returned a payload of 70,000 bytes; the limit is 65,536 bytes (actorfarm.node.max-payload-bytes)", refused.Error);
+    }
+
+    [Fact]
+    public void A_payload_within_the_limit_is_kept_as_it_is()
+    {
+        var result = Result(5, null) with { Payload = new byte[65_536] };
+
+        Assert.Same(result, ResultBatching.RefuseOversizedPayload(result, "report", 65_536, 65_536));
+    }
+
+    [Fact]
+    public void A_small_frame_lowers_the_payload_limit_and_the_error_says_so()
+    {
+        var limits = new WireLimits(128_000, WireLimits.DefaultMaxResultTextBytes);
+        var result = Result(5, null) with { Payload = new byte[40_000], PayloadIsJson = true };
+
+        Assert.Equal(32_000, limits.PayloadLimit(65_536));
+        var refused = ResultBatching.RefuseOversizedPayload(result, "report", limits.PayloadLimit(65_536), 65_536);
+
+        Assert.Equal("handler 'report' returned a payload of 40,000 bytes; the limit is 32,000 bytes (actorfarm.node.max-payload-bytes is 65,536, lowered to a quarter of akka.remote.dot-netty.tcp.maximum-frame-size)", refused.Error);
+    }
+
+    [Fact]
+    public void Payload_bytes_count_when_results_are_split()
+    {
+        var results = Enumerable.Range(0, 10).Select(i => Result(i, null) with { Payload = new byte[3_000] }).ToArray();
+
+        var batches = ResultBatching.Split(results, 512, 10_000);
+
+        Assert.Equal([3, 3, 3, 1], batches.Select(b => b.Length));
+    }
+
+    [Fact]
     public void Results_are_split_by_count_in_order()
     {
         var results = Enumerable.Range(0, 1_100).Select(i => Result(i, null)).ToArray();
@@ -110,10 +183,12 @@ public sealed class ResultBatchingTests : SerializationTestKit
     {
         var text = textLength == 0 ? null : string.Concat(Enumerable.Repeat("ü😀x", textLength / 3 + 1))[..textLength];
         var results = Enumerable.Range(0, 50)
-            .Select(i => new TaskResult(long.MaxValue - i, int.MaxValue, TaskOutcome.TimedOut, int.MinValue, At, DateTimeOffset.MaxValue, text, true))
+            .Select(i => new TaskResult(long.MaxValue - i, int.MaxValue, TaskOutcome.TimedOut, int.MinValue, At, DateTimeOffset.MaxValue, text, true,
+                text, textLength == 0 ? null : new byte[textLength], i % 2 == 0))
             .ToArray();
         var records = results
-            .Select(r => new TaskRecord(r.Index, r.Attempt, r.Outcome, r.ExitCode, "node-with-a-long-name.example.org:4053", r.Started, r.Ended, r.Error, true))
+            .Select(r => new TaskRecord(r.Index, r.Attempt, r.Outcome, r.ExitCode, "node-with-a-long-name.example.org:4053", r.Started, r.Ended, r.Error, true,
+                r.Message, r.Payload, r.PayloadIsJson))
             .ToArray();
 
         var resultBytes = WireSerializer.ToBinary(new TaskResults("job-1", TestActor, "node-a", 1, results)).Length;

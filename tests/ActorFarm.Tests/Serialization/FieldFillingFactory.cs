@@ -41,6 +41,9 @@ public sealed class FieldFillingFactory(IActorRef actorRef)
             return variant % 3 == 2 ? null : Value(inner, variant, path);
         if (type == typeof(string)) return $"{path}#{variant} ünï $(x) \"q\"";
         if (type == typeof(bool)) return variant % 2 == 0;
+        // A digit 1-9: any run of them is a JSON number, so a byte[] is a valid payload whether
+        // its record says JSON or raw bytes.
+        if (type == typeof(byte)) return (byte)('1' + seed % 9);
         if (type == typeof(int)) return seed;
         if (type == typeof(long)) return (long)seed * 1_000_003;
         if (type == typeof(double)) return seed + 0.25;
@@ -148,7 +151,7 @@ public static class FieldComparer
             case DateTimeOffset e:
                 var a = (DateTimeOffset)actual;
                 return e.UtcTicks == a.UtcTicks && e.Offset == a.Offset ? null : $"{path}: expected {e:O}, got {a:O}";
-            case string or TimeSpan or Enum or bool or int or long or double or ulong:
+            case string or TimeSpan or Enum or bool or byte or int or long or double or ulong:
                 return expected.Equals(actual) ? null : $"{path}: expected {Show(expected)}, got {Show(actual)}";
             case IDictionary e:
                 var d = (IDictionary)actual;

@@ -187,6 +187,67 @@ public class JournalSerializerTests(ITestOutputHelper output) : SerializationTes
     }
 
     [Fact]
+    public void A_task_results_v2_row_as_written_before_messages_and_payloads_still_reads()
+    {
+        // Literally what ActorFarm wrote before messages and payloads had fields of their own: a
+        // plain success, a success whose handler returned a message (kept as the error then), a
+        // failure with its error and truncated output. Old journals must still recover.
+        const string row = """
+            {"nodes":["local","n2"],"results":[[0,1,"succeeded",0,0,639003420000000000,8340],[1,1,"succeeded",0,0,639003420000000000,8340,"handler note",false],[7,3,"failed",3,1,639003420010000000,15000000,"exit code 3",true]]}
+            """;
+
+        var recorded = Assert.IsType<TaskResultsRecorded>(Sys.Serialization.Deserialize(
+            Encoding.UTF8.GetBytes(row), JournalEventSerializer.SerializerId, "task-results.v2"));
+
+        var started = new DateTimeOffset(639003420000000000, TimeSpan.Zero);
+        var later = new DateTimeOffset(639003420010000000, TimeSpan.Zero);
+        DeepEqual.AssertEqual(new TaskResultsRecorded(
+        [
+            new TaskRecord(0, 1, TaskOutcome.Succeeded, 0, "local", started, started.AddTicks(8340), null, false),
+            new TaskRecord(1, 1, TaskOutcome.Succeeded, 0, "local", started, started.AddTicks(8340), null, false, Message: "handler note"),
+            new TaskRecord(7, 3, TaskOutcome.Failed, 3, "n2", later, later.AddTicks(15000000), "exit code 3", true),
+        ]), recorded);
+    }
+
+    [Fact]
+    public void An_old_task_results_v1_success_with_an_error_reads_it_as_its_message()
+    {
+        const string row = """
+            {"results":[{"index":0,"attempts":1,"outcome":"succeeded","exitCode":0,"node":"local","started":"2026-11-26T00:59:06.5961997+00:00","ended":"2026-11-26T00:59:06.5970337+00:00","error":"handler note","outputTruncated":false}]}
+            """;
+
+        var recorded = Assert.IsType<TaskResultsRecorded>(Sys.Serialization.Deserialize(
+            Encoding.UTF8.GetBytes(row), JournalEventSerializer.SerializerId, "task-results.v1"));
+
+        Assert.Equal((null, "handler note"), (recorded.Results[0].Error, recorded.Results[0].Message));
+    }
+
+    [Fact]
+    public void Payloads_are_journaled_as_json_values_or_base64_and_read_back_byte_for_byte()
+    {
+        var records = Samples.Records();
+        var written = RoundTrip(new TaskResultsRecorded(records));
+        Output?.WriteLine(Encoding.UTF8.GetString(written.Bytes));
+        var results = JsonDocument.Parse(written.Bytes).RootElement.GetProperty("results");
+
+        var withJson = results.EnumerateArray().Single(r => r[0].GetInt64() == 100);
+        Assert.Equal("all good", withJson[9].GetString());
+        Assert.True(withJson[10].GetProperty("json").GetProperty("nested").GetProperty("ok").GetBoolean());
+        var withString = results.EnumerateArray().Single(r => r[0].GetInt64() == 101);
+        Assert.Equal("just \"text\"", withString[10].GetProperty("json").GetString());
+        var withBytes = results.EnumerateArray().Single(r => r[0].GetInt64() == 102);
+        Assert.Equal(Convert.ToBase64String([0, 1, 2, 255]), withBytes[10].GetProperty("base64").GetString());
+        Assert.Equal(10, results.EnumerateArray().Single(r => r[0].GetInt64() == 103).GetArrayLength()); // a message, no payload
+
+        var read = Assert.IsType<TaskResultsRecorded>(written.Value);
+        foreach (var (expected, actual) in records.Zip(read.Results))
+        {
+            Assert.Equal((expected.Message, expected.PayloadIsJson), (actual.Message, actual.PayloadIsJson));
+            Assert.Equal(expected.Payload, actual.Payload);
+        }
+    }
+
+    [Fact]
     public void A_task_results_v2_row_pointing_at_a_missing_node_is_refused()
     {
         const string row = """{"nodes":["n1"],"results":[[0,1,"succeeded",0,1,638000000000000000,10]]}""";

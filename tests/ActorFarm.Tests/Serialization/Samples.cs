@@ -60,11 +60,22 @@ public static class Samples
 
     public static TaskResult Result(long index, TaskOutcome outcome) =>
         new(index, 2, outcome, outcome == TaskOutcome.Succeeded ? 0 : null, Started, Ended,
-            outcome == TaskOutcome.Succeeded ? null : "exit code 3", OutputTruncated: index % 2 == 0);
+            outcome == TaskOutcome.Succeeded ? null : "exit code 3", OutputTruncated: index % 2 == 0,
+            Message: "note", Payload: outcome == TaskOutcome.Succeeded ? """{"v":1}"""u8.ToArray() : [7, 8, 9],
+            PayloadIsJson: outcome == TaskOutcome.Succeeded);
 
+    /// <summary>A record of every outcome, then records with a message and payloads (a JSON object, a JSON string, bytes).</summary>
     public static TaskRecord[] Records() => Enum.GetValues<TaskOutcome>()
         .Select((o, i) => new TaskRecord(i, 1 + i % 3, o, o == TaskOutcome.Succeeded ? 0 : null, i % 3 == 0 ? "node-a" : "node-b",
             Started, Ended, o == TaskOutcome.Succeeded ? null : "boom", i % 2 == 1))
+        .Concat(
+        [
+            new TaskRecord(100, 1, TaskOutcome.Succeeded, 0, "node-a", Started, Ended, null, false, "all good",
+                """{"best":[1,2.5,"x"],"nested":{"ok":true,"none":null}}"""u8.ToArray(), PayloadIsJson: true),
+            new TaskRecord(101, 1, TaskOutcome.Succeeded, 0, "node-b", Started, Ended, null, false, null, "\"just \\\"text\\\"\""u8.ToArray(), true),
+            new TaskRecord(102, 2, TaskOutcome.Failed, 3, "node-a", Started, Ended, "exit code 3", true, "bad input", [0, 1, 2, 255]),
+            new TaskRecord(103, 1, TaskOutcome.Succeeded, 0, "node-a", Started, Ended, null, false, "only a message"),
+        ])
         .ToArray();
 
     private static readonly TaskLease[] Leases = [new(0, 1), new(41, 2), new(long.MaxValue - 1, 3)];

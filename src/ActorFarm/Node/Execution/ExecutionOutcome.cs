@@ -24,6 +24,9 @@ public enum TaskEndReason
 /// is <see cref="TaskEndReason.Exited"/>. <see cref="StdoutPath"/> and <see cref="StderrPath"/> are
 /// the per-task files (<see cref="ActorFarm.Manifest.OutputCapture.Files"/>) or both the job's
 /// <c>output.log</c> (<see cref="ActorFarm.Manifest.OutputCapture.Combined"/>); null when nothing was captured.
+/// <see cref="Error"/> is the runner's own text (why the attempt failed, or a note on a run that
+/// succeeded, such as output that could not be captured); <see cref="Message"/> and
+/// <see cref="Payload"/> are what a handler returned.
 /// </summary>
 public sealed record ExecutionOutcome(
     TaskEndReason Reason,
@@ -33,7 +36,9 @@ public sealed record ExecutionOutcome(
     string? Error = null,
     string? StdoutPath = null,
     string? StderrPath = null,
-    bool OutputTruncated = false)
+    bool OutputTruncated = false,
+    string? Message = null,
+    TaskPayload? Payload = null)
 {
     public bool Succeeded => Reason == TaskEndReason.Exited && ExitCode == 0;
 

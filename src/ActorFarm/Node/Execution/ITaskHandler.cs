@@ -39,10 +39,15 @@ public sealed record HandlerContext(
     IReadOnlyDictionary<string, string> Parameters,
     IReadOnlyDictionary<string, string> Args);
 
-/// <summary>A handler's verdict: an exit code (0 = success) and an optional message recorded with the result.</summary>
-public readonly record struct HandlerResult(int ExitCode, string? Message = null)
+/// <summary>
+/// A handler's verdict: an exit code (0 = success), an optional message and an optional payload,
+/// both kept with the result whatever the outcome. The message is exported as <c>"message"</c>; it is
+/// not an error (a failure's reason, such as a handler exception or a timeout, is the result's
+/// <c>"error"</c>). A payload larger than <c>actorfarm.node.max-payload-bytes</c> fails the task.
+/// </summary>
+public readonly record struct HandlerResult(int ExitCode, string? Message = null, TaskPayload? Payload = null)
 {
-    /// <summary>Exit code 0 and no message.</summary>
+    /// <summary>Exit code 0, no message, no payload.</summary>
     public static HandlerResult Success => default;
 
     public bool Succeeded => ExitCode == 0;

@@ -153,7 +153,7 @@ public sealed class TaskExecutor : ITaskExecutor, IAsyncDisposable
     }
 
     private static ExecutionOutcome Exited(HandlerResult result, DateTimeOffset started) =>
-        new(TaskEndReason.Exited, result.ExitCode, started, DateTimeOffset.UtcNow, result.Message);
+        new(TaskEndReason.Exited, result.ExitCode, started, DateTimeOffset.UtcNow, Message: result.Message, Payload: result.Payload);
 
     /// <summary>A cancellation caused by the worker's token or the timeout, else a handler failure.</summary>
     private static ExecutionOutcome Interrupted(
