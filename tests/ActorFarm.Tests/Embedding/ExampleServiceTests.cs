@@ -47,7 +47,7 @@ public class ExampleServiceTests
     public async Task The_same_service_as_a_client_runs_its_study_on_a_cluster_whose_nodes_load_the_handler_assembly()
     {
         await using var cluster = await LocalCluster.StartAsync();
-        var handlers = ExampleAssemblies.HandlersPath;
+        var handlers = ExampleHandlers.AssemblyPath;
         var nodes = await cluster.StartNodesInTurnAsync("coordinator,worker", ["n1", "n2"], 1,
             "--state-dir", cluster.Directory.File("state"), "--handlers", handlers);
         var output = cluster.Directory.File("out");
@@ -77,7 +77,7 @@ public class ExampleServiceTests
 
     private static async Task<(int Exit, JsonElement Summary, string Logs)> RunServiceAsync(string workingDirectory, params string[] args)
     {
-        await using var service = FarmProcess.Start("pi-service", ExampleAssemblies.ServicePath, workingDirectory, null, args);
+        await using var service = FarmProcess.Start("pi-service", ExampleService.AssemblyPath, workingDirectory, null, args);
         var exit = await service.WaitForExitAsync(RunTimeout);
         var lines = service.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         // stdout is the summary line only; everything else went to stderr.
