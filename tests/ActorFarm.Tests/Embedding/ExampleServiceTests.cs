@@ -48,8 +48,9 @@ public class ExampleServiceTests
     {
         await using var cluster = await LocalCluster.StartAsync();
         var handlers = ExampleHandlers.AssemblyPath;
-        var nodes = await cluster.StartNodesInTurnAsync("coordinator,worker", ["n1", "n2"], 1,
-            "--state-dir", cluster.Directory.File("state"), "--handlers", handlers);
+        // A coordinator that also runs tasks, and a worker: both load the handler assembly.
+        await cluster.StartNodesInTurnAsync("coordinator,worker", ["n1"], 1, "--state-dir", cluster.Directory.File("state"), "--handlers", handlers);
+        await cluster.StartNodesInTurnAsync("worker", ["n2"], 1, "--handlers", handlers);
         var output = cluster.Directory.File("out");
 
         var (exit, summary, logs) = await RunServiceAsync(cluster.Directory.Path,
@@ -59,7 +60,6 @@ public class ExampleServiceTests
         Assert.True(exit == 0, $"the service exited {exit}:\n{logs}\n{cluster.Logs()}");
         var ran = AssertStudy(summary, null);
         Assert.All(ran, node => Assert.Contains(node, new[] { "n1", "n2" }));
-        Assert.NotEmpty(nodes);
     }
 
     /// <summary>Checks the summary line and returns the nodes that ran the tasks.</summary>
