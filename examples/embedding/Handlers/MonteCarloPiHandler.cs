@@ -8,7 +8,8 @@ namespace ActorFarm.Examples.Handlers;
 /// <c>handler = monte-carlo-pi</c>: estimates pi from <c>samples</c> random points of the unit
 /// square (default 100000) drawn from MathNet's <see cref="Mcg31m1"/> generator seeded with
 /// <c>seed</c> (default: the task's index), so each task of a sweep over seeds is reproducible.
-/// Returns exit code 0 and a message such as <c>pi ≈ 3.1412 from 100000 samples</c>; a bad
+/// Returns exit code 0, a <see cref="PiEstimate"/> payload (JSON) and a message such as
+/// <c>pi ≈ 3.1412 from 100000 samples</c>; a bad
 /// argument is exit code 2 with a message.
 /// </summary>
 /// <remarks>
@@ -64,7 +65,10 @@ public sealed class MonteCarloPiHandler : ITaskHandler
             }
         }
         var pi = 4.0 * inside / samples;
-        return new(new HandlerResult(0, string.Create(CultureInfo.InvariantCulture, $"pi ≈ {pi:F4} from {samples} samples")));
+        // The counts travel with the result (JSON), so a caller pools many tasks exactly; the
+        // message is for people reading results.jsonl.
+        return new(new HandlerResult(0, string.Create(CultureInfo.InvariantCulture, $"pi ≈ {pi:F4} from {samples} samples"),
+            TaskPayload.Json(new PiEstimate(seed, samples, inside, pi))));
     }
 
     private static ValueTask<HandlerResult> Usage(string message) => new(new HandlerResult(UsageExitCode, message));

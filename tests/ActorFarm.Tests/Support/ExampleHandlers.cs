@@ -6,7 +6,7 @@ namespace ActorFarm.Tests.Support;
 /// <summary>
 /// The example handler assembly (examples/embedding/Handlers: <c>monte-carlo-pi</c> on
 /// MathNet.Numerics), as the test build deploys it: its whole output folder copied to
-/// <c>example-handlers/</c> beside the tests (ActorFarm.Tests.csproj, CopyExampleHandlers).
+/// <c>example-handlers/</c> beside the tests (ActorFarm.Tests.csproj, CopyExamples).
 /// </summary>
 public static class ExampleHandlers
 {
