@@ -11,7 +11,7 @@ namespace ActorFarm.Coordinator;
 /// are forwarded to the job's shard, so the entity answers the client itself; results pages are
 /// read from the journal here, off the entity's mailbox.
 /// </summary>
-public sealed class FarmGateway : ReceiveActor
+internal sealed class FarmGateway : ReceiveActor
 {
     public const string Name = "farm-gateway";
     public const string Path = "/user/" + Name;

@@ -4,7 +4,7 @@ using Akka.Configuration;
 namespace ActorFarm.Coordinator;
 
 /// <summary>The <c>actorfarm.jobs</c> section of the configuration.</summary>
-public sealed record JobEntitySettings(
+internal sealed record JobEntitySettings(
     int MaxResultsPerEvent,
     int SnapshotEveryEvents,
     TimeSpan ReattachGrace,

@@ -12,7 +12,7 @@ namespace ActorFarm.Hosting;
 /// Precedence, highest first: the caller's config, the host's values, the journal file,
 /// serialization.hocon, farm.hocon, the plugins' defaults.
 /// </summary>
-public static class FarmConfig
+internal static class FarmConfig
 {
     /// <summary>Reads one of the embedded HOCON files by name, e.g. <c>farm.hocon</c>.</summary>
     public static Config Embedded(string fileName)

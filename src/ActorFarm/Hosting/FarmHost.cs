@@ -44,10 +44,11 @@ public sealed class FarmHost : IAsyncDisposable
     /// <summary>Worker slots of this node (0 without the worker role).</summary>
     public int Slots { get; }
 
+    /// <summary>This node's cluster address (host and port it listens on).</summary>
     public Address Address => Cluster.Get(System).SelfAddress;
 
     /// <summary>How this process authenticates its peers (see <see cref="FarmOptions.Access"/>).</summary>
-    public RemotingSecurity Security { get; }
+    internal RemotingSecurity Security { get; }
 
     /// <summary>The access file this start created (a farm's first process writes it), or null.</summary>
     public string? CreatedAccessFile { get; private set; }
@@ -187,7 +188,7 @@ public sealed class FarmHost : IAsyncDisposable
     };
 
     /// <summary>Why a node with <see cref="FarmOptions.LeaveAt"/> left: its time was up, as planned.</summary>
-    public sealed class ScheduledLeaveReason : CoordinatedShutdown.Reason
+    internal sealed class ScheduledLeaveReason : CoordinatedShutdown.Reason
     {
         public static readonly ScheduledLeaveReason Instance = new();
 

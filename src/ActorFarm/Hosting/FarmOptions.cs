@@ -41,7 +41,7 @@ public sealed record FarmOptions
     public TaskHandlerRegistry? Handlers { get; init; }
 
     /// <summary>Replaces the default task executor (tests inject faults through this).</summary>
-    public Node.ITaskExecutor? Executor { get; init; }
+    internal Node.ITaskExecutor? Executor { get; init; }
 
     /// <summary>
     /// Who may reach this process. Default (null): a cluster of one (no <see cref="Seeds"/>) uses a

@@ -8,7 +8,7 @@ namespace ActorFarm.Node;
 /// bound with a marker saying how much was cut, and a node's buffered results are split into
 /// batches that each fit one remote message. Pure functions: the node supervisor applies them.
 /// </summary>
-public static class ResultBatching
+internal static class ResultBatching
 {
     /// <summary>
     /// <paramref name="result"/> with its text cut to at most <paramref name="maxTextBytes"/> UTF-8

@@ -3,14 +3,14 @@ using ActorFarm.Manifest;
 namespace ActorFarm.Protocol;
 
 /// <summary>Commands from clients (CLI, embedding services) to one job entity.</summary>
-public interface IJobCommand : IWithJobId;
+internal interface IJobCommand : IWithJobId;
 
 /// <summary>
 /// Accept a job. Idempotent: the id is derived from the spec (<see cref="JobIds"/>), so submitting
 /// the same manifest again reaches the same entity, which resumes instead of starting over.
 /// Replies <see cref="JobSubmitted"/>.
 /// </summary>
-public sealed record SubmitJob(string JobId, JobSpec Spec) : IJobCommand;
+internal sealed record SubmitJob(string JobId, JobSpec Spec) : IJobCommand;
 
 /// <summary>Reply to <see cref="SubmitJob"/>; <paramref name="Resumed"/> is true when the job already existed.</summary>
 public sealed record JobSubmitted(string JobId, bool Resumed, JobStatusReport Status) : IWireMessage;
@@ -21,10 +21,10 @@ public sealed record JobSubmitted(string JobId, bool Resumed, JobStatusReport St
 /// or that time has passed, whichever comes first: a watcher (long polling) hears the end at once
 /// instead of up to a poll interval later.
 /// </summary>
-public sealed record GetJobStatus(string JobId, TimeSpan? HoldUpTo = null) : IJobCommand;
+internal sealed record GetJobStatus(string JobId, TimeSpan? HoldUpTo = null) : IJobCommand;
 
 /// <summary>Stops handing out tasks, kills running ones and persists the cancellation. Replies <see cref="JobStatusReport"/>.</summary>
-public sealed record CancelJob(string JobId, string Reason) : IJobCommand;
+internal sealed record CancelJob(string JobId, string Reason) : IJobCommand;
 
 /// <summary>
 /// A snapshot of one job's counters, cheap to build (O(1)). <paramref name="Fault"/> says what

@@ -5,7 +5,7 @@ namespace ActorFarm.Protocol;
 /// clients (<see cref="ResultsPage"/>) and as exported to results.jsonl. Its JSON shape is part of
 /// the journal format: rename nothing.
 /// </summary>
-public sealed record TaskRecord(
+internal sealed record TaskRecord(
     long Index,
     int Attempts,
     TaskOutcome Outcome,

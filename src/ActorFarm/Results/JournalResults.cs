@@ -16,7 +16,7 @@ namespace ActorFarm.Results;
 /// <see cref="JobStatusReport.RerunSequenceNr"/>) they are left out, so each task still appears
 /// once, with its latest result.
 /// </summary>
-public static class JournalResults
+internal static class JournalResults
 {
     /// <summary>
     /// The results of the events from <paramref name="fromSequenceNr"/> (1 = the job's first

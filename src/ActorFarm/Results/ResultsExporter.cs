@@ -7,7 +7,7 @@ namespace ActorFarm.Results;
 /// coordinator; the job entity does it when the job ends). Clients without the journal use
 /// <see cref="Hosting.FarmClient.ExportResultsAsync"/>, which pages through the farm.
 /// </summary>
-public static class ResultsExporter
+internal static class ResultsExporter
 {
     /// <param name="supersededBefore">The job's latest rerun (<see cref="Protocol.JobStatusReport.RerunSequenceNr"/>): the
     /// failures it superseded are left out, so each task has one row, its latest result.</param>

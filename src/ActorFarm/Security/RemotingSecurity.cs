@@ -12,7 +12,7 @@ namespace ActorFarm.Security;
 /// otherwise the <see cref="FarmAccess"/> decides: an access file, an in-process credential, or
 /// (only when asked for by name) none.
 /// </summary>
-public sealed class RemotingSecurity
+internal sealed class RemotingSecurity
 {
     private readonly Setup? _setup;
 

@@ -1,7 +1,7 @@
 namespace ActorFarm.Node.Execution;
 
 /// <summary>Why an attempt ended.</summary>
-public enum TaskEndReason
+internal enum TaskEndReason
 {
     /// <summary>The process exited or the handler returned; see <see cref="ExecutionOutcome.ExitCode"/>.</summary>
     Exited,
@@ -25,7 +25,7 @@ public enum TaskEndReason
 /// the per-task files (<see cref="ActorFarm.Manifest.OutputCapture.Files"/>) or both the job's
 /// <c>output.log</c> (<see cref="ActorFarm.Manifest.OutputCapture.Combined"/>); null when nothing was captured.
 /// </summary>
-public sealed record ExecutionOutcome(
+internal sealed record ExecutionOutcome(
     TaskEndReason Reason,
     int? ExitCode,
     DateTimeOffset Started,

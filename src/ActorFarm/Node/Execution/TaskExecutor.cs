@@ -18,7 +18,7 @@ namespace ActorFarm.Node.Execution;
 /// (plus a cancellation source when the job has a timeout, whose timer is armed only if the
 /// handler goes asynchronous).
 /// </remarks>
-public sealed class TaskExecutor : ITaskExecutor, IAsyncDisposable
+internal sealed class TaskExecutor : ITaskExecutor, IAsyncDisposable
 {
     private readonly TaskHandlerRegistry _handlers;
 
