@@ -31,6 +31,8 @@ internal sealed class FarmGateway : ReceiveActor
         });
     }
 
+    /// <param name="jobs">The job region (sharding) the gateway forwards job commands to.</param>
+    /// <param name="directory">The job directory singleton's proxy (job lists).</param>
     /// <param name="queryPluginId">The read journal results pages come from (default: Akka.Persistence.Sql's own).</param>
     public static Props Props(IActorRef jobs, IActorRef directory, string? queryPluginId = null) =>
         Akka.Actor.Props.Create(() => new FarmGateway(jobs, directory, queryPluginId));

@@ -17,6 +17,7 @@ internal sealed record JobEntitySettings(
     string? WriterLockConnectionString = null,
     JournalPlugins? Journal = null)
 {
+    /// <param name="config">The actor system's configuration (<c>actorfarm.job</c>).</param>
     /// <param name="plugins">Where the job's journal lives; null: the process's default plugins (Akka.Persistence.Sql's).</param>
     public static JobEntitySettings From(Config config, JournalPlugins? plugins = null)
     {

@@ -51,6 +51,7 @@ internal static class FarmConfig
             .WithFallback(Akka.Cluster.Tools.PublishSubscribe.DistributedPubSub.DefaultConfig())
             .WithFallback(Akka.Cluster.Tools.Singleton.ClusterSingleton.DefaultConfig());
 
+    /// <param name="options">How the process starts (roles, address, seeds, journal).</param>
     /// <param name="security">How remoting is secured (see <see cref="RemotingSecurity"/>); without it, plain
     /// TCP unless <see cref="FarmOptions.Config"/> turns TLS on (in-process test systems).</param>
     public static Config Build(FarmOptions options, RemotingSecurity? security = null)

@@ -32,13 +32,16 @@ public sealed class FarmHost : IAsyncDisposable
         Slots = slots;
     }
 
+    /// <summary>The farm's actor system (this process's cluster member).</summary>
     public ActorSystem System { get; }
 
+    /// <summary>A client of this farm, in this process; disposed with the host.</summary>
     public FarmClient Client { get; }
 
     /// <summary>The node supervisor, when this process has the worker role.</summary>
     public IActorRef? Node { get; }
 
+    /// <summary>The name this node writes into results (<see cref="FarmOptions.NodeName"/>, or host and port).</summary>
     public string NodeName { get; }
 
     /// <summary>Worker slots of this node (0 without the worker role).</summary>

@@ -66,6 +66,7 @@ internal sealed class FileLinesIndex
     public int CheckpointCount => _checkpointOffsets.Length;
 
     /// <summary>Indexes a regular file in one pass, checking every line on the way.</summary>
+    /// <param name="path">The file to index.</param>
     /// <param name="maxLineBytes">A longer line (without its line break) is refused.</param>
     /// <param name="maxLines">More non-blank lines than this are refused (the scan stops there).</param>
     /// <exception cref="FileLinesException">Not a regular file, a line too long, not UTF-8, a NUL byte, too many lines.</exception>

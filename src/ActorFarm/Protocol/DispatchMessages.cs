@@ -62,12 +62,16 @@ internal sealed record TaskResult(
     string? Error = null,
     bool OutputTruncated = false);
 
+/// <summary>How one attempt of a task ended.</summary>
 public enum TaskOutcome
 {
+    /// <summary>The process or handler exited with code 0.</summary>
     Succeeded,
     /// <summary>The process or handler exited with a non-zero code.</summary>
     Failed,
+    /// <summary>The job's timeout passed; the process tree was killed (or the handler cancelled).</summary>
     TimedOut,
+    /// <summary>The process could not be started (no such program, a working directory that does not exist).</summary>
     FailedToStart,
     /// <summary>The worker actor crashed while holding the task; the task is re-queued.</summary>
     WorkerCrashed,

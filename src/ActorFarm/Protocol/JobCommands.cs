@@ -51,6 +51,7 @@ public sealed record JobStatusReport(
     int Reruns = 0,
     long RerunSequenceNr = 0) : IWireMessage
 {
+    /// <summary>Tasks with a final result, succeeded or failed.</summary>
     public long Done => Succeeded + Failed;
 
     /// <summary>Finished or cancelled.</summary>
@@ -61,8 +62,10 @@ public sealed record JobStatusReport(
     /// lasted too long: nothing more will change until someone acts.
     /// </summary>
     public bool IsSettled => (HasEnded && (ResultsFile is not null || ResultsError is not null)) || Halted;
+    /// <summary>Tasks neither done nor running.</summary>
     public long Pending => Math.Max(0, Total - Done - Running);
 
+    /// <summary>The report for an id no job has (phase <see cref="JobPhase.Unknown"/>).</summary>
     public static JobStatusReport Unknown(string jobId) =>
         new(jobId, "", JobPhase.Unknown, 0, 0, 0, 0, null, null, null);
 }

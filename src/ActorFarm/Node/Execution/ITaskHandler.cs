@@ -18,6 +18,12 @@ public interface ITaskHandler
     /// <summary>The name jobs use to select this handler (case-sensitive).</summary>
     string Name { get; }
 
+    /// <summary>
+    /// Runs one task. Called by a worker actor of the node, for many tasks at once; everything up
+    /// to the first <c>await</c> runs on that actor's thread, so offload blocking or long CPU work.
+    /// </summary>
+    /// <param name="context">The task: its job, index, attempt, node, sweep values and handler arguments.</param>
+    /// <param name="cancellationToken">Fires at the job's timeout, on cancellation and when the node stops.</param>
     ValueTask<HandlerResult> RunAsync(HandlerContext context, CancellationToken cancellationToken);
 }
 
@@ -42,5 +48,6 @@ public readonly record struct HandlerResult(int ExitCode, string? Message = null
     /// <summary>Exit code 0 and no message.</summary>
     public static HandlerResult Success => default;
 
+    /// <summary>Whether <see cref="ExitCode"/> is 0.</summary>
     public bool Succeeded => ExitCode == 0;
 }

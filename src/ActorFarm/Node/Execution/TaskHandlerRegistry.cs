@@ -36,6 +36,7 @@ public sealed class TaskHandlerRegistry
         return this;
     }
 
+    /// <summary>The handler registered under <paramref name="name"/>, if any.</summary>
     public bool TryGet(string name, [MaybeNullWhen(false)] out ITaskHandler handler)
     {
         ArgumentNullException.ThrowIfNull(name);
