@@ -18,10 +18,7 @@ public interface ITaskHandler
     /// <summary>The name jobs use to select this handler (case-sensitive).</summary>
     string Name { get; }
 
-    /// <summary>
-    /// Runs one task. Called by a worker actor of the node, for many tasks at once; everything up
-    /// to the first <c>await</c> runs on that actor's thread, so offload blocking or long CPU work.
-    /// </summary>
+    /// <summary>Runs one task; called for many tasks at once (see the remarks on threading and cancellation).</summary>
     /// <param name="context">The task: its job, index, attempt, node, sweep values and handler arguments.</param>
     /// <param name="cancellationToken">Fires at the job's timeout, on cancellation and when the node stops.</param>
     ValueTask<HandlerResult> RunAsync(HandlerContext context, CancellationToken cancellationToken);
