@@ -14,7 +14,7 @@ namespace ActorFarm.Lighthouse;
 /// directory, created when missing: the Lighthouse is usually a farm's first process), or plain
 /// TCP with a warning when <c>ACTORFARM_INSECURE=1</c>.
 /// </summary>
-public static class LighthouseConfig
+internal static class LighthouseConfig
 {
     public const int DefaultPort = 4053;
 

@@ -41,9 +41,8 @@ builder.Services.AddAkka("pi-service", (akka, provider) =>
     {
         // The farm runs commands for whoever reaches this actor system: its remoting is mutual TLS
         // with the farm's access file (created on first start, 0600), as a standalone farm's is.
-        var credential = AccessFileStore.Open(farm.AccessFile ?? FarmAccess.DefaultPath(farm.StateDirectory), createIfMissing: true);
-        akka.AddSetup(credential.ToSslSetup())
-            .WithRemoting(new RemoteOptions { HostName = "127.0.0.1", Port = farm.Port, EnableSsl = true })
+        akka.WithRemoting(new RemoteOptions { HostName = "127.0.0.1", Port = farm.Port })
+            .WithFarmAccess(new FarmAccess.FromFile(farm.AccessFile ?? FarmAccess.DefaultPath(farm.StateDirectory), CreateIfMissing: true))
             .WithClustering(new ClusterOptions { Roles = [FarmOptions.CoordinatorRole, FarmOptions.WorkerRole, "pi-service"] })
             .WithActorFarm(new ActorFarmOptions
             {

@@ -8,7 +8,7 @@ namespace ActorFarm.Benchmarks.Journal;
 /// Writes result events the way a job entity does under load: one <c>PersistAsync</c> in flight
 /// at a time (group commit), the next one started from the previous one's handler.
 /// </summary>
-public sealed class ResultsWriterActor : ReceivePersistentActor
+internal sealed class ResultsWriterActor : ReceivePersistentActor
 {
     private readonly string _persistenceId = "bench-" + Guid.NewGuid().ToString("N");
     private int _left;

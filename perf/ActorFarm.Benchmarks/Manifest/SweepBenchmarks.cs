@@ -62,7 +62,7 @@ public class SweepBenchmarks
     }
 
     [Benchmark(Description = "TaskRenderer.Render: argv with 4 placeholders, env, workdir, output dir")]
-    public RenderedTask RenderProcessTask() => TaskRenderer.Render(_job, NextIndex(_product.Count), 1, "node-1");
+    public object RenderProcessTask() => TaskRenderer.Render(_job, NextIndex(_product.Count), 1, "node-1");
 
     [Benchmark(Description = "Sweeps.Count: product of three axes")]
     public long CountProduct() => Sweeps.Count(_product);

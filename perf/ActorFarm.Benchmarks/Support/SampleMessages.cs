@@ -5,7 +5,7 @@ using ActorFarm.Protocol;
 namespace ActorFarm.Benchmarks.Support;
 
 /// <summary>Realistic messages and specs for the benchmarks: the shapes the farm sends under load.</summary>
-public static class SampleMessages
+internal static class SampleMessages
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
 

@@ -11,7 +11,7 @@ namespace ActorFarm.Coordinator;
 /// are forwarded to the job's shard, so the entity answers the client itself; results pages are
 /// read from the journal here, off the entity's mailbox.
 /// </summary>
-public sealed class FarmGateway : ReceiveActor
+internal sealed class FarmGateway : ReceiveActor
 {
     public const string Name = "farm-gateway";
     public const string Path = "/user/" + Name;
@@ -31,6 +31,8 @@ public sealed class FarmGateway : ReceiveActor
         });
     }
 
+    /// <param name="jobs">The job region (sharding) the gateway forwards job commands to.</param>
+    /// <param name="directory">The job directory singleton's proxy (job lists).</param>
     /// <param name="queryPluginId">The read journal results pages come from (default: Akka.Persistence.Sql's own).</param>
     public static Props Props(IActorRef jobs, IActorRef directory, string? queryPluginId = null) =>
         Akka.Actor.Props.Create(() => new FarmGateway(jobs, directory, queryPluginId));

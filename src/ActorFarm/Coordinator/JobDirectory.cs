@@ -12,7 +12,7 @@ namespace ActorFarm.Coordinator;
 /// active jobs by priority. It is deliberately not on the task path: nodes pull tasks from the
 /// job entities directly, so the directory handles a message per job or node change, never per task.
 /// </summary>
-public sealed class JobDirectory : ReceivePersistentActor
+internal sealed class JobDirectory : ReceivePersistentActor
 {
     public const string PersistenceIdValue = "job-directory";
 

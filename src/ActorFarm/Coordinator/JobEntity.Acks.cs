@@ -7,7 +7,7 @@ namespace ActorFarm.Coordinator;
 // then and send it again to a new incarnation of the job: results finished while the
 // coordinator was down are not lost, and nothing is journaled twice (a result the journal
 // already holds is stale to the new incarnation).
-public sealed partial class JobEntity
+internal sealed partial class JobEntity
 {
     private void ExpectAck(IActorRef node, long batchId)
     {

@@ -7,7 +7,7 @@ using Akka.Event;
 namespace ActorFarm.Coordinator;
 
 // The hot path: leases out, results in, results journaled in batches.
-public sealed partial class JobEntity
+internal sealed partial class JobEntity
 {
     private void HandleRequest(RequestTasks request)
     {

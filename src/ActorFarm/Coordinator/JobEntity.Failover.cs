@@ -7,7 +7,7 @@ namespace ActorFarm.Coordinator;
 
 // Surviving the loss of a node on either side: worker nodes that die, worker nodes that stayed
 // up while this entity was recovered elsewhere, and this entity's own node leaving.
-public sealed partial class JobEntity
+internal sealed partial class JobEntity
 {
     private void HandleTerminated(Terminated terminated)
     {

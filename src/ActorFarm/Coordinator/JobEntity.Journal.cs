@@ -7,7 +7,7 @@ using Akka.Event;
 namespace ActorFarm.Coordinator;
 
 // The journal: recovery, writes (at most one in flight), and what happens when it fails.
-public sealed partial class JobEntity
+internal sealed partial class JobEntity
 {
     private int _journalChildren;
 

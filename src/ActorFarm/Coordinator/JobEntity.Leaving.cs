@@ -7,7 +7,7 @@ namespace ActorFarm.Coordinator;
 // plain scancel or a time limit signals every process of an allocation at once): their last
 // results and returned leases reach the journal before the job hands off, so the tasks they
 // finished while leaving do not run again in the next allocation.
-public sealed partial class JobEntity
+internal sealed partial class JobEntity
 {
     private bool NodesSettled =>
         _phase != JobPhase.Running || (_ledger!.Leased == 0 && _unrecorded.Count == 0 && _writing is null);

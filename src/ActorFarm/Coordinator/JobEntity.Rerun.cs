@@ -9,7 +9,7 @@ namespace ActorFarm.Coordinator;
 // rule, not a list) before anything is leased; its tasks and their next attempts are then read
 // from the journal (ReopenedTasks), the same way whether the rerun was just asked for or is
 // resumed after a crash, so no task that already has its rerun result runs again.
-public sealed partial class JobEntity
+internal sealed partial class JobEntity
 {
     /// <summary>A finished job asked to rerun: journal the rerun, then find its tasks.</summary>
     private void HandleRerunOfEnded(RerunJob rerun)

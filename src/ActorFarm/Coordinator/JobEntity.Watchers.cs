@@ -5,7 +5,7 @@ namespace ActorFarm.Coordinator;
 
 // Status queries held until the job settles (long polling, see GetJobStatus.HoldUpTo): a client
 // watching the job hears the end the moment the results file is written.
-public sealed partial class JobEntity
+internal sealed partial class JobEntity
 {
     private void HandleStatus(GetJobStatus query)
     {

@@ -7,7 +7,7 @@ namespace ActorFarm.Coordinator;
 
 // One writer per job on a shared PostgreSQL journal: the entity holds the job's advisory lock
 // before it reads or writes the job (see PostgresJobLock). SQLite journals need no such lock.
-public sealed partial class JobEntity
+internal sealed partial class JobEntity
 {
     private static readonly TimeSpan WriterLockRetry = TimeSpan.FromSeconds(5);
 

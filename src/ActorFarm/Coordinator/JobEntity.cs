@@ -36,7 +36,7 @@ namespace ActorFarm.Coordinator;
 /// journal (also when a recovered job resumes its rerun); then <see cref="Running"/> again.</item>
 /// </list>
 /// </remarks>
-public sealed partial class JobEntity : ReceiveActor, IWithTimers, IWithUnboundedStash
+internal sealed partial class JobEntity : ReceiveActor, IWithTimers, IWithUnboundedStash
 {
     private readonly string _jobId;
     private readonly JobEntitySettings _settings;

@@ -4,7 +4,7 @@ using Akka.Configuration;
 namespace ActorFarm.Coordinator;
 
 /// <summary>The <c>actorfarm.jobs</c> section of the configuration.</summary>
-public sealed record JobEntitySettings(
+internal sealed record JobEntitySettings(
     int MaxResultsPerEvent,
     int SnapshotEveryEvents,
     TimeSpan ReattachGrace,
@@ -17,6 +17,7 @@ public sealed record JobEntitySettings(
     string? WriterLockConnectionString = null,
     JournalPlugins? Journal = null)
 {
+    /// <param name="config">The actor system's configuration (<c>actorfarm.job</c>).</param>
     /// <param name="plugins">Where the job's journal lives; null: the process's default plugins (Akka.Persistence.Sql's).</param>
     public static JobEntitySettings From(Config config, JournalPlugins? plugins = null)
     {

@@ -1,7 +1,7 @@
 namespace ActorFarm.Hosting;
 
 /// <summary>Farm node addresses as users type them: <c>host:port</c> or a full Akka address.</summary>
-public static class ClusterAddress
+internal static class ClusterAddress
 {
     private const string Plain = "akka.tcp://";
     private const string Tls = "akka.ssl.tcp://";

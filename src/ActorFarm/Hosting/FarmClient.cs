@@ -18,6 +18,7 @@ namespace ActorFarm.Hosting;
 /// </summary>
 public sealed class FarmClient : IFarmClient, IAsyncDisposable
 {
+    /// <summary>How long a call waits for the farm's answer when its timeout is null.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>How often <see cref="WatchAsync"/> asks for a job's status.</summary>
@@ -31,6 +32,7 @@ public sealed class FarmClient : IFarmClient, IAsyncDisposable
     /// <summary>How long a client outside the cluster waits without any answer before the farm counts as gone.</summary>
     public const string FarmLostTimeoutKey = "actorfarm.client.farm-lost-timeout";
 
+    /// <summary>The default of <see cref="FarmLostTimeoutKey"/>.</summary>
     public static readonly TimeSpan DefaultFarmLostTimeout = TimeSpan.FromSeconds(30);
 
     private readonly IFarmEndpoint _endpoint;
@@ -141,9 +143,11 @@ public sealed class FarmClient : IFarmClient, IAsyncDisposable
                 $"job '{spec.Name}'{(spec.SourceFile is { } file ? $" in {file}" : "")}: its description takes {bytes:N0} bytes, more than a farm message may carry ({budget:N0}, half of akka.remote.dot-netty.tcp.maximum-frame-size); put long value lists in a file and sweep its lines (file-lines)");
     }
 
+    /// <inheritdoc />
     public Task<JobStatusReport> StatusAsync(string jobId, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
         _endpoint.AskAsync<JobStatusReport>(new GetJobStatus(jobId), timeout ?? DefaultTimeout, cancellationToken);
 
+    /// <inheritdoc />
     public Task<JobStatusReport> CancelAsync(string jobId, string reason = "cancelled by user", TimeSpan? timeout = null,
         CancellationToken cancellationToken = default) =>
         _endpoint.AskAsync<JobStatusReport>(new CancelJob(jobId, reason), timeout ?? DefaultTimeout, cancellationToken);

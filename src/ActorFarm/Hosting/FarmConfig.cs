@@ -12,7 +12,7 @@ namespace ActorFarm.Hosting;
 /// Precedence, highest first: the caller's config, the host's values, the journal file,
 /// serialization.hocon, farm.hocon, the plugins' defaults.
 /// </summary>
-public static class FarmConfig
+internal static class FarmConfig
 {
     /// <summary>Reads one of the embedded HOCON files by name, e.g. <c>farm.hocon</c>.</summary>
     public static Config Embedded(string fileName)
@@ -51,6 +51,7 @@ public static class FarmConfig
             .WithFallback(Akka.Cluster.Tools.PublishSubscribe.DistributedPubSub.DefaultConfig())
             .WithFallback(Akka.Cluster.Tools.Singleton.ClusterSingleton.DefaultConfig());
 
+    /// <param name="options">How the process starts (roles, address, seeds, journal).</param>
     /// <param name="security">How remoting is secured (see <see cref="RemotingSecurity"/>); without it, plain
     /// TCP unless <see cref="FarmOptions.Config"/> turns TLS on (in-process test systems).</param>
     public static Config Build(FarmOptions options, RemotingSecurity? security = null)

@@ -34,13 +34,16 @@ public sealed class FarmHost : IAsyncDisposable
         Slots = slots;
     }
 
+    /// <summary>The farm's actor system (this process's cluster member).</summary>
     public ActorSystem System { get; }
 
+    /// <summary>A client of this farm, in this process; disposed with the host.</summary>
     public FarmClient Client { get; }
 
     /// <summary>The node supervisor, when this process has the worker role.</summary>
     public IActorRef? Node { get; }
 
+    /// <summary>The name this node writes into results (<see cref="FarmOptions.NodeName"/>, or host and port).</summary>
     public string NodeName { get; }
 
     /// <summary>Worker slots of this node (0 without the worker role).</summary>
@@ -52,10 +55,11 @@ public sealed class FarmHost : IAsyncDisposable
     /// <summary>The handler assemblies loaded from <see cref="FarmOptions.HandlerAssemblies"/>, and what each gave.</summary>
     public IReadOnlyList<HandlerAssembly> HandlerAssemblies { get; private set; } = [];
 
+    /// <summary>This node's cluster address (host and port it listens on).</summary>
     public Address Address => Cluster.Get(System).SelfAddress;
 
     /// <summary>How this process authenticates its peers (see <see cref="FarmOptions.Access"/>).</summary>
-    public RemotingSecurity Security { get; }
+    internal RemotingSecurity Security { get; }
 
     /// <summary>The access file this start created (a farm's first process writes it), or null.</summary>
     public string? CreatedAccessFile { get; private set; }
@@ -207,7 +211,7 @@ public sealed class FarmHost : IAsyncDisposable
     };
 
     /// <summary>Why a node with <see cref="FarmOptions.LeaveAt"/> left: its time was up, as planned.</summary>
-    public sealed class ScheduledLeaveReason : CoordinatedShutdown.Reason
+    internal sealed class ScheduledLeaveReason : CoordinatedShutdown.Reason
     {
         public static readonly ScheduledLeaveReason Instance = new();
 

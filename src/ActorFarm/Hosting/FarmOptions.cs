@@ -8,7 +8,10 @@ namespace ActorFarm.Hosting;
 /// all roles, a cluster of one joined to itself, the SQLite journal in <see cref="StateDirectory"/>.</summary>
 public sealed record FarmOptions
 {
+    /// <summary>The cluster role of the nodes that hold jobs (job entities, the job directory, the gateway).</summary>
     public const string CoordinatorRole = "coordinator";
+
+    /// <summary>The cluster role of the nodes that run tasks.</summary>
     public const string WorkerRole = "worker";
 
     /// <summary>Where the embedded SQLite journal lives.</summary>
@@ -26,6 +29,7 @@ public sealed record FarmOptions
     /// <summary>Seed node addresses (<c>akka.tcp://actorfarm@host:port</c>); none means a cluster of one.</summary>
     public string[] Seeds { get; init; } = [];
 
+    /// <summary>This node's cluster roles: <see cref="CoordinatorRole"/>, <see cref="WorkerRole"/>, or both (the default).</summary>
     public string[] Roles { get; init; } = [CoordinatorRole, WorkerRole];
 
     /// <summary>Worker slots on this node; null takes <c>actorfarm.node.slots</c> (0 = processor count).</summary>
@@ -50,7 +54,7 @@ public sealed record FarmOptions
     public IReadOnlyList<string> HandlerAssemblies { get; init; } = [];
 
     /// <summary>Replaces the default task executor (tests inject faults through this).</summary>
-    public Node.ITaskExecutor? Executor { get; init; }
+    internal Node.ITaskExecutor? Executor { get; init; }
 
     /// <summary>
     /// Who may reach this process. Default (null): a cluster of one (no <see cref="Seeds"/>) uses a
@@ -87,5 +91,6 @@ public sealed record FarmOptions
     /// <summary>How long start-up may take (joining the cluster) before it fails.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Whether <see cref="Roles"/> holds <paramref name="role"/> (case-insensitive).</summary>
     public bool HasRole(string role) => Roles.Contains(role, StringComparer.OrdinalIgnoreCase);
 }

@@ -7,7 +7,7 @@ namespace ActorFarm.Hosting;
 public class FarmStoreException(string message, Exception? inner = null) : IOException(message, inner);
 
 /// <summary>Another process holds the state directory: one writer per journal.</summary>
-public sealed class StateDirectoryInUseException(string stateDirectory, LockHolder? holder)
+internal sealed class StateDirectoryInUseException(string stateDirectory, LockHolder? holder)
     : FarmStoreException(Describe(stateDirectory, holder))
 {
     public string StateDirectory { get; } = stateDirectory;
@@ -21,7 +21,7 @@ public sealed class StateDirectoryInUseException(string stateDirectory, LockHold
 }
 
 /// <summary>The file or database where the journal should be is not a usable ActorFarm journal.</summary>
-public sealed class JournalRejectedException(string location, string message, Exception? inner = null)
+internal sealed class JournalRejectedException(string location, string message, Exception? inner = null)
     : FarmStoreException(message, inner)
 {
     /// <summary>The journal file's path, or the database (without credentials).</summary>

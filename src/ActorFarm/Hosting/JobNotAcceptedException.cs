@@ -7,6 +7,7 @@ namespace ActorFarm.Hosting;
 public sealed class JobNotAcceptedException(string jobId, string fault)
     : Exception($"job {jobId} was not accepted: {fault}")
 {
+    /// <summary>The job concerned.</summary>
     public string JobId { get; } = jobId;
 
     /// <summary>What failed and where, in one line ("journal: disk full at /x/journal.db").</summary>

@@ -7,6 +7,7 @@ namespace ActorFarm.Hosting;
 public sealed class JobRerunRefusedException(string jobId, string reason, bool journalFault)
     : Exception(reason)
 {
+    /// <summary>The job concerned.</summary>
     public string JobId { get; } = jobId;
 
     /// <summary>True when the farm's journal is the reason (a fault to fix), false when the job's state is.</summary>

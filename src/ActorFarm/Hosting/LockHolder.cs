@@ -8,7 +8,7 @@ namespace ActorFarm.Hosting;
 /// Who holds a state directory, written into its lock file so that a second process can say
 /// whom it is waiting for: the process id, the host, when it started and its command line.
 /// </summary>
-public sealed record LockHolder(int Pid, string Host, DateTimeOffset Started, string Command)
+internal sealed record LockHolder(int Pid, string Host, DateTimeOffset Started, string Command)
 {
     private const int MaxCommandInMessage = 120;
 

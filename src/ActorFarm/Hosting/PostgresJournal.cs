@@ -13,7 +13,7 @@ namespace ActorFarm.Hosting;
 /// journal: stamped). Anything else named <c>journal</c> or <c>snapshot</c> is refused. Several
 /// coordinators starting at once take turns on a transaction-scoped advisory lock.
 /// </summary>
-public static class PostgresJournal
+internal static class PostgresJournal
 {
     /// <summary>The advisory lock key that serializes the check across coordinators ("AFmeta").</summary>
     public const long MetadataLockKey = 0x4146_6D65_7461;

@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 namespace ActorFarm.Hosting;
 
 /// <summary>The embedded journal's file in the state directory.</summary>
-public static class SqliteJournal
+internal static class SqliteJournal
 {
     public const string FileName = "journal.db";
 

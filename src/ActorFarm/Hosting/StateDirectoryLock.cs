@@ -10,7 +10,7 @@ namespace ActorFarm.Hosting;
 /// (<see cref="LockHolder"/>) for the message of the process it turns away. The file is never
 /// deleted: a process could lock a deleted file while another locks its replacement.
 /// </summary>
-public sealed class StateDirectoryLock : IDisposable
+internal sealed class StateDirectoryLock : IDisposable
 {
     public const string FileName = "lock";
 

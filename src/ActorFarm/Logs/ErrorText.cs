@@ -1,7 +1,7 @@
 namespace ActorFarm.Logs;
 
 /// <summary>Turns an exception into the one line a user reads after <c>actorfarm:</c> or <c>lighthouse:</c>.</summary>
-public static class ErrorText
+internal static class ErrorText
 {
     /// <summary>
     /// The messages of the exception and its inner exceptions, first line each, joined by ": " —

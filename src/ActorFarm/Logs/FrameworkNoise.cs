@@ -8,7 +8,7 @@ namespace ActorFarm.Logs;
 /// Each entry says why it is noise; anything not listed keeps its level, so a new or real
 /// problem is never hidden by this list.
 /// </summary>
-public static class FrameworkNoise
+internal static class FrameworkNoise
 {
     /// <summary>Message fragments that mark an event as noise (ordinal, case-sensitive).</summary>
     private static readonly string[] Fragments =

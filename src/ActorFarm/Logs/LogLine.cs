@@ -10,7 +10,7 @@ namespace ActorFarm.Logs;
 /// terminal or a SLURM output file needs the cause, not the frames. Stack traces are for
 /// <c>--verbose</c> (<c>actorfarm.logging.stack-traces = on</c>).
 /// </summary>
-public static class LogLine
+internal static class LogLine
 {
     public static string Format(LogEvent logEvent, bool stackTraces)
     {

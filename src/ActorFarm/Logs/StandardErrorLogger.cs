@@ -10,7 +10,7 @@ namespace ActorFarm.Logs;
 /// lines of <c>--json</c>). One line per event unless <c>actorfarm.logging.stack-traces</c> is on;
 /// <see cref="FrameworkNoise"/> only at DEBUG.
 /// </summary>
-public sealed class StandardErrorLogger : ActorBase, IRequiresMessageQueue<ILoggerMessageQueueSemantics>
+internal sealed class StandardErrorLogger : ActorBase, IRequiresMessageQueue<ILoggerMessageQueueSemantics>
 {
     public const string StackTracesKey = "actorfarm.logging.stack-traces";
 

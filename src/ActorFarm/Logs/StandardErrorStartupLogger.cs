@@ -9,7 +9,7 @@ namespace ActorFarm.Logs;
 /// <see cref="StandardErrorLogger"/>, always one line (it is created before any configuration
 /// could reach it), noise dropped.
 /// </summary>
-public sealed class StandardErrorStartupLogger : MinimalLogger
+internal sealed class StandardErrorStartupLogger : MinimalLogger
 {
     protected override void Log(object message)
     {

@@ -10,7 +10,7 @@ namespace ActorFarm.Manifest;
 /// time changes, so it never reads a changed file at stale offsets. A failed build is not
 /// cached, so a later call retries.
 /// </summary>
-public static class FileLinesCache
+internal static class FileLinesCache
 {
     private sealed record Entry(FileStamp Stamp, Lazy<FileLinesIndex> Index);
 

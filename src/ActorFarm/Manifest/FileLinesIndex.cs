@@ -13,7 +13,7 @@ namespace ActorFarm.Manifest;
 /// Lines end with <c>\n</c>, <c>\r\n</c> or <c>\r</c>; lines that are empty or only whitespace are
 /// skipped; the text must be UTF-8 (a byte-order mark is skipped) without NUL bytes.
 /// </summary>
-public sealed class FileLinesIndex
+internal sealed class FileLinesIndex
 {
     /// <summary>The longest line accepted when a manifest is loaded, unless <see cref="ManifestOptions.MaxSweepLineBytes"/> says otherwise.</summary>
     public const int DefaultMaxLineBytes = 64 * 1024;
@@ -66,6 +66,7 @@ public sealed class FileLinesIndex
     public int CheckpointCount => _checkpointOffsets.Length;
 
     /// <summary>Indexes a regular file in one pass, checking every line on the way.</summary>
+    /// <param name="path">The file to index.</param>
     /// <param name="maxLineBytes">A longer line (without its line break) is refused.</param>
     /// <param name="maxLines">More non-blank lines than this are refused (the scan stops there).</param>
     /// <exception cref="FileLinesException">Not a regular file, a line too long, not UTF-8, a NUL byte, too many lines.</exception>
@@ -287,7 +288,7 @@ public sealed class FileLinesIndex
 }
 
 /// <summary>Size and modification time of a file: when either changes, an index of it is stale.</summary>
-public readonly record struct FileStamp(long Length, DateTime LastWriteUtc)
+internal readonly record struct FileStamp(long Length, DateTime LastWriteUtc)
 {
     /// <summary>The stamp of the file now (length -1 when it does not exist).</summary>
     public static FileStamp Of(string path)
@@ -298,4 +299,4 @@ public readonly record struct FileStamp(long Length, DateTime LastWriteUtc)
 }
 
 /// <summary>A file-lines sweep's file cannot be used: why, naming the file and, where it applies, the line.</summary>
-public sealed class FileLinesException(string message) : IOException(message);
+internal sealed class FileLinesException(string message) : IOException(message);

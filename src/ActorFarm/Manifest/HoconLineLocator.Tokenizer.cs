@@ -3,7 +3,7 @@ using System.Text;
 namespace ActorFarm.Manifest;
 
 /// <summary>The tokenizer of <see cref="HoconLineLocator"/>: strings, comments and punctuation, with lines.</summary>
-public sealed partial class HoconLineLocator
+internal sealed partial class HoconLineLocator
 {
     /// <summary>The tokens; stops (<paramref name="truncated"/>) where braces and brackets nest too deep.</summary>
     private static List<Token> Tokenize(string text, List<(int, string)> problems, out bool truncated)

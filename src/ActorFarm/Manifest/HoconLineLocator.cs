@@ -13,7 +13,7 @@ namespace ActorFarm.Manifest;
 /// <c>${?x}</c>, which Akka's parser cannot be trusted with (inside a list it never returns).
 /// Keys are held as a tree of segments, so memory stays linear in the text whatever its depth.
 /// </summary>
-public sealed partial class HoconLineLocator
+internal sealed partial class HoconLineLocator
 {
     private const int RootKey = 0;
 

@@ -9,7 +9,7 @@ namespace ActorFarm.Manifest;
 /// told apart before the file is opened. .NET reports no file type beyond "directory", hence
 /// <c>statx(2)</c>, whose layout is the same on every Linux architecture.
 /// </summary>
-public static class InputFiles
+internal static class InputFiles
 {
     private const int AtFdCwd = -100;
     private const uint StatxType = 0x1;
@@ -129,4 +129,4 @@ public static class InputFiles
 }
 
 /// <summary>An input file the farm refuses to read: not a regular file, or over a limit.</summary>
-public sealed class InputFileException(string message) : IOException(message);
+internal sealed class InputFileException(string message) : IOException(message);

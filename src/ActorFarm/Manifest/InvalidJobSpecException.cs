@@ -8,6 +8,7 @@ namespace ActorFarm.Manifest;
 /// </summary>
 public sealed class InvalidJobSpecException : ArgumentException
 {
+    /// <summary>A spec named <paramref name="jobName"/> with the problems <paramref name="errors"/>; the message lists them one per line.</summary>
     public InvalidJobSpecException(string? jobName, IReadOnlyList<ManifestError> errors)
         : base(Describe(jobName, errors))
     {
@@ -18,6 +19,7 @@ public sealed class InvalidJobSpecException : ArgumentException
     /// <summary>The job's name as the spec gives it (null when it has none).</summary>
     public string? JobName { get; }
 
+    /// <summary>Every problem found, in the order the job's keys are read.</summary>
     public IReadOnlyList<ManifestError> Errors { get; }
 
     private static string Describe(string? jobName, IReadOnlyList<ManifestError> errors)

@@ -33,11 +33,13 @@ public sealed record JobSpec
     /// </summary>
     public TimeSpan? ExpectedDuration { get; init; }
 
+    /// <summary>How failed attempts are retried; default: no retry.</summary>
     public RetryPolicy Retry { get; init; } = RetryPolicy.None;
 
     /// <summary>Higher runs first when several jobs are active.</summary>
     public int Priority { get; init; }
 
+    /// <summary>Where results and captured output go.</summary>
     public required OutputSpec Output { get; init; }
 
     /// <summary>The manifest file the job came from (absolute), for messages and resumption.</summary>
@@ -66,6 +68,7 @@ public sealed record CommandSpec
     /// <summary>Arguments for the handler; values may hold placeholders.</summary>
     public Dictionary<string, string> HandlerArgs { get; init; } = new();
 
+    /// <summary>True when the task runs a process (<see cref="Argv"/> or <see cref="ShellCommand"/>), false for a handler.</summary>
     public bool IsProcess => Handler is null;
 }
 
@@ -73,6 +76,7 @@ public sealed record CommandSpec
 /// (an empty list means every non-zero exit code retries).</summary>
 public sealed record RetryPolicy
 {
+    /// <summary>One attempt, no retry.</summary>
     public static readonly RetryPolicy None = new() { MaxAttempts = 1 };
 
     /// <summary>Attempts in all, the first included; 1 means no retry.</summary>
@@ -87,9 +91,11 @@ public sealed record RetryPolicy
     /// <summary>Delay before the second attempt; doubles for each further attempt up to <see cref="MaxBackoff"/>.</summary>
     public TimeSpan Backoff { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>The longest delay between two attempts.</summary>
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(60);
 }
 
+/// <summary>What happens to the stdout and stderr of a task's process.</summary>
 public enum OutputCapture
 {
     /// <summary>stdout and stderr are discarded.</summary>
@@ -108,6 +114,7 @@ public sealed record OutputSpec
     /// <summary>Base output directory (absolute after loading); the job writes under <c>&lt;Directory&gt;/&lt;job&gt;/</c>.</summary>
     public required string Directory { get; init; }
 
+    /// <summary>What is kept of the tasks' stdout and stderr; default: one file per task and stream.</summary>
     public OutputCapture Capture { get; init; } = OutputCapture.Files;
 
     /// <summary>Bytes kept per task and stream; the rest is read and dropped so the process never stalls.</summary>

@@ -20,6 +20,7 @@ namespace ActorFarm.Manifest;
 public static class JobSpecValidator
 {
     /// <summary>Every problem of the spec (none when it is valid), in the order the job's keys are read.</summary>
+    /// <param name="spec">The job to check.</param>
     /// <param name="options">The limits to apply (task count, file-lines line length); <see cref="ManifestOptions.Default"/> when null.</param>
     public static IReadOnlyList<ManifestError> Validate(JobSpec spec, ManifestOptions? options = null)
     {

@@ -11,6 +11,7 @@ namespace ActorFarm.Manifest;
 /// <param name="Message">What is wrong and, where possible, what to do.</param>
 public sealed record ManifestError(string File, string KeyPath, int? Line, string Message)
 {
+    /// <summary>The error as a compiler writes it: <c>file:line: key.path: message</c>, leaving out what is unknown.</summary>
     public override string ToString()
     {
         var location = Line is { } line ? $"{File}:{line}" : File;

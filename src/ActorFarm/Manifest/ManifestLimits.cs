@@ -1,7 +1,7 @@
 namespace ActorFarm.Manifest;
 
 /// <summary>Fixed limits of the manifest format, documented in docs/manifest.md.</summary>
-public static class ManifestLimits
+internal static class ManifestLimits
 {
     /// <summary>
     /// Levels of nesting a manifest may have: objects, lists and the segments of dotted keys

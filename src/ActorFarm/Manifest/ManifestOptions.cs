@@ -4,6 +4,7 @@ namespace ActorFarm.Manifest;
 /// (a device, a 1 GiB line, a thousand nested braces) from hanging the loader or eating memory.</summary>
 public sealed record ManifestOptions
 {
+    /// <summary>The default limits.</summary>
     public static readonly ManifestOptions Default = new();
 
     /// <summary>A job whose sweep has more tasks than this is rejected.</summary>

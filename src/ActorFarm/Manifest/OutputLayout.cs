@@ -19,7 +19,7 @@ namespace ActorFarm.Manifest;
 /// those; a spec built in code that holds one anyway keeps it as literal text, for results and
 /// task output alike.
 /// </summary>
-public static class OutputLayout
+internal static class OutputLayout
 {
     public const string ResultsJsonlFile = "results.jsonl";
     public const string ResultsCsvFile = "results.csv";

@@ -7,7 +7,7 @@ namespace ActorFarm.Manifest;
 /// output directories and handler arguments. <c>$${</c> is a literal <c>${</c>; a <c>$</c> not
 /// followed by <c>{</c> is kept as is (so <c>$HOME</c> reaches a shell untouched).
 /// </summary>
-public static class Placeholders
+internal static class Placeholders
 {
     /// <summary>The task index (0-based).</summary>
     public const string Index = "index";

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace ActorFarm.Manifest;
 
+/// <summary>How the axes of a sweep combine into tasks.</summary>
 public enum SweepMode
 {
     /// <summary>Cartesian product; the last axis varies fastest.</summary>
@@ -18,13 +19,16 @@ public enum SweepMode
 /// </summary>
 public sealed record SweepSpec
 {
+    /// <summary>No axes: one task with no parameters.</summary>
     public static readonly SweepSpec Single = new() { Axes = [] };
 
     /// <summary>Axes in manifest order. No axes means a single task with no parameters.</summary>
     public required SweepAxis[] Axes { get; init; }
 
+    /// <summary>How the axes combine; default: the product.</summary>
     public SweepMode Mode { get; init; } = SweepMode.Product;
 
+    /// <summary>Number of tasks the sweep gives, computed without expanding it.</summary>
     public long Count => Sweeps.Count(this);
 }
 
@@ -36,28 +40,40 @@ public sealed record SweepSpec
 [JsonDerivedType(typeof(FileLinesAxis), "file-lines")]
 public abstract record SweepAxis
 {
+    /// <summary>The parameter's name, used as <c>${name}</c> in the command.</summary>
     public required string Name { get; init; }
 }
 
 /// <summary>An explicit list of values, kept as the strings the manifest gave.</summary>
 public sealed record ListAxis : SweepAxis
 {
+    /// <summary>The values, in order.</summary>
     public required string[] Values { get; init; }
 }
 
 /// <summary>from, from+step, … up to and including <c>To</c> (never past it).</summary>
 public sealed record IntRangeAxis : SweepAxis
 {
+    /// <summary>The first value.</summary>
     public required long From { get; init; }
+
+    /// <summary>The last value, when a step lands on it.</summary>
     public required long To { get; init; }
+
+    /// <summary>The increment (negative counts down); default 1.</summary>
     public long Step { get; init; } = 1;
 }
 
 /// <summary>from + i·step for i = 0 … Count-1, computed from i (no accumulated rounding).</summary>
 public sealed record FloatRangeAxis : SweepAxis
 {
+    /// <summary>The first value.</summary>
     public required double From { get; init; }
+
+    /// <summary>The last value, when a step lands on it (within rounding).</summary>
     public required double To { get; init; }
+
+    /// <summary>The increment.</summary>
     public required double Step { get; init; }
 }
 
@@ -71,5 +87,6 @@ public sealed record FileLinesAxis : SweepAxis
     /// <summary>Absolute path.</summary>
     public required string Path { get; init; }
 
+    /// <summary>The number of non-blank lines, counted when the manifest was loaded.</summary>
     public required long LineCount { get; init; }
 }

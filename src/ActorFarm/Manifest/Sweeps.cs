@@ -7,7 +7,7 @@ namespace ActorFarm.Manifest;
 /// common length) of axis lengths, and the parameters of one index are decoded in
 /// O(number of axes) without any allocation proportional to the task count.
 /// </summary>
-public static class Sweeps
+internal static class Sweeps
 {
     /// <summary>Tolerance added before flooring a float range's length, so 0.3/0.1 = 2.9999… counts 3 steps.</summary>
     private const double FloatEpsilon = 1e-9;

@@ -7,7 +7,7 @@ namespace ActorFarm.Manifest;
 /// One task made concrete: templates expanded with the sweep values of its index and the
 /// built-in placeholders. <see cref="Parameters"/> holds only the sweep values.
 /// </summary>
-public sealed record RenderedTask(
+internal sealed record RenderedTask(
     long Index,
     Dictionary<string, string> Parameters,
     string[]? Argv,
@@ -18,7 +18,7 @@ public sealed record RenderedTask(
 
 /// <summary>Turns (job, index) into a <see cref="RenderedTask"/>. Runs once per task, so it only
 /// allocates the task's own strings and dictionaries.</summary>
-public static class TaskRenderer
+internal static class TaskRenderer
 {
     /// <exception cref="ArgumentOutOfRangeException">The index is outside the job's sweep.</exception>
     /// <exception cref="KeyNotFoundException">A template names an undefined placeholder (validation prevents this).</exception>

@@ -4,7 +4,7 @@ using ActorFarm.Node.Execution;
 namespace ActorFarm.Node;
 
 /// <summary>Runs one rendered task (a process or an in-process handler). Never throws for a task's own failure.</summary>
-public interface ITaskExecutor
+internal interface ITaskExecutor
 {
     Task<ExecutionOutcome> ExecuteAsync(JobSpec job, RenderedTask task, int attempt, string nodeName, CancellationToken cancellationToken);
 }

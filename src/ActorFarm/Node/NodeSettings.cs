@@ -4,7 +4,7 @@ using Akka.Configuration;
 namespace ActorFarm.Node;
 
 /// <summary>The <c>actorfarm.node</c> section of the configuration, plus the node's name.</summary>
-public sealed record NodeSettings(
+internal sealed record NodeSettings(
     string NodeName,
     int Slots,
     int MaxPrefetchPerSlot,

@@ -5,7 +5,7 @@ using Akka.Event;
 namespace ActorFarm.Node;
 
 // Credits out (task requests) and results back (batches).
-public sealed partial class NodeSupervisor
+internal sealed partial class NodeSupervisor
 {
     /// <summary>
     /// Asks the highest-priority job that is not exhausted for as many tasks as fit. One request

@@ -5,7 +5,7 @@ using Akka.Event;
 namespace ActorFarm.Node;
 
 // Leaving cleanly (SIGTERM, end of a SLURM allocation, --leave-at): the Draining and DrainComplete phases.
-public sealed partial class NodeSupervisor
+internal sealed partial class NodeSupervisor
 {
     /// <summary>
     /// Stop taking tasks, give back the queued ones, let running tasks finish until

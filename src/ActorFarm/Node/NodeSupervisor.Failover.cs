@@ -5,7 +5,7 @@ using Akka.Event;
 namespace ActorFarm.Node;
 
 // Surviving the loss of the other side: a job entity that restarted elsewhere.
-public sealed partial class NodeSupervisor
+internal sealed partial class NodeSupervisor
 {
     /// <summary>
     /// A job's entity started a new life (it was recovered after its node crashed, or moved).

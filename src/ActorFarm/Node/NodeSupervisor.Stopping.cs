@@ -21,7 +21,7 @@ namespace ActorFarm.Node;
 //              caught the signal and exited with a code of its own, and a real failure shows
 //              again on the next run at the cost of one re-run.
 //   DrainComplete → nothing runs any more.
-public sealed partial class NodeSupervisor
+internal sealed partial class NodeSupervisor
 {
     /// <summary>
     /// The process received SIGTERM or SIGINT and is about to shut down (sent by

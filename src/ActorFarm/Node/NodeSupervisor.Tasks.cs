@@ -6,7 +6,7 @@ using Akka.Event;
 namespace ActorFarm.Node;
 
 // Jobs known to the node, leases in, tasks handed to workers and taken back from them.
-public sealed partial class NodeSupervisor
+internal sealed partial class NodeSupervisor
 {
     /// <summary>The node's record of a job, made on first sight (see <see cref="NodeJob"/> for when it goes).</summary>
     private NodeJob JobFor(string jobId)

@@ -30,7 +30,7 @@ namespace ActorFarm.Node;
 /// Serving → Stopping → Draining → DrainComplete, or Serving → Draining directly; a drain asked
 /// again goes back to Draining until it is answered; never back to Serving.
 /// </remarks>
-public sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
+internal sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
 {
     private readonly NodeSettings _settings;
     private readonly IActorRef _directory;

@@ -9,7 +9,7 @@ namespace ActorFarm.Node;
 /// bound with a marker saying how much was cut, a payload beyond its bound fails the task, and a
 /// node's buffered results are split into batches that each fit one remote message. Pure functions: the node supervisor applies them.
 /// </summary>
-public static class ResultBatching
+internal static class ResultBatching
 {
     /// <summary>
     /// <paramref name="result"/> with its texts (error and message together) cut to at most
@@ -37,7 +37,9 @@ public static class ResultBatching
     /// <paramref name="limit"/> bytes; else as is. A payload that big could not be sent, and a
     /// task whose result disappears would look done to the handler's author: the failure says why.
     /// </summary>
+    /// <param name="result">The task's result as the worker reported it.</param>
     /// <param name="handler">The job's handler, named in the error.</param>
+    /// <param name="limit">The bound in force on this node, in bytes.</param>
     /// <param name="configured">The configured bound (<c>actorfarm.node.max-payload-bytes</c>), which the frame size may lower to <paramref name="limit"/>.</param>
     public static TaskResult RefuseOversizedPayload(TaskResult result, string? handler, long limit, long configured)
     {

@@ -12,7 +12,7 @@ namespace ActorFarm.Node;
 /// unexpected fault of the executor, not a failing task) restarts the worker; the new instance
 /// reports itself ready and the node supervisor re-queues the tasks it held.
 /// </summary>
-public sealed class Worker : ReceiveActor
+internal sealed class Worker : ReceiveActor
 {
     private readonly int _slot;
     private readonly IActorRef _node;
@@ -167,5 +167,5 @@ public sealed class Worker : ReceiveActor
 }
 
 /// <summary>A worker's executor faulted unexpectedly; the worker crashes and is restarted.</summary>
-public sealed class TaskExecutionCrashedException(string? jobId, Exception cause)
+internal sealed class TaskExecutionCrashedException(string? jobId, Exception cause)
     : Exception($"Task execution crashed (job {jobId}): {cause.Message}", cause);

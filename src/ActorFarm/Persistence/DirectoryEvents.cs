@@ -3,9 +3,9 @@ using ActorFarm.Protocol;
 namespace ActorFarm.Persistence;
 
 /// <summary>Events of the job directory (persistence id <c>job-directory</c>).</summary>
-public interface IDirectoryEvent : IJournalEvent;
+internal interface IDirectoryEvent : IJournalEvent;
 
 /// <summary>A new job; <paramref name="Handler"/> is the in-process handler its tasks need (null: a process job, or a journal from before it was recorded).</summary>
-public sealed record JobRegistered(string JobId, string Name, int Priority, DateTimeOffset At, string? Handler = null) : IDirectoryEvent;
+internal sealed record JobRegistered(string JobId, string Name, int Priority, DateTimeOffset At, string? Handler = null) : IDirectoryEvent;
 
-public sealed record JobClosed(string JobId, JobPhase Phase, DateTimeOffset At) : IDirectoryEvent;
+internal sealed record JobClosed(string JobId, JobPhase Phase, DateTimeOffset At) : IDirectoryEvent;

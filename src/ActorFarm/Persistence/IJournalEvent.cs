@@ -5,4 +5,4 @@ namespace ActorFarm.Persistence;
 /// <see cref="JournalEventSerializer"/> (System.Text.Json with explicit, stable type names),
 /// never to Hyperion: renaming a CLR type must not break recovery of old journals.
 /// </summary>
-public interface IJournalEvent;
+internal interface IJournalEvent;

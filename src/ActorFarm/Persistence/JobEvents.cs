@@ -4,22 +4,22 @@ using ActorFarm.Protocol;
 namespace ActorFarm.Persistence;
 
 /// <summary>Events of one job entity (persistence id <c>job-&lt;id&gt;</c>).</summary>
-public interface IJobEvent : IJournalEvent;
+internal interface IJobEvent : IJournalEvent;
 
 /// <summary>The job was accepted; its spec is the whole description of its tasks.</summary>
-public sealed record JobAccepted(string JobId, JobSpec Spec, DateTimeOffset At) : IJobEvent;
+internal sealed record JobAccepted(string JobId, JobSpec Spec, DateTimeOffset At) : IJobEvent;
 
 /// <summary>
 /// Final results of many tasks, written as one event (one journal row) so the journal's
 /// per-write cost is shared by the whole batch. A task appears in exactly one such event.
 /// </summary>
-public sealed record TaskResultsRecorded(TaskRecord[] Results) : IJobEvent;
+internal sealed record TaskResultsRecorded(TaskRecord[] Results) : IJobEvent;
 
 /// <summary>Every task has a final result.</summary>
-public sealed record JobFinished(long Succeeded, long Failed, DateTimeOffset At) : IJobEvent;
+internal sealed record JobFinished(long Succeeded, long Failed, DateTimeOffset At) : IJobEvent;
 
 /// <summary>A user cancelled the job; unfinished tasks will not run.</summary>
-public sealed record JobCancelled(string Reason, DateTimeOffset At) : IJobEvent;
+internal sealed record JobCancelled(string Reason, DateTimeOffset At) : IJobEvent;
 
 /// <summary>
 /// A rerun: the tasks of the finished job that <paramref name="Selection"/> picks run again. A rule,
@@ -28,14 +28,14 @@ public sealed record JobCancelled(string Reason, DateTimeOffset At) : IJobEvent;
 /// Written before any of them is leased again; the job is running from here until its next
 /// <see cref="JobFinished"/> or <see cref="JobCancelled"/>. The earlier results stay in the journal.
 /// </summary>
-public sealed record TasksReopened(RerunSelection Selection, DateTimeOffset At) : IJobEvent;
+internal sealed record TasksReopened(RerunSelection Selection, DateTimeOffset At) : IJobEvent;
 
 /// <summary>
 /// Snapshot of a job: which indices are final (one bit each) and the counters. Recovery then
 /// replays only the events after it. <paramref name="Reruns"/> and <paramref name="RerunSequenceNr"/>
 /// (absent in snapshots of earlier versions: 0) carry the latest <see cref="TasksReopened"/>.
 /// </summary>
-public sealed record JobSnapshot(
+internal sealed record JobSnapshot(
     string JobId,
     JobSpec Spec,
     JobPhase Phase,

@@ -16,7 +16,7 @@ namespace ActorFarm.Persistence;
 /// stay readable across releases (and by an operator with <c>sqlite3</c>), and because a
 /// manifest table, not a CLR type name, decides what a row means.
 /// </summary>
-public sealed class JournalEventSerializer : SerializerWithStringManifest
+internal sealed class JournalEventSerializer : SerializerWithStringManifest
 {
     /// <summary>Also listed in <c>akka.actor.serialization-identifiers</c>; stored in every row, must never change.</summary>
     public const int SerializerId = 4172;

@@ -10,7 +10,7 @@ namespace ActorFarm.Persistence;
 /// /scratch/state/journal.db", "database unreachable at postgres://db1:5432/farm". The exception
 /// chains of SQLite, Npgsql and linq2db are long and their messages say little about where.
 /// </summary>
-public sealed record JournalFault(string Cause, string Location, bool AnotherWriter, bool BreakerOpen = false)
+internal sealed record JournalFault(string Cause, string Location, bool AnotherWriter, bool BreakerOpen = false)
 {
     /// <summary>One line for stderr and for status reports.</summary>
     public string Describe() => $"journal: {Cause} at {Location}";

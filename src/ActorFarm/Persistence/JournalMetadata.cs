@@ -11,7 +11,7 @@ namespace ActorFarm.Persistence;
 /// a later format refuse an older program instead of misreading its events. Journals created
 /// before the table existed are recognised by their tables and persistence ids, and stamped.
 /// </summary>
-public static class JournalMetadata
+internal static class JournalMetadata
 {
     public const string Table = "actorfarm_meta";
 

@@ -14,7 +14,7 @@ namespace ActorFarm.Persistence;
 /// <see cref="ReadOnlyEntries"/>, so old rows still recover. A test fails when a concrete
 /// <see cref="IJournalEvent"/> is missing here.
 /// </remarks>
-public static class JournalTypeNames
+internal static class JournalTypeNames
 {
     /// <summary>Every journal type and its manifest, in no particular order.</summary>
     public static IReadOnlyList<KeyValuePair<Type, string>> Entries { get; } =

@@ -13,7 +13,7 @@ namespace ActorFarm.Persistence;
 /// such session lives; once the owner's coordinators are gone (ended, killed: PostgreSQL drops
 /// their sessions), the next farm takes the journal over, with every job it holds.
 /// </summary>
-public sealed class PostgresFarmLease : IAsyncDisposable
+internal sealed class PostgresFarmLease : IAsyncDisposable
 {
     private readonly NpgsqlConnection _connection;
 
@@ -88,7 +88,7 @@ public sealed class PostgresFarmLease : IAsyncDisposable
 }
 
 /// <summary>Another farm, still running, owns the PostgreSQL journal.</summary>
-public sealed class JournalInUseException(string owner, string holder)
+internal sealed class JournalInUseException(string owner, string holder)
     : Exception($"the journal is in use by another farm (seeds {owner}; {holder}): stop that farm first, or give this one another database")
 {
     public string Owner { get; } = owner;

@@ -15,7 +15,7 @@ namespace ActorFarm.Persistence;
 /// <see cref="WhenLost"/> completes with the reason, so the holder stops writing.
 /// Not thread-safe for concurrent acquire/release calls; the probe runs beside them safely.
 /// </summary>
-public sealed class PostgresJobLock : IAsyncDisposable
+internal sealed class PostgresJobLock : IAsyncDisposable
 {
     /// <summary>The advisory key space is shared with every application on the server: ours are hashed from this prefix and the job id.</summary>
     private const string KeyPrefix = "actorfarm-job/";
@@ -239,7 +239,7 @@ public sealed class PostgresJobLock : IAsyncDisposable
 /// <param name="ApplicationName">The client's application name; <c>actorfarm host:pid</c> for a farm.</param>
 /// <param name="ClientAddress">The client's address, null over a Unix socket.</param>
 /// <param name="Since">When the session started (UTC).</param>
-public sealed record PostgresLockHolder(int BackendPid, string ApplicationName, string? ClientAddress, DateTime? Since)
+internal sealed record PostgresLockHolder(int BackendPid, string ApplicationName, string? ClientAddress, DateTime? Since)
 {
     public override string ToString() =>
         $"{(ApplicationName.Length > 0 ? ApplicationName : "a PostgreSQL session")} (backend pid {BackendPid}{(ClientAddress is null ? "" : ", from " + ClientAddress)})";

@@ -6,41 +6,41 @@ namespace ActorFarm.Protocol;
 /// The job directory (a cluster singleton) knows which jobs are active and their priorities,
 /// and tells every registered node. Nodes then pull from the jobs directly.
 /// </summary>
-public interface IDirectoryMessage : IWireMessage;
+internal interface IDirectoryMessage : IWireMessage;
 
 /// <summary>
 /// A node supervisor registers; the directory answers with <see cref="ActiveJobs"/> now and on
 /// every change. <paramref name="Handlers"/> names the in-process handlers the node can run (null:
 /// the node does not say, e.g. a host with its own executor, and is taken to run any).
 /// </summary>
-public sealed record RegisterNode(IActorRef Node, string NodeName, int Slots, string[]? Handlers = null) : IDirectoryMessage;
+internal sealed record RegisterNode(IActorRef Node, string NodeName, int Slots, string[]? Handlers = null) : IDirectoryMessage;
 
 /// <summary>The active jobs, highest priority first.</summary>
-public sealed record ActiveJobs(ActiveJob[] Jobs) : IDirectoryMessage;
+internal sealed record ActiveJobs(ActiveJob[] Jobs) : IDirectoryMessage;
 
 /// <summary>
 /// An active job; <paramref name="Incarnation"/> is that of its entity (see <see cref="TaskBatch"/>).
 /// <paramref name="Handler"/> is the in-process handler its tasks need (null: a process job, which
 /// every worker node runs), so a node that lacks it never asks the job for tasks.
 /// </summary>
-public sealed record ActiveJob(string JobId, string Name, int Priority, string Incarnation, string? Handler = null);
+internal sealed record ActiveJob(string JobId, string Name, int Priority, string Incarnation, string? Handler = null);
 
 /// <summary>
 /// A job entity has pending work (sent on acceptance and after every recovery, with its new
 /// incarnation and the handler its tasks need, null for a process job).
 /// </summary>
-public sealed record JobActivated(string JobId, string Name, int Priority, string Incarnation, string? Handler = null) : IDirectoryMessage;
+internal sealed record JobActivated(string JobId, string Name, int Priority, string Incarnation, string? Handler = null) : IDirectoryMessage;
 
 /// <summary>A job ended (finished or cancelled).</summary>
-public sealed record JobDeactivated(string JobId, JobPhase Phase) : IDirectoryMessage;
+internal sealed record JobDeactivated(string JobId, JobPhase Phase) : IDirectoryMessage;
 
 /// <summary>Replies <see cref="JobList"/>: every job the directory has seen, newest first.</summary>
-public sealed record ListJobs : IDirectoryMessage
+internal sealed record ListJobs : IDirectoryMessage
 {
     public static readonly ListJobs Instance = new();
 }
 
-public sealed record JobList(JobListEntry[] Jobs) : IDirectoryMessage;
+internal sealed record JobList(JobListEntry[] Jobs) : IDirectoryMessage;
 
 /// <summary>
 /// A job the directory knows. <paramref name="Waiting"/> says why a running job cannot make

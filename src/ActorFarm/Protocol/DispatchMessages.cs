@@ -8,13 +8,13 @@ namespace ActorFarm.Protocol;
 /// tasks as it has free slots plus a small prefetch; the job answers with a batch of leases;
 /// results flow back in batches. Every message here carries many tasks, never one.
 /// </summary>
-public interface IDispatchMessage : IWireMessage;
+internal interface IDispatchMessage : IWireMessage;
 
 /// <summary>
 /// Ask a job for up to <paramref name="Credits"/> tasks. <paramref name="NeedSpec"/> asks the job
 /// to include its spec, which the node caches per job so batches stay small.
 /// </summary>
-public sealed record RequestTasks(string JobId, IActorRef Node, string NodeName, int Credits, bool NeedSpec)
+internal sealed record RequestTasks(string JobId, IActorRef Node, string NodeName, int Credits, bool NeedSpec)
     : IDispatchMessage, IWithJobId;
 
 /// <summary>
@@ -23,10 +23,10 @@ public sealed record RequestTasks(string JobId, IActorRef Node, string NodeName,
 /// <paramref name="Incarnation"/> names the life of the job entity that granted them (it changes
 /// when the entity is recovered after a crash or moved), so a node can tell when to re-attach.
 /// </summary>
-public sealed record TaskBatch(string JobId, string Incarnation, JobSpec? Spec, TaskLease[] Leases, bool Exhausted) : IDispatchMessage;
+internal sealed record TaskBatch(string JobId, string Incarnation, JobSpec? Spec, TaskLease[] Leases, bool Exhausted) : IDispatchMessage;
 
 /// <summary>One task handed to a node: which index, and which attempt (1-based) this is.</summary>
-public readonly record struct TaskLease(long Index, int Attempt);
+internal readonly record struct TaskLease(long Index, int Attempt);
 
 /// <summary>
 /// Results of many tasks of one job from one node. <paramref name="BatchId"/> counts the node's
@@ -34,7 +34,7 @@ public readonly record struct TaskLease(long Index, int Attempt);
 /// (<see cref="ResultsAcknowledged"/>), and sends the unacknowledged ones again to a new
 /// incarnation of the job, so results finished while the coordinator was down are not lost.
 /// </summary>
-public sealed record TaskResults(string JobId, IActorRef Node, string NodeName, long BatchId, TaskResult[] Results)
+internal sealed record TaskResults(string JobId, IActorRef Node, string NodeName, long BatchId, TaskResult[] Results)
     : IDispatchMessage, IWithJobId;
 
 /// <summary>
@@ -43,7 +43,7 @@ public sealed record TaskResults(string JobId, IActorRef Node, string NodeName, 
 /// <paramref name="UpToBatchId"/>, the highest). Never "everything up to": a batch lost on the way
 /// (never received) must stay with the node, which sends it again.
 /// </summary>
-public sealed record ResultsAcknowledged(string JobId, long UpToBatchId, long[]? BatchIds = null) : IDispatchMessage
+internal sealed record ResultsAcknowledged(string JobId, long UpToBatchId, long[]? BatchIds = null) : IDispatchMessage
 {
     public bool Covers(long batchId) => BatchIds is null ? batchId == UpToBatchId : Array.IndexOf(BatchIds, batchId) >= 0;
 }
@@ -55,7 +55,7 @@ public sealed record ResultsAcknowledged(string JobId, long UpToBatchId, long[]?
 /// runner's note on a success; <paramref name="Payload"/> is the handler's payload (UTF-8 JSON
 /// when <paramref name="PayloadIsJson"/>, else raw bytes), null when it returned none.
 /// </summary>
-public sealed record TaskResult(
+internal sealed record TaskResult(
     long Index,
     int Attempt,
     TaskOutcome Outcome,
@@ -68,12 +68,16 @@ public sealed record TaskResult(
     byte[]? Payload = null,
     bool PayloadIsJson = false);
 
+/// <summary>How one attempt of a task ended.</summary>
 public enum TaskOutcome
 {
+    /// <summary>The process or handler exited with code 0.</summary>
     Succeeded,
     /// <summary>The process or handler exited with a non-zero code.</summary>
     Failed,
+    /// <summary>The job's timeout passed; the process tree was killed (or the handler cancelled).</summary>
     TimedOut,
+    /// <summary>The process could not be started (no such program, a working directory that does not exist).</summary>
     FailedToStart,
     /// <summary>The worker actor crashed while holding the task; the task is re-queued.</summary>
     WorkerCrashed,
@@ -90,14 +94,14 @@ public enum TaskOutcome
 /// finished with the result not yet sent), so they are not handed out again and their results
 /// count: worker nodes that stayed up carry on through a coordinator crash.
 /// </summary>
-public sealed record ReattachLeases(string JobId, string Incarnation, IActorRef Node, string NodeName, TaskLease[] Leases)
+internal sealed record ReattachLeases(string JobId, string Incarnation, IActorRef Node, string NodeName, TaskLease[] Leases)
     : IDispatchMessage, IWithJobId;
 
 /// <summary>Leases a node gives back without running them (graceful leave, cancelled job).</summary>
-public sealed record ReturnLeases(string JobId, IActorRef Node, TaskLease[] Leases) : IDispatchMessage, IWithJobId;
+internal sealed record ReturnLeases(string JobId, IActorRef Node, TaskLease[] Leases) : IDispatchMessage, IWithJobId;
 
 /// <summary>A job that had turned a node away has work again.</summary>
-public sealed record TasksAvailable(string JobId) : IDispatchMessage;
+internal sealed record TasksAvailable(string JobId) : IDispatchMessage;
 
 /// <summary>A job tells the nodes holding its leases to stop its tasks (cancelled job).</summary>
-public sealed record StopJobTasks(string JobId) : IDispatchMessage;
+internal sealed record StopJobTasks(string JobId) : IDispatchMessage;

@@ -5,10 +5,10 @@ namespace ActorFarm.Protocol;
 /// serialization bindings send all of them through the Hyperion wire serializer, whose type
 /// allowlist admits only ActorFarm types (see <c>Serialization/WireTypeAllowlist</c>).
 /// </summary>
-public interface IWireMessage;
+internal interface IWireMessage;
 
 /// <summary>A message addressed to one job entity; sharding routes it by <see cref="JobId"/>.</summary>
-public interface IWithJobId : IWireMessage
+internal interface IWithJobId : IWireMessage
 {
     string JobId { get; }
 }

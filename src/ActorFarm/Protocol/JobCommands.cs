@@ -3,14 +3,14 @@ using ActorFarm.Manifest;
 namespace ActorFarm.Protocol;
 
 /// <summary>Commands from clients (CLI, embedding services) to one job entity.</summary>
-public interface IJobCommand : IWithJobId;
+internal interface IJobCommand : IWithJobId;
 
 /// <summary>
 /// Accept a job. Idempotent: the id is derived from the spec (<see cref="JobIds"/>), so submitting
 /// the same manifest again reaches the same entity, which resumes instead of starting over.
 /// Replies <see cref="JobSubmitted"/>.
 /// </summary>
-public sealed record SubmitJob(string JobId, JobSpec Spec) : IJobCommand;
+internal sealed record SubmitJob(string JobId, JobSpec Spec) : IJobCommand;
 
 /// <summary>Reply to <see cref="SubmitJob"/>; <paramref name="Resumed"/> is true when the job already existed.</summary>
 public sealed record JobSubmitted(string JobId, bool Resumed, JobStatusReport Status) : IWireMessage;
@@ -21,10 +21,10 @@ public sealed record JobSubmitted(string JobId, bool Resumed, JobStatusReport St
 /// or that time has passed, whichever comes first: a watcher (long polling) hears the end at once
 /// instead of up to a poll interval later.
 /// </summary>
-public sealed record GetJobStatus(string JobId, TimeSpan? HoldUpTo = null) : IJobCommand;
+internal sealed record GetJobStatus(string JobId, TimeSpan? HoldUpTo = null) : IJobCommand;
 
 /// <summary>Stops handing out tasks, kills running ones and persists the cancellation. Replies <see cref="JobStatusReport"/>.</summary>
-public sealed record CancelJob(string JobId, string Reason) : IJobCommand;
+internal sealed record CancelJob(string JobId, string Reason) : IJobCommand;
 
 /// <summary>
 /// A snapshot of one job's counters, cheap to build (O(1)). <paramref name="Fault"/> says what
@@ -51,6 +51,7 @@ public sealed record JobStatusReport(
     int Reruns = 0,
     long RerunSequenceNr = 0) : IWireMessage
 {
+    /// <summary>Tasks with a final result, succeeded or failed.</summary>
     public long Done => Succeeded + Failed;
 
     /// <summary>Finished or cancelled.</summary>
@@ -61,8 +62,10 @@ public sealed record JobStatusReport(
     /// lasted too long: nothing more will change until someone acts.
     /// </summary>
     public bool IsSettled => (HasEnded && (ResultsFile is not null || ResultsError is not null)) || Halted;
+    /// <summary>Tasks neither done nor running.</summary>
     public long Pending => Math.Max(0, Total - Done - Running);
 
+    /// <summary>The report for an id no job has (phase <see cref="JobPhase.Unknown"/>).</summary>
     public static JobStatusReport Unknown(string jobId) =>
         new(jobId, "", JobPhase.Unknown, 0, 0, 0, 0, null, null, null);
 }

@@ -9,7 +9,7 @@ namespace ActorFarm.Protocol;
 /// A job's id is its name plus a hash of its spec. Running the same manifest again therefore
 /// reaches the same journaled job and resumes it, while an edited job is a new job.
 /// </summary>
-public static class JobIds
+internal static class JobIds
 {
     // Unset optional keys are left out, so a key added to JobSpec in a later release (null by
     // default) does not change the id of a job journaled by an earlier one.

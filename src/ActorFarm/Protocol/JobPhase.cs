@@ -1,5 +1,6 @@
 namespace ActorFarm.Protocol;
 
+/// <summary>Where a job is in its life (<see cref="JobStatusReport.Phase"/>).</summary>
 public enum JobPhase
 {
     /// <summary>No job with this id has been accepted.</summary>

@@ -5,7 +5,7 @@ namespace ActorFarm.Protocol;
 /// the job stops leasing and replies <see cref="NodesDrained"/> once no node holds a lease of it
 /// and every result received is journaled. The asker's timeout bounds the wait.
 /// </summary>
-public sealed record AwaitNodesDrained(string JobId) : IWithJobId;
+internal sealed record AwaitNodesDrained(string JobId) : IWithJobId;
 
 /// <summary>Reply to <see cref="AwaitNodesDrained"/>.</summary>
-public sealed record NodesDrained(string JobId) : IWireMessage;
+internal sealed record NodesDrained(string JobId) : IWireMessage;

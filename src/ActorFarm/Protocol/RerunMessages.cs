@@ -13,7 +13,7 @@ public enum RerunSelection
 /// journal. Idempotent: asked again while that rerun runs, it answers that it runs. Replies
 /// <see cref="JobRerun"/>.
 /// </summary>
-public sealed record RerunJob(string JobId, RerunSelection Selection) : IJobCommand;
+internal sealed record RerunJob(string JobId, RerunSelection Selection) : IJobCommand;
 
 /// <summary>What a <see cref="RerunJob"/> did.</summary>
 public enum RerunOutcome

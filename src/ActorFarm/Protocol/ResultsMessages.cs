@@ -8,7 +8,7 @@ namespace ActorFarm.Protocol;
 /// Pages follow the journal: whole events, in order, each page bounded well under the remoting
 /// frame size.
 /// </summary>
-public interface IResultsQuery : IWireMessage;
+internal interface IResultsQuery : IWireMessage;
 
 /// <summary>
 /// Replies <see cref="ResultsPage"/> with the results journaled from event
@@ -19,7 +19,7 @@ public interface IResultsQuery : IWireMessage;
 /// <see cref="JobStatusReport.RerunSequenceNr"/>) are left out: a rerun gave those tasks a newer
 /// result, so each task appears once, with its latest result. 0 reads every result ever journaled.
 /// </summary>
-public sealed record GetResults(string JobId, long FromSequenceNr, int MaxRecords, int FromRecord = 0, long SupersededBefore = 0)
+internal sealed record GetResults(string JobId, long FromSequenceNr, int MaxRecords, int FromRecord = 0, long SupersededBefore = 0)
     : IResultsQuery;
 
 /// <summary>
@@ -29,7 +29,7 @@ public sealed record GetResults(string JobId, long FromSequenceNr, int MaxRecord
 /// message); <paramref name="End"/> says there is nothing more now. <paramref name="Error"/> is set
 /// instead when the job is unknown or the journal cannot be read.
 /// </summary>
-public sealed record ResultsPage(
+internal sealed record ResultsPage(
     string JobId,
     JobSpec? Spec,
     TaskRecord[] Records,

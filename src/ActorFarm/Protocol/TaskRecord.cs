@@ -8,7 +8,7 @@ namespace ActorFarm.Protocol;
 /// handler's message there: they are read with it as the <paramref name="Message"/>).
 /// <paramref name="Payload"/> is the handler's payload (UTF-8 JSON when <paramref name="PayloadIsJson"/>).
 /// </summary>
-public sealed record TaskRecord(
+internal sealed record TaskRecord(
     long Index,
     int Attempts,
     TaskOutcome Outcome,

@@ -17,7 +17,7 @@ namespace ActorFarm.Protocol;
 /// budget is half the frame, which leaves room for the envelope (sharding, ClusterClient) and
 /// for anything the estimate misses.
 /// </remarks>
-public sealed record WireLimits(long FrameBytes, long MaxResultTextBytes)
+internal sealed record WireLimits(long FrameBytes, long MaxResultTextBytes)
 {
     /// <summary>Akka's own default frame size, for a configuration that sets none.</summary>
     public const long DefaultFrameBytes = 128_000;

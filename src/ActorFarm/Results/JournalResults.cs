@@ -16,7 +16,7 @@ namespace ActorFarm.Results;
 /// <see cref="JobStatusReport.RerunSequenceNr"/>) they are left out, so each task still appears
 /// once, with its latest result.
 /// </summary>
-public static class JournalResults
+internal static class JournalResults
 {
     /// <summary>
     /// The results of the events from <paramref name="fromSequenceNr"/> (1 = the job's first
@@ -90,6 +90,10 @@ public static class JournalResults
     /// pass (one query, streamed): what a process that has the journal uses to write the
     /// results file. Remote clients page with <see cref="ReadPageAsync"/> instead.
     /// </summary>
+    /// <param name="system">An actor system with the farm's journal configured.</param>
+    /// <param name="jobId">The job whose results are read.</param>
+    /// <param name="supersededBefore">The job's latest rerun: failures journaled before it are left out.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
     /// <param name="queryPluginId">The read journal's plugin id (default: Akka.Persistence.Sql's own).</param>
     public static async IAsyncEnumerable<ResultsPage> StreamAsync(ActorSystem system, string jobId, long supersededBefore = 0,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default, string? queryPluginId = null)

@@ -7,7 +7,7 @@ namespace ActorFarm.Results;
 /// How an outcome is spelled in results files and CLI output: snake_case
 /// (<c>succeeded</c>, <c>timed_out</c>, <c>worker_crashed</c>), so scripts can match on it.
 /// </summary>
-public static class OutcomeNames
+internal static class OutcomeNames
 {
     private static readonly string[] Names = Enum.GetValues<TaskOutcome>()
         .Select(o => JsonNamingPolicy.SnakeCaseLower.ConvertName(o.ToString()))

@@ -14,7 +14,7 @@ namespace ActorFarm.Results;
 /// because it writes to a file. Rows appear in the final file only on <see cref="Complete"/>; an
 /// appender stopped before that (hand-off, crash) leaves nothing behind.
 /// </summary>
-public sealed class ResultsAppender : ReceiveActor
+internal sealed class ResultsAppender : ReceiveActor
 {
     /// <summary>The dispatcher for appenders (file writes stay off the actors' threads).</summary>
     public const string DispatcherId = "farm-results-dispatcher";

@@ -7,7 +7,7 @@ namespace ActorFarm.Results;
 /// Writes results pages (from the journal on a coordinator, or through the farm on a client) to
 /// a results file, replacing it atomically so a reader never sees half a file.
 /// </summary>
-public static class ResultsFileWriter
+internal static class ResultsFileWriter
 {
     /// <summary>The default results file of a job: <c>&lt;output&gt;/&lt;job&gt;/results.jsonl</c> (or .csv).</summary>
     public static string DefaultPath(JobSpec spec, ResultsFormat format = ResultsFormat.Jsonl) =>

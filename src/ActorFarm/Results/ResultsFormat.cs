@@ -1,5 +1,6 @@
 namespace ActorFarm.Results;
 
+/// <summary>The format of an exported results file (<see cref="Hosting.IFarmClient.ExportResultsAsync"/>).</summary>
 public enum ResultsFormat
 {
     /// <summary>One JSON object per line: <c>results.jsonl</c>.</summary>

@@ -6,5 +6,6 @@ namespace ActorFarm.Security;
 /// </summary>
 public sealed class AccessFileException(string path, string message) : Exception(message)
 {
+    /// <summary>The access file concerned.</summary>
     public string Path { get; } = path;
 }

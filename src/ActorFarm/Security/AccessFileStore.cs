@@ -7,7 +7,7 @@ namespace ActorFarm.Security;
 /// may read is refused: whoever holds it is you on the farm. Creation is atomic, so processes of
 /// one farm started at the same moment (a SLURM step on every node) all end up with the same file.
 /// </summary>
-public static class AccessFileStore
+internal static class AccessFileStore
 {
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private const UnixFileMode OthersAny = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute

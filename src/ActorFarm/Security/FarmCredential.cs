@@ -10,7 +10,7 @@ namespace ActorFarm.Security;
 /// A self-signed certificate is enough because nothing else is trusted: no CA, no trust store, no
 /// host names to get right on a cluster's internal network.
 /// </summary>
-public sealed class FarmCredential : IDisposable
+internal sealed class FarmCredential : IDisposable
 {
     private FarmCredential(X509Certificate2 certificate) => Certificate = certificate;
 

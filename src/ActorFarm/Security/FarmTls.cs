@@ -13,7 +13,7 @@ namespace ActorFarm.Security;
 /// presents exactly that certificate, both ways (mutual TLS), so a node without it cannot join,
 /// and a self-signed farm certificate needs no entry in the machines' trust stores.
 /// </summary>
-public static class FarmTls
+internal static class FarmTls
 {
     private const string Transport = "akka.remote.dot-netty.tcp";
 

@@ -12,7 +12,7 @@ namespace ActorFarm.Security;
 /// otherwise the <see cref="FarmAccess"/> decides: an access file, an in-process credential, or
 /// (only when asked for by name) none.
 /// </summary>
-public sealed class RemotingSecurity
+internal sealed class RemotingSecurity
 {
     private readonly Setup? _setup;
 
@@ -34,6 +34,9 @@ public sealed class RemotingSecurity
     public string Description { get; }
 
     public bool IsInsecure => !Tls;
+
+    /// <summary>The TLS setup (the farm's certificate, pinned both ways), null for plain TCP or a TLS setup from HOCON.</summary>
+    public Setup? Setup => _setup;
 
     /// <param name="access">The access rule; a TLS setup in <paramref name="userConfig"/> takes precedence over it.</param>
     /// <param name="userConfig">The caller's HOCON overrides, if any.</param>

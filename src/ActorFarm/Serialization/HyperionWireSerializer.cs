@@ -26,7 +26,7 @@ namespace ActorFarm.Serialization;
 /// deserialized ref can be messaged.</item>
 /// </list>
 /// </remarks>
-public sealed class HyperionWireSerializer : Akka.Serialization.Serializer
+internal sealed class HyperionWireSerializer : Akka.Serialization.Serializer
 {
     /// <summary>Also listed in <c>akka.actor.serialization-identifiers</c>; must never change.</summary>
     public const int SerializerId = 4171;
@@ -154,7 +154,7 @@ public sealed class HyperionWireSerializer : Akka.Serialization.Serializer
 /// Akka's own <see cref="ISurrogate"/> contract; Hyperion applies it through the
 /// <see cref="Surrogate"/> registered by <see cref="HyperionWireSerializer"/>.
 /// </summary>
-public sealed record ActorRefSurrogate(string Path) : ISurrogate
+internal sealed record ActorRefSurrogate(string Path) : ISurrogate
 {
     public static ActorRefSurrogate From(IActorRef actorRef) =>
         new(ReferenceEquals(actorRef, ActorRefs.Nobody) ? "" : Akka.Serialization.Serialization.SerializedActorPath(actorRef));

@@ -3,6 +3,7 @@ using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Reflection;
 using ActorFarm.Protocol;
+using Akka.Actor;
 using Hyperion;
 
 namespace ActorFarm.Serialization;
@@ -14,20 +15,22 @@ namespace ActorFarm.Serialization;
 /// payload is checked against this list <em>before</em> Hyperion resolves it.
 /// </summary>
 /// <remarks>
-/// The list is discovered by reflection once per process, so a new message record is admitted
-/// without touching this file: every public, concrete data type (record, struct or enum) of the
-/// ActorFarm namespaces that hold wire data (<see cref="DataNamespaces"/>, plus any namespace
-/// holding an <see cref="IWireMessage"/>), the arrays their fields use, the <see cref="ActorRefSurrogate"/>,
-/// and a fixed set of BCL types. Plain classes in those namespaces (actors, parsers, caches) are
-/// not admitted, nor is anything carrying behaviour (exceptions, disposables, delegates, types
-/// with finalizers): a half-initialised instance of such a type is what gadget chains are made
-/// of. The order is stable because the wire serializer also uses the list as Hyperion's
-/// known-types table (<see cref="KnownTypes"/>), which must be identical on every node.
+/// The list is derived once per process from what the protocol can carry, so a new message
+/// record is admitted without touching this file, and nothing else is: every concrete type
+/// implementing <see cref="IWireMessage"/> (public or internal), then every type reachable from
+/// their fields (records, structs and enums of this assembly, the concrete subtypes of an abstract
+/// record a field declares, arrays, nullables, dictionaries, nested records), the
+/// <see cref="ActorRefSurrogate"/> that an <see cref="Akka.Actor.IActorRef"/> field travels as,
+/// and a fixed set of BCL types. Whether a type is public decides nothing. A reachable type
+/// carrying behaviour (a plain class, an exception, a disposable, a delegate, a type with a
+/// finalizer) or a BCL type outside the fixed set is not admitted: a half-initialised instance of
+/// such a type is what gadget chains are made of. Such a field makes its message fail to
+/// serialize, and the allowlist tests fail first (every reachable type must be admitted). The
+/// order is stable because the wire serializer also uses the list as Hyperion's known-types
+/// table (<see cref="KnownTypes"/>), which must be identical on every node.
 /// </remarks>
-public static class WireTypeAllowlist
+internal static class WireTypeAllowlist
 {
-    private static readonly string[] DataNamespaces = ["ActorFarm.Protocol", "ActorFarm.Manifest", "ActorFarm.Persistence"];
-
     /// <summary>
     /// BCL types the records use. Hyperion writes most of these without a type name (they have
     /// their own one-byte manifests); they are listed so nested values (boxed nullables, arrays,
@@ -70,25 +73,49 @@ public static class WireTypeAllowlist
 
     private static Type[] Discover()
     {
-        var exported = typeof(IWireMessage).Assembly.GetExportedTypes();
-        var namespaces = DataNamespaces.ToHashSet(StringComparer.Ordinal);
-        foreach (var type in exported)
+        var farmAssembly = typeof(IWireMessage).Assembly;
+        var farmTypes = farmAssembly.GetTypes();
+        var bcl = BclTypes.ToHashSet();
+        var admitted = new HashSet<Type>(BclTypes) { typeof(ActorRefSurrogate) };
+        var visited = new HashSet<Type>();
+        var pending = new Stack<Type>(farmTypes
+            .Where(t => t is { IsAbstract: false, IsInterface: false } && typeof(IWireMessage).IsAssignableFrom(t))
+            .OrderByDescending(t => t.AssemblyQualifiedName, StringComparer.Ordinal));
+        while (pending.TryPop(out var type))
         {
-            if (type is { IsAbstract: false, IsInterface: false, Namespace: { } ns } && typeof(IWireMessage).IsAssignableFrom(type))
-                namespaces.Add(ns);
+            type = Nullable.GetUnderlyingType(type) ?? type;
+            if (!visited.Add(type) || type == typeof(IActorRef))
+                continue;
+            if (type.IsArray)
+            {
+                var element = Nullable.GetUnderlyingType(type.GetElementType()!) ?? type.GetElementType()!;
+                pending.Push(element);
+                // An array of an abstract record (SweepAxis[]) is admitted: its elements are
+                // instances of the concrete subtypes, which are checked on their own.
+                if (bcl.Contains(element) || (element.Assembly == farmAssembly && IsPlainData(element)))
+                    admitted.Add(type);
+            }
+            else if (type.Assembly != farmAssembly)
+            {
+                // BCL types: only the fixed list; a generic one (a dictionary) carries its arguments.
+                if (bcl.Contains(type) && type.IsGenericType)
+                    foreach (var argument in type.GetGenericArguments())
+                        pending.Push(argument);
+            }
+            else if (type.IsAbstract || type.IsInterface)
+            {
+                foreach (var concrete in farmTypes.Where(t => t is { IsAbstract: false, IsInterface: false } && type.IsAssignableFrom(t)))
+                    pending.Push(concrete);
+            }
+            else if (IsPlainData(type))
+            {
+                admitted.Add(type);
+                foreach (var field in FieldTypes(type))
+                    pending.Push(field);
+            }
         }
 
-        var farmTypes = exported
-            .Where(t => t.Namespace is { } ns && namespaces.Contains(ns) && IsPlainData(t))
-            .ToList();
-        var concrete = farmTypes.Where(t => !t.IsAbstract).Append(typeof(ActorRefSurrogate));
-        // Only the array types the records really use (SweepAxis[] included: an abstract
-        // record is never an instance, but arrays of it are).
-        var elements = farmTypes.Concat(BclTypes).ToHashSet();
-        var arrays = farmTypes.SelectMany(FieldTypes).Where(t => t.IsArray && elements.Contains(t.GetElementType()!));
-
-        return concrete.Concat(BclTypes).Concat(arrays)
-            .Distinct()
+        return admitted
             .OrderBy(t => t.AssemblyQualifiedName, StringComparer.Ordinal)
             .ToArray();
     }

@@ -18,7 +18,7 @@ public abstract class JobEntityTestKit : Akka.TestKit.Xunit2.TestKit, IDisposabl
     protected static readonly DateTimeOffset At = DateTimeOffset.UtcNow;
     private readonly TempDirectory _state;
     protected readonly TempDirectory _output;
-    protected readonly JobEntitySettings _settings;
+    private protected readonly JobEntitySettings _settings;
     protected readonly TestProbe _directory;
     protected readonly TestProbe _node;
 

@@ -28,6 +28,9 @@ public class ExampleServiceTests
 
         Assert.True(exit == 0, $"the service exited {exit}:\n{logs}");
         AssertStudy(summary, ["pi-service"]);
+        // Its remoting is mutual TLS with the access file it created (WithFarmAccess): no INSECURE warning.
+        Assert.DoesNotContain("INSECURE", logs);
+        Assert.True(File.Exists(Path.Combine(work.File("state"), "access.pem")));
         // The results file the farm wrote holds each task once, with the handler's payload and message.
         var rows = ResultsFile.Read(Path.Combine(output, "pi-study", "results.jsonl"));
         Assert.Equal(Enumerable.Range(0, Tasks).Select(i => (long)i), rows.Select(r => r.Index()).Order());

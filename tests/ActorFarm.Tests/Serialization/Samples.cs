@@ -11,7 +11,7 @@ namespace ActorFarm.Tests.Serialization;
 /// non-default value where it can be (and nulls where a field is optional), so a field the
 /// serializer dropped would show up as a difference.
 /// </summary>
-public static class Samples
+internal static class Samples
 {
     private static readonly DateTimeOffset Accepted = new(2024, 5, 1, 12, 0, 0, TimeSpan.FromHours(2));
     private static readonly DateTimeOffset Started = new(2024, 5, 1, 12, 0, 1, 250, TimeSpan.Zero);

@@ -24,6 +24,71 @@ public class WireAllowlistTests(ITestOutputHelper output) : SerializationTestKit
     }
 
     [Fact]
+    public void Every_type_a_wire_message_can_carry_is_allowed()
+    {
+        // Walked here independently of the allowlist's own derivation: from every wire message,
+        // public or internal, through every field (the concrete subtypes of an abstract field
+        // type, array elements, nullables, dictionary arguments). A field of a type the
+        // allowlist leaves out (a plain class, a List<T>, an exception) fails here, naming the
+        // path to it, before any message carrying it fails on the wire.
+        var missing = WireReachable().Where(p => !WireTypeAllowlist.IsAllowed(p.Key)).Select(p => $"{p.Value}: {p.Key}");
+
+        Assert.Empty(missing);
+        Assert.Contains(typeof(ActorRefSurrogate), WireTypeAllowlist.AllowedTypes);
+    }
+
+    [Fact]
+    public void Nothing_but_what_a_wire_message_can_carry_is_allowed()
+    {
+        // Public or not, a type the protocol cannot carry is not on the wire: journal events and
+        // snapshots have their own serializer, results rows and settings never travel.
+        var reachable = WireReachable().Keys.Append(typeof(ActorRefSurrogate)).ToHashSet();
+        var farmAssembly = typeof(IWireMessage).Assembly;
+
+        var extra = WireTypeAllowlist.AllowedTypes
+            .Where(t => (t.IsArray ? t.GetElementType()! : t).Assembly == farmAssembly && !reachable.Contains(t))
+            .Select(t => t.FullName);
+
+        Assert.Empty(extra);
+        Assert.False(WireTypeAllowlist.IsAllowed(typeof(ActorFarm.Persistence.JobSnapshot)));
+        Assert.False(WireTypeAllowlist.IsAllowed(typeof(ActorFarm.Persistence.JobAccepted)));
+    }
+
+    /// <summary>Every type reachable from a concrete wire message, with the first field path that reaches it.</summary>
+    private static Dictionary<Type, string> WireReachable()
+    {
+        var farmAssembly = typeof(IWireMessage).Assembly;
+        var concrete = farmAssembly.GetTypes().Where(t => t is { IsAbstract: false, IsInterface: false }).ToList();
+        var reached = new Dictionary<Type, string>();
+        var pending = new Queue<(Type Type, string Path)>(Samples.ConcreteTypes<IWireMessage>().Select(t => (t, t.Name)));
+        while (pending.TryDequeue(out var next))
+        {
+            var (type, path) = next;
+            type = Nullable.GetUnderlyingType(type) ?? type;
+            if (type == typeof(IActorRef) || reached.ContainsKey(type))
+                continue; // an actor ref travels as ActorRefSurrogate
+            if (type.IsAbstract || type.IsInterface)
+            {
+                if (type.Assembly != farmAssembly)
+                    reached[type] = path; // never an instance: an abstract BCL type cannot be allowed
+                foreach (var sub in concrete.Where(type.IsAssignableFrom))
+                    pending.Enqueue((sub, $"{path} as {sub.Name}"));
+                continue;
+            }
+            reached[type] = path;
+            if (type.IsArray)
+                pending.Enqueue((type.GetElementType()!, path + "[]"));
+            else if (type.IsGenericType)
+                foreach (var argument in type.GetGenericArguments())
+                    pending.Enqueue((argument, $"{path}<{argument.Name}>"));
+            else if (type.Assembly == farmAssembly && !type.IsEnum)
+                foreach (var field in type.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic))
+                    pending.Enqueue((field.FieldType, $"{path}.{field.Name}"));
+        }
+        return reached;
+    }
+
+    [Fact]
     public void Every_field_of_an_allowed_type_can_itself_cross_the_wire()
     {
         var farmAssembly = typeof(IWireMessage).Assembly;

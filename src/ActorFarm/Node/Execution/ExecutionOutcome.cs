@@ -1,7 +1,7 @@
 namespace ActorFarm.Node.Execution;
 
 /// <summary>Why an attempt ended.</summary>
-public enum TaskEndReason
+internal enum TaskEndReason
 {
     /// <summary>The process exited or the handler returned; see <see cref="ExecutionOutcome.ExitCode"/>.</summary>
     Exited,
@@ -28,7 +28,7 @@ public enum TaskEndReason
 /// succeeded, such as output that could not be captured); <see cref="Message"/> and
 /// <see cref="Payload"/> are what a handler returned.
 /// </summary>
-public sealed record ExecutionOutcome(
+internal sealed record ExecutionOutcome(
     TaskEndReason Reason,
     int? ExitCode,
     DateTimeOffset Started,

@@ -8,6 +8,9 @@ namespace ActorFarm.Node.Execution;
 /// </summary>
 public sealed class HandlerAssemblyException : Exception
 {
+    /// <summary>A handler assembly that cannot be used, and why.</summary>
+    /// <param name="message">One sentence naming the file, type or dependency.</param>
+    /// <param name="innerException">What the loader or the handler's constructor threw, if anything.</param>
     public HandlerAssemblyException(string message, Exception? innerException = null)
         : base(message, innerException)
     {

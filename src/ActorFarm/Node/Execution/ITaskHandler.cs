@@ -21,6 +21,9 @@ public interface ITaskHandler
     /// <summary>The name jobs use to select this handler (case-sensitive).</summary>
     string Name { get; }
 
+    /// <summary>Runs one task; called for many tasks at once (see the remarks on threading and cancellation).</summary>
+    /// <param name="context">The task: its job, index, attempt, node, sweep values and handler arguments.</param>
+    /// <param name="cancellationToken">Fires at the job's timeout, on cancellation and when the node stops.</param>
     ValueTask<HandlerResult> RunAsync(HandlerContext context, CancellationToken cancellationToken);
 }
 
@@ -50,5 +53,6 @@ public readonly record struct HandlerResult(int ExitCode, string? Message = null
     /// <summary>Exit code 0, no message, no payload.</summary>
     public static HandlerResult Success => default;
 
+    /// <summary>Whether <see cref="ExitCode"/> is 0.</summary>
     public bool Succeeded => ExitCode == 0;
 }

@@ -4,7 +4,7 @@ namespace ActorFarm.Node.Execution;
 /// <c>handler = noop</c>: succeeds at once. Used to measure the farm's own overhead, so it
 /// completes synchronously and allocates nothing.
 /// </summary>
-public sealed class NoopHandler : ITaskHandler, IInlineTaskHandler
+internal sealed class NoopHandler : ITaskHandler, IInlineTaskHandler
 {
     public const string HandlerName = "noop";
 

@@ -20,7 +20,9 @@ internal static class OutputPump
 {
     private const int BufferSize = 16 * 1024;
 
+    /// <param name="source">The child's stdout or stderr pipe.</param>
     /// <param name="sink">Null discards everything (no truncation is reported).</param>
+    /// <param name="cap">Bytes written to the sink at most; the rest is read and discarded.</param>
     /// <param name="abort">Stops reading (the process exited but a descendant still holds the pipe).</param>
     public static async Task<PumpResult> RunAsync(Stream source, IOutputSink? sink, long cap, CancellationToken abort)
     {

@@ -7,7 +7,7 @@ namespace ActorFarm.Node.Execution;
 /// without holding a thread, then returns the optional <c>exit-code</c> (default 0).
 /// A missing or invalid argument is a failed result (exit code <see cref="UsageExitCode"/>) with a message.
 /// </summary>
-public sealed class SleepHandler : ITaskHandler, IInlineTaskHandler
+internal sealed class SleepHandler : ITaskHandler, IInlineTaskHandler
 {
     public const string HandlerName = "sleep";
     public const string SecondsArg = "seconds";

@@ -19,7 +19,7 @@ namespace ActorFarm.Node.Execution;
 /// only if the handler goes asynchronous). Every other handler is started on the thread pool
 /// (<see cref="IInlineTaskHandler"/>).
 /// </remarks>
-public sealed class TaskExecutor : ITaskExecutor, IAsyncDisposable
+internal sealed class TaskExecutor : ITaskExecutor, IAsyncDisposable
 {
     private readonly TaskHandlerRegistry _handlers;
 

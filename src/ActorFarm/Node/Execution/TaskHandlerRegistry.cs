@@ -45,6 +45,7 @@ public sealed class TaskHandlerRegistry
         return copy;
     }
 
+    /// <summary>The handler registered under <paramref name="name"/>, if any.</summary>
     public bool TryGet(string name, [MaybeNullWhen(false)] out ITaskHandler handler)
     {
         ArgumentNullException.ThrowIfNull(name);

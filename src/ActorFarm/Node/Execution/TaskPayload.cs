@@ -77,11 +77,14 @@ public sealed class TaskPayload : IEquatable<TaskPayload>
     public override string ToString() =>
         IsJson ? Encoding.UTF8.GetString(_data) : $"{_data.Length} {(_data.Length == 1 ? "byte" : "bytes")}";
 
+    /// <summary>Equal when both are JSON or both bytes and their bytes are the same.</summary>
     public bool Equals(TaskPayload? other) =>
         other is not null && (ReferenceEquals(this, other) || (IsJson == other.IsJson && _data.AsSpan().SequenceEqual(other._data)));
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => Equals(obj as TaskPayload);
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = new HashCode();
@@ -90,8 +93,10 @@ public sealed class TaskPayload : IEquatable<TaskPayload>
         return hash.ToHashCode();
     }
 
+    /// <summary>Equal contents (<see cref="Equals(TaskPayload?)"/>).</summary>
     public static bool operator ==(TaskPayload? left, TaskPayload? right) => left is null ? right is null : left.Equals(right);
 
+    /// <summary>Different contents (<see cref="Equals(TaskPayload?)"/>).</summary>
     public static bool operator !=(TaskPayload? left, TaskPayload? right) => !(left == right);
 
     private byte[] EnsureJson(string method) => IsJson
