@@ -6,6 +6,7 @@ using ActorFarm.Node.Execution;
 using ActorFarm.Security;
 using Akka.Cluster;
 using Akka.Cluster.Hosting;
+using Akka.Configuration;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -32,6 +33,7 @@ else
 
 builder.Services.AddAkka("pi-service", (akka, provider) =>
 {
+    akka.AddHocon(ConfigurationFactory.ParseString(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "service.hocon"))), HoconAddMode.Prepend);
     akka.ConfigureLoggers(loggers =>
     {
         loggers.ClearLoggers();
