@@ -33,6 +33,11 @@ public sealed class FarmClient : IFarmClient, IAsyncDisposable
 
     public static readonly TimeSpan DefaultFarmLostTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long the first round trip may take (unless <see cref="FarmConnectionOptions.ConnectTimeout"/> says).</summary>
+    public const string ConnectTimeoutKey = "actorfarm.client.connect-timeout";
+
+    public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(30);
+
     private readonly IFarmEndpoint _endpoint;
     private readonly ActorSystem? _ownedSystem;
 
@@ -78,7 +83,7 @@ public sealed class FarmClient : IFarmClient, IAsyncDisposable
             // One round trip proves the farm answers; a wrong address fails here, not later. It is
             // retried: right after the farm starts, the receptionist may not know the gateway yet
             // (its registration spreads by gossip) and drops the question.
-            var deadline = DateTime.UtcNow + options.ConnectTimeout;
+            var deadline = DateTime.UtcNow + (options.ConnectTimeout ?? config.GetTimeSpan(ConnectTimeoutKey, DefaultConnectTimeout));
             while (true)
             {
                 var left = deadline - DateTime.UtcNow;
