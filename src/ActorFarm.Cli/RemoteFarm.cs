@@ -67,7 +67,7 @@ internal sealed class RemoteFarm(Option<bool> verbose, bool clusterRequired = tr
         }
         catch (Exception e) when (e is Akka.Actor.AskTimeoutException or TimeoutException or FarmUnavailableException)
         {
-            output.Error($"no farm answered at {farm} within {options.ConnectTimeout.TotalSeconds:0} s", e);
+            output.Error($"no farm answered at {farm} within {options.EffectiveConnectTimeout.TotalSeconds:0} s", e);
             return ExitCodes.FarmError;
         }
 

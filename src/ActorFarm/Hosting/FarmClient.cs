@@ -35,6 +35,11 @@ public sealed class FarmClient : IFarmClient, IAsyncDisposable
     /// <summary>The default of <see cref="FarmLostTimeoutKey"/>.</summary>
     public static readonly TimeSpan DefaultFarmLostTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long the first round trip may take (unless <see cref="FarmConnectionOptions.ConnectTimeout"/> says).</summary>
+    public const string ConnectTimeoutKey = "actorfarm.client.connect-timeout";
+
+    public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(30);
+
     private readonly IFarmEndpoint _endpoint;
     private readonly ActorSystem? _ownedSystem;
 
@@ -80,7 +85,7 @@ public sealed class FarmClient : IFarmClient, IAsyncDisposable
             // One round trip proves the farm answers; a wrong address fails here, not later. It is
             // retried: right after the farm starts, the receptionist may not know the gateway yet
             // (its registration spreads by gossip) and drops the question.
-            var deadline = DateTime.UtcNow + options.ConnectTimeout;
+            var deadline = DateTime.UtcNow + (options.ConnectTimeout ?? config.GetTimeSpan(ConnectTimeoutKey, DefaultConnectTimeout));
             while (true)
             {
                 var left = deadline - DateTime.UtcNow;

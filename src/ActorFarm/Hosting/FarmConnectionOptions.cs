@@ -18,8 +18,15 @@ public sealed record FarmConnectionOptions
     /// <summary>The address the client's own remoting binds to; loopback unless told otherwise.</summary>
     public string Host { get; init; } = "127.0.0.1";
 
-    /// <summary>How long the first round trip may take before the farm counts as unreachable.</summary>
-    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// How long the first round trip may take before the farm counts as unreachable. Default
+    /// (null): <c>actorfarm.client.connect-timeout</c> of <see cref="Config"/> (30 s in <c>client.hocon</c>).
+    /// </summary>
+    public TimeSpan? ConnectTimeout { get; init; }
+
+    /// <summary>The connect timeout in force (see <see cref="ConnectTimeout"/>).</summary>
+    public TimeSpan EffectiveConnectTimeout =>
+        ConnectTimeout ?? FarmConfig.BuildClient(this).GetTimeSpan(FarmClient.ConnectTimeoutKey, FarmClient.DefaultConnectTimeout);
 
     /// <summary>
     /// The farm's credential. Default (null): the access file <c>.actorfarm/access.pem</c> in the

@@ -97,10 +97,11 @@ public class CliStreamsTests
             ["rerun", "clean-00000000", "--failed"],
         ];
 
-        // The bound is the client's connect timeout (30 s); the limit only keeps a hang from
-        // stalling the suite.
+        // The bound is the client's connect timeout (30 s by default, 3 s set here as a user
+        // would); the limit only keeps a hang from stalling the suite.
+        var timeouts = ClientTimeouts.Write(dir.Path, connect: TimeSpan.FromSeconds(3));
         var runs = await Task.WhenAll(commands.Select(args =>
-            FarmProcess.RunCliAsync(dir.Path, Limit, [.. args, "--cluster", nowhere, "--json"])));
+            FarmProcess.RunCliAsync(dir.Path, Limit, [.. args, "--cluster", nowhere, "--json", "--config", timeouts])));
 
         foreach (var run in runs)
         {
@@ -108,7 +109,7 @@ public class CliStreamsTests
             var error = OutputStreams.AssertJsonLines(run.Stdout, Describe(run))[^1];
             Assert.Equal("error", error.GetProperty("event").GetString());
             var line = Assert.Single(OutputStreams.Lines(run.Stderr));
-            Assert.StartsWith($"actorfarm: no farm answered at {nowhere}", line);
+            Assert.StartsWith($"actorfarm: no farm answered at {nowhere} within 3 s", line);
         }
     }
 }

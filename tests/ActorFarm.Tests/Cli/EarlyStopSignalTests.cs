@@ -22,10 +22,17 @@ public class EarlyStopSignalTests
     private const int Slots = 2;
     private const int Sigint = 2, Sigterm = 15;
 
+    /// <summary>
+    /// One moment per path a stop takes: before any command runs, while the farm starts (sampled
+    /// twice: how far start-up has got by then depends on the machine), and mid-job, where a
+    /// second SIGTERM is ignored and a second SIGINT exits at once. A first SIGINT takes the same
+    /// path as a first SIGTERM (<c>StopSignals</c>), and a single signal at the first task is the
+    /// first of the two SIGTERMs.
+    /// </summary>
     public static TheoryData<string> Moments =>
     [
-        "as soon as its code runs", "after 100 ms", "after 300 ms", "after 800 ms", "once the first task runs",
-        "SIGINT after 300 ms", "SIGTERM twice once the first task runs", "SIGINT twice once the first task runs",
+        "as soon as its code runs", "after 300 ms", "after 800 ms",
+        "SIGTERM twice once the first task runs", "SIGINT twice once the first task runs",
     ];
 
     [Theory]

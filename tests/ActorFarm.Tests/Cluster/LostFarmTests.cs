@@ -6,7 +6,8 @@ namespace ActorFarm.Tests.Cluster;
 /// A client never waits on a farm that is gone: <c>submit --wait</c> follows a job on a real
 /// cluster whose every process (Lighthouse, coordinator, worker) is then killed with SIGKILL, and
 /// ends with exit code 3 and one line naming the farm it lost, once nothing has answered for
-/// <c>actorfarm.client.farm-lost-timeout</c> (30 s), instead of waiting for good.
+/// <c>actorfarm.client.farm-lost-timeout</c> (30 s by default; 10 s here, set in a
+/// <c>--config</c> file as a user would), instead of waiting for good.
 /// </summary>
 [Collection(ProcessHeavyCollection.Name)]
 public class LostFarmTests
@@ -21,13 +22,14 @@ public class LostFarmTests
         await LocalCluster.WaitUpAsync(worker);
 
         var manifest = TestManifests.CountedRuns(cluster.Directory, "orphan", 200, 1.0, out var executions);
-        var client = cluster.StartClient("submit", "--manifest", manifest, "--wait", "--json");
+        var timeouts = ClientTimeouts.Write(cluster.Directory.Path, farmLost: TimeSpan.FromSeconds(10));
+        var client = cluster.StartClient("submit", "--manifest", manifest, "--wait", "--json", "--config", timeouts);
         await client.WaitForLineAsync("\"submitted\"", LocalCluster.StartTimeout);
         await Waiting.UntilAsync(() => TestManifests.Executions(executions).Count >= 2, TimeSpan.FromMinutes(2));
 
         await Task.WhenAll(cluster.Lighthouse.KillHardAsync(), coordinator.KillHardAsync(), worker.KillHardAsync());
 
-        // farm-lost-timeout (30 s) plus one unanswered query (5.5 s); the limit only stops a hang.
+        // farm-lost-timeout (10 s) plus one unanswered query (5.5 s); the limit only stops a hang.
         var exit = await client.WaitForExitAsync(TimeSpan.FromMinutes(2));
         var context = $"submit exited {exit}\n--- stdout ---\n{client.Stdout}\n--- stderr ---\n{client.Stderr}";
         Assert.True(exit == 3, context);

@@ -56,11 +56,15 @@ public class OtherUserTests
         var ownAccess = await other.RunCliAsync(Limit, "access");
         Assert.True(ownAccess.ExitCode == 0, ownAccess.ToString());
 
+        // A plain submit to a TLS port gets no answer and gives up after the client's connect
+        // timeout (30 s by default; 10 s here, as a user may set it). That wait is also the
+        // window the intruding nodes have to get in, so it stays well above a join's few seconds.
+        var timeouts = ClientTimeouts.Write(other.Home, connect: TimeSpan.FromSeconds(10));
         var attempts = new List<(string What, Task<(int ExitCode, string Stdout, string Stderr)> Run, int Expected)>();
         var nodes = new List<FarmProcess>();
         foreach (var target in runPorts.Select(p => $"127.0.0.1:{p}").Append(cluster.Seed))
         {
-            attempts.Add(($"plain submit to {target}", other.RunCliAsync(Limit, "submit", "--manifest", intruding, "--cluster", target, "--insecure"), 3));
+            attempts.Add(($"plain submit to {target}", other.RunCliAsync(Limit, "submit", "--manifest", intruding, "--cluster", target, "--insecure", "--config", timeouts), 3));
             attempts.Add(($"submit with their own file to {target}", other.RunCliAsync(Limit, "submit", "--manifest", intruding, "--cluster", target), 3));
             nodes.Add(other.StartCli($"their plain node at {target}", "node", "--seeds", target, "--roles", "worker", "--insecure"));
             nodes.Add(other.StartCli($"their node at {target}", "node", "--seeds", target, "--roles", "worker", "--state-dir", ".actorfarm"));

@@ -52,7 +52,11 @@ public class SecureClusterTests
             "node", "--seeds", seed, "--host", host, "--roles", "worker", "--name", "plain", "--insecure");
         await Waiting.UntilAsync(() => File.Exists(stranger.File(".actorfarm/access.pem")), LocalCluster.StartTimeout);
         var otherFarmClient = FarmProcess.RunCliAsync(stranger.Path, ClientLimit, "submit", "--manifest", intruding, "--cluster", seed);
-        var plainClient = FarmProcess.RunCliAsync(stranger.Path, ClientLimit, "submit", "--manifest", intruding, "--cluster", seed, "--insecure");
+        // Plain TCP to a TLS port gets no answer at all: the client gives up after its connect
+        // timeout (30 s by default), shortened here as a user may. Those 10 s are also the plain
+        // node's chance to get in, so they stay well above the few seconds a join takes.
+        var plainClient = FarmProcess.RunCliAsync(stranger.Path, ClientLimit, "submit", "--manifest", intruding, "--cluster", seed, "--insecure",
+            "--config", ClientTimeouts.Write(stranger.Path, connect: TimeSpan.FromSeconds(10)));
         var fileless = await FarmProcess.RunCliAsync(empty.Path, ClientLimit, "submit", "--manifest", intruding, "--cluster", seed);
         var loose = dir.File("loose.pem");
         File.Copy(access, loose);
@@ -64,13 +68,15 @@ public class SecureClusterTests
         var own = await FarmProcess.RunCliAsync(dir.Path, ClientLimit,
             "submit", "--manifest", manifest, "--cluster", seed, "--access-file", access, "--wait", "--progress", "none");
         var (otherFarm, plain) = (await otherFarmClient, await plainClient);
+        // The node with another farm's file fails its handshake and exits, saying why.
+        var otherFarmNodeExit = await otherFarmNode.WaitForExitAsync(LocalCluster.StartTimeout);
 
         Assert.True(own.ExitCode == 0, $"{own}\n{lighthouse.Tail(40)}\n{node.Tail(40)}");
         Assert.Equal(20, ResultsFile.Read(dir.File("out/own/results.jsonl")).Count);
         Assert.True((fileless.ExitCode, otherFarm.ExitCode, plain.ExitCode) == (2, 3, 3), $"{fileless}\n{otherFarm}\n{plain}");
         Assert.StartsWith($"actorfarm: no access file at {empty.File(".actorfarm/access.pem")}", fileless.Stderr);
         Assert.Contains($"actorfarm: the TLS handshake with the farm at {seed} failed: this process uses TLS with the access file {stranger.File(".actorfarm/access.pem")}", otherFarm.Stderr);
-        Assert.Contains($"actorfarm: no farm answered at {seed}", plain.Stderr);
+        Assert.Contains($"actorfarm: no farm answered at {seed} within 10 s", plain.Stderr);
         Assert.Contains("INSECURE", plain.Stderr);
         foreach (var refused in new[] { looseNode, looseClient })
         {
@@ -79,6 +85,7 @@ public class SecureClusterTests
                          $"chmod 600 {loose}, or if others may have read it, make a new one (docs/security.md)", refused.Stderr.Trim());
         }
         Assert.Empty(Directory.GetFiles(markers));
+        Assert.True(otherFarmNodeExit == 3, otherFarmNode.Tail());
         Assert.DoesNotContain(" up at ", otherFarmNode.Output);
         Assert.Contains($"actorfarm: the node could not start: the TLS handshake with the farm at {seed} failed", otherFarmNode.Output);
         Assert.DoesNotContain(" up at ", plainNode.Output);

@@ -79,14 +79,17 @@ public partial class SecureAllocationTests
         var (accessExit, accessOutput, accessErrors) = await RunClientAsync(client.Path, "access", "--access-file", otherFarm);
         Assert.True(accessExit == 0, $"{accessOutput}\n{accessErrors}");
         var wrongFile = RunClientAsync(client.Path, "submit", "--manifest", refused, "--cluster", seed, "--access-file", otherFarm);
-        var insecure = RunClientAsync(client.Path, "submit", "--manifest", refused, "--cluster", seed, "--insecure");
+        // Plain TCP to a TLS port gets no answer: the client gives up after its connect timeout
+        // (30 s by default; 5 s here, as a user may set it).
+        var insecure = RunClientAsync(client.Path, "submit", "--manifest", refused, "--cluster", seed, "--insecure",
+            "--config", ClientTimeouts.Write(client.Path, connect: TimeSpan.FromSeconds(5)));
         var expectedLines = new[]
         {
             // The client's own handshake fails: it says which credential it used.
             ("another farm's access file", await wrongFile,
                 $"actorfarm: the TLS handshake with the farm at {seed} failed: this process uses TLS with the access file {otherFarm} "),
             // Plain TCP to a TLS port: nothing comes back.
-            ("--insecure", await insecure, $"actorfarm: no farm answered at {seed} within 30 s"),
+            ("--insecure", await insecure, $"actorfarm: no farm answered at {seed} within 5 s"),
         };
         foreach (var (what, attempt, line) in expectedLines)
         {
