@@ -38,6 +38,7 @@ public sealed class FarmClient : IFarmClient, IAsyncDisposable
     /// <summary>How long the first round trip may take (unless <see cref="FarmConnectionOptions.ConnectTimeout"/> says).</summary>
     public const string ConnectTimeoutKey = "actorfarm.client.connect-timeout";
 
+    /// <summary>The default of <see cref="ConnectTimeoutKey"/>, used when the configuration has none.</summary>
     public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(30);
 
     private readonly IFarmEndpoint _endpoint;
