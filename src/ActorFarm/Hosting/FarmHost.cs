@@ -115,7 +115,7 @@ public sealed class FarmHost : IAsyncDisposable
 
     /// <summary>A farm is known by its seed nodes (its Lighthouse): every node of one cluster is started with the same.</summary>
     private static string FarmIdentity(FarmOptions options) =>
-        options.Seeds.Length > 0 ? string.Join(",", options.Seeds.Order(StringComparer.Ordinal)) : $"{Environment.MachineName}:standalone";
+        PostgresFarmLease.IdentityFromSeeds(options.Seeds) ?? $"{Environment.MachineName}:standalone";
 
     /// <summary>
     /// The store checks run before Akka opens the journal: Akka would create its tables in an

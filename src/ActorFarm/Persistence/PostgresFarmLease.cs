@@ -19,6 +19,17 @@ internal sealed class PostgresFarmLease : IAsyncDisposable
 
     private PostgresFarmLease(NpgsqlConnection connection) => _connection = connection;
 
+    /// <summary>
+    /// A farm is known by its seed nodes: every member of one cluster is started with the same,
+    /// in whatever order, so they are sorted. Null when there are none (the caller names the farm
+    /// another way: a standalone farm of one by its host, a service by its member's address).
+    /// </summary>
+    public static string? IdentityFromSeeds(IEnumerable<string> seeds)
+    {
+        var sorted = seeds.Order(StringComparer.Ordinal).ToList();
+        return sorted.Count > 0 ? string.Join(",", sorted) : null;
+    }
+
     /// <summary>Joins (or takes over) the journal for <paramref name="farm"/>; throws <see cref="JournalInUseException"/> when another live farm owns it.</summary>
     public static async Task<PostgresFarmLease> JoinAsync(string connectionString, string farm, CancellationToken cancellationToken = default)
     {
