@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
 namespace ActorFarm.Security;
@@ -112,17 +113,40 @@ internal static class AccessFileStore
         var temporary = WriteTemporary(fullPath, credential);
         try
         {
-            // Without overwrite, a move on Unix is a link that fails when the target exists: of
-            // processes racing to create the file, exactly one wins and all read the winner's.
+            // Of processes racing to create the file, exactly one wins and all read the winner's
+            // whole file: link(2) publishes the finished temporary file under its name atomically
+            // and fails with EEXIST when the name exists. (File.Move without overwrite is no such
+            // guarantee: .NET checks that the target is absent, then renames over it, so three of
+            // sixteen racing creators "won" in one run here.)
+            if (!OperatingSystem.IsWindows())
+            {
+                if (Link(temporary, fullPath) == 0) return true;
+                var errno = Marshal.GetLastPInvokeError();
+                if (errno == EEXIST) return false;
+                // A file system without hard links: the best the platform offers.
+                if (errno is not (EPERM or EOPNOTSUPP))
+                    throw new IOException($"cannot create {fullPath}: {Marshal.GetPInvokeErrorMessage(errno)}");
+            }
             File.Move(temporary, fullPath, overwrite: false);
             return true;
         }
         catch (IOException) when (File.Exists(fullPath))
         {
-            File.Delete(temporary);
             return false;
         }
+        finally
+        {
+            File.Delete(temporary);
+        }
     }
+
+    private const int EPERM = 1;
+    private const int EEXIST = 17;
+    private const int EOPNOTSUPP = 95; // ENOTSUP on Linux too
+
+    // Strings marshal as UTF-8 on Unix.
+    [DllImport("libc", EntryPoint = "link", SetLastError = true)]
+    private static extern int Link(string existingPath, string newPath);
 
     /// <summary>The whole file written, owner-only from its first byte, next to where it will live.</summary>
     private static string WriteTemporary(string fullPath, FarmCredential credential)
