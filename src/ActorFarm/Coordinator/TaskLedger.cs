@@ -37,16 +37,10 @@ internal sealed class TaskLedger
     /// <summary>Tasks leased to nodes right now.</summary>
     public int Leased => _leased.Count;
 
-    public int WaitingForRetry => _delayed.Count;
-
     public CompletionBitmap Bitmap => _recorded;
 
     /// <summary>Whether a request for tasks would get at least one now.</summary>
     public bool HasRunnable => _ready.Count > 0 || _recorded.NextClear(_cursor) < Total;
-
-    /// <summary>Whether anything is still to come: runnable, leased or waiting for a retry.</summary>
-    public bool HasUnfinished(long finalNotYetRecorded) =>
-        Recorded + finalNotYetRecorded < Total;
 
     /// <summary>Leases up to <paramref name="max"/> tasks to <paramref name="node"/>: re-queued tasks first, then fresh ones.</summary>
     public void LeaseTo(IActorRef node, int max, List<TaskLease> into)
@@ -193,13 +187,6 @@ internal sealed class TaskLedger
             if (lease.Node.Equals(node))
                 lost.Add(new TaskResult(index, lease.Attempt, TaskOutcome.Lost, null, now, now, "node lost"));
         return lost;
-    }
-
-    public bool HoldsLeasesOf(IActorRef node)
-    {
-        foreach (var lease in _leased.Values)
-            if (lease.Node.Equals(node)) return true;
-        return false;
     }
 
     /// <summary>The nodes that hold leases (to tell them when the job is cancelled).</summary>

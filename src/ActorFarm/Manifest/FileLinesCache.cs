@@ -53,9 +53,6 @@ internal static class FileLinesCache
     /// <summary>Forgets one file.</summary>
     public static void Invalidate(string path) => Cache.TryRemove(path, out _);
 
-    /// <summary>Forgets every file.</summary>
-    public static void Clear() => Cache.Clear();
-
     private static FileLinesIndex ValueOf(string path, Entry entry)
     {
         try

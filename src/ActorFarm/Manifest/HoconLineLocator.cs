@@ -93,9 +93,6 @@ internal sealed partial class HoconLineLocator
         _truncated = true;
     }
 
-    /// <summary>Convenience: one lookup without keeping the locator.</summary>
-    public static int? Find(string text, string keyPath) => new HoconLineLocator(text).FindLine(keyPath);
-
     /// <summary>Splits a dotted key path into segments, honouring quoted segments and <c>[n]</c> suffixes.</summary>
     public static List<string> SplitPath(string keyPath)
     {

@@ -113,9 +113,6 @@ internal static class Placeholders
         }
     }
 
-    /// <summary>Whether the template holds at least one placeholder.</summary>
-    public static bool HasPlaceholders(string template) => FirstPlaceholderAt(template) >= 0;
-
     /// <summary>Position of the first (unescaped) <c>${</c>, or -1.</summary>
     public static int FirstPlaceholderAt(string template)
     {
