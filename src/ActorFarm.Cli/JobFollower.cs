@@ -1,3 +1,4 @@
+using ActorFarm.Results.Files;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using ActorFarm.Cli.Output;

@@ -1,3 +1,4 @@
+using ActorFarm.Results.Journal;
 using ActorFarm.Persistence;
 using ActorFarm.Results;
 using ActorFarm.Protocol;

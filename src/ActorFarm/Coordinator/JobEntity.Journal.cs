@@ -1,3 +1,4 @@
+using ActorFarm.Results.Files;
 using ActorFarm.Persistence;
 using ActorFarm.Protocol;
 using ActorFarm.Results;

@@ -1,3 +1,4 @@
+using ActorFarm.Results.Journal;
 using ActorFarm.Protocol;
 using ActorFarm.Results;
 using Akka.Actor;

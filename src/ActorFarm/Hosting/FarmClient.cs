@@ -1,3 +1,5 @@
+using ActorFarm.Results.Journal;
+using ActorFarm.Results.Files;
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using ActorFarm.Manifest;

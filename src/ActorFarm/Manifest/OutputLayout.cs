@@ -1,3 +1,4 @@
+using ActorFarm.Results.Files;
 using System.Runtime.CompilerServices;
 using System.Text;
 

@@ -35,6 +35,8 @@ public sealed class LayeringTests(ITestOutputHelper output)
     [InlineData("ActorFarm.Protocol")]
     [InlineData("ActorFarm.Persistence")]
     [InlineData("ActorFarm.Serialization")]
+    [InlineData("ActorFarm.Results.Files")]
+    [InlineData("ActorFarm.Results.Journal")]
     public void A_pure_layer_references_no_actor(string layer) =>
         AssertKept(Forbid(layer, "an actor (a type deriving from Akka.Actor.ActorBase)", IsActor));
 

@@ -1,3 +1,4 @@
+using ActorFarm.Results.Files;
 using ActorFarm.Manifest;
 using ActorFarm.Results;
 using Xunit;

@@ -1,7 +1,7 @@
 using ActorFarm.Manifest;
 using ActorFarm.Protocol;
 
-namespace ActorFarm.Results;
+namespace ActorFarm.Results.Files;
 
 /// <summary>
 /// A results file being written: rows go to a temporary file next to the final path, which

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 
-namespace ActorFarm.Results;
+namespace ActorFarm.Results.Files;
 
 /// <summary>
 /// One JSON object per line: a handler's message as <c>"message"</c>, a failure's reason as

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using ActorFarm.Protocol;
 
-namespace ActorFarm.Results;
+namespace ActorFarm.Results.Files;
 
 /// <summary>
 /// Comma-separated rows with a header, one column per sweep parameter; <c>message</c>, <c>error</c>

@@ -1,4 +1,4 @@
-namespace ActorFarm.Results;
+namespace ActorFarm.Results.Files;
 
 /// <summary>Writes result rows in one format. Rows come in journal order (the order tasks finished).</summary>
 internal interface IResultsWriter : IDisposable

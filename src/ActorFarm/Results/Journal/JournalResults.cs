@@ -6,7 +6,7 @@ using Akka.Persistence.Sql.Query;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 
-namespace ActorFarm.Results;
+namespace ActorFarm.Results.Journal;
 
 /// <summary>
 /// Reads a job's journaled results in pages, straight from the journal (the single source of

@@ -1,6 +1,7 @@
+using ActorFarm.Results.Files;
 using Akka.Actor;
 
-namespace ActorFarm.Results;
+namespace ActorFarm.Results.Journal;
 
 /// <summary>
 /// Writes a job's results file from the journal, on a process that has the journal (a

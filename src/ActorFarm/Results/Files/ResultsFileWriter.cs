@@ -1,7 +1,8 @@
+using ActorFarm.Results.Journal;
 using ActorFarm.Manifest;
 using ActorFarm.Protocol;
 
-namespace ActorFarm.Results;
+namespace ActorFarm.Results.Files;
 
 /// <summary>
 /// Writes results pages (from the journal on a coordinator, or through the farm on a client) to

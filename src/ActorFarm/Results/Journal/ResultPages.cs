@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using ActorFarm.Manifest;
 using ActorFarm.Protocol;
 
-namespace ActorFarm.Results;
+namespace ActorFarm.Results.Journal;
 
 /// <summary>
 /// Walks a job's results pages (from the journal, or paged through the farm): the results file
