@@ -23,7 +23,7 @@ internal static class ProgressView
     public static Task ShowAsync(ProgressMode mode, Func<IReadOnlyList<JobStatusReport>> current, Task allEnded, CancellationToken ct)
     {
         if (mode == ProgressMode.Auto)
-            mode = !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive ? ProgressMode.Bar : ProgressMode.Plain;
+            mode = Terminal.IsInteractive ? ProgressMode.Bar : ProgressMode.Plain;
         return mode switch
         {
             ProgressMode.Bar => BarAsync(current, allEnded, ct),

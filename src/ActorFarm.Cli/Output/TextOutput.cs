@@ -1,7 +1,6 @@
 using ActorFarm.Results.Files;
 using ActorFarm.Manifest;
 using ActorFarm.Protocol;
-using Spectre.Console;
 
 namespace ActorFarm.Cli.Output;
 
@@ -46,15 +45,13 @@ internal sealed class TextOutput(bool verbose) : IOutput
 
     public void Summary(IReadOnlyList<JobStatusReport> jobs, TimeSpan elapsed)
     {
-        var table = new Table().Border(TableBorder.Simple)
-            .AddColumns("job", "id", "state", "tasks", "succeeded", "failed", "results");
+        var table = new TextTable("job", "id", "state", "tasks", "succeeded", "failed", "results");
         foreach (var j in jobs)
         {
-            table.AddRow(Markup.Escape(j.Name), Markup.Escape(j.JobId), j.Phase.ToString().ToLowerInvariant(),
-                j.Total.ToString("N0"), j.Succeeded.ToString("N0"),
-                j.Failed > 0 ? $"[red]{j.Failed:N0}[/]" : "0", Markup.Escape(j.ResultsFile ?? "-"));
+            table.AddRow(j.Name, j.JobId, PhaseName(j.Phase), j.Total.ToString("N0"), j.Succeeded.ToString("N0"),
+                new TextCell(j.Failed.ToString("N0"), j.Failed > 0 ? "red" : null), j.ResultsFile ?? "-");
         }
-        AnsiConsole.Write(table);
+        table.Write();
         Console.WriteLine($"elapsed {elapsed:hh\\:mm\\:ss\\.f}");
     }
 
@@ -77,12 +74,11 @@ internal sealed class TextOutput(bool verbose) : IOutput
             Console.WriteLine("no jobs");
             return;
         }
-        var table = new Table().Border(TableBorder.Simple).AddColumns("id", "name", "state", "priority", "submitted");
+        var table = new TextTable("id", "name", "state", "priority", "submitted");
         foreach (var j in jobs)
-            table.AddRow(Markup.Escape(j.JobId), Markup.Escape(j.Name),
-                j.Waiting is { } waiting ? Markup.Escape("waiting: " + waiting) : PhaseName(j.Phase), j.Priority.ToString(),
+            table.AddRow(j.JobId, j.Name, j.Waiting is { } waiting ? "waiting: " + waiting : PhaseName(j.Phase), j.Priority.ToString(),
                 j.RegisteredAt.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss"));
-        AnsiConsole.Write(table);
+        table.Write();
     }
 
     public void ResultsWritten(string jobId, string path) => Console.WriteLine($"results of {jobId}: {path}");

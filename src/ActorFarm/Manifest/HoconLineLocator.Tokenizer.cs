@@ -14,7 +14,7 @@ internal sealed partial class HoconLineLocator
         while (i < n)
         {
             char c = text[i];
-            if (c == '\n') { tokens.Add(new(Kind.Newline, "", line)); line++; i++; continue; }
+            if (c == '\n') { tokens.Add(new(Kind.Newline, "", line, i)); line++; i++; continue; }
             if (char.IsWhiteSpace(c) || c == '\uFEFF') { i++; continue; }
             if (c == '#' || (c == '/' && i + 1 < n && text[i + 1] == '/'))
             {
@@ -35,7 +35,7 @@ internal sealed partial class HoconLineLocator
                     {
                         while (close + 3 < n && text[close + 3] == '"') close++;
                     }
-                    tokens.Add(new(Kind.Quoted, text[(i + 3)..close], line));
+                    tokens.Add(new(Kind.Quoted, text[(i + 3)..close], line, i));
                     for (int k = i; k < close && k < n; k++) if (text[k] == '\n') line++;
                     i = Math.Min(n, close + 3);
                     continue;
@@ -51,20 +51,20 @@ internal sealed partial class HoconLineLocator
                     }
                     else sb.Append(text[j++]);
                 }
+                tokens.Add(new(Kind.Quoted, sb.ToString(), line, i));
                 if (j >= n || text[j] == '\n')
                 {
                     problems.Add((line, "unterminated quoted string (a \" is missing before the end of the line)"));
                     i = j;
                 }
                 else i = j + 1;
-                tokens.Add(new(Kind.Quoted, sb.ToString(), line));
                 continue;
             }
             if (c == '$' && i + 1 < n && text[i + 1] == '{')
             {
                 int j = i + 2;
                 while (j < n && text[j] != '}' && text[j] != '\n') j++;
-                tokens.Add(new(Kind.Subst, text[i..Math.Min(n, j + 1)], line));
+                tokens.Add(new(Kind.Subst, text[i..Math.Min(n, j + 1)], line, i));
                 i = j < n && text[j] == '}' ? j + 1 : j;
                 continue;
             }
@@ -87,16 +87,16 @@ internal sealed partial class HoconLineLocator
                     break;
                 }
                 if (p is Kind.RBrace or Kind.RBracket && depth > 0) depth--;
-                tokens.Add(new(p, Punctuation[(int)p], line));
+                tokens.Add(new(p, Punctuation[(int)p], line, i));
                 i++;
                 continue;
             }
-            if (c == '+' && i + 1 < n && text[i + 1] == '=') { tokens.Add(new(Kind.Assign, "+=", line)); i += 2; continue; }
+            if (c == '+' && i + 1 < n && text[i + 1] == '=') { tokens.Add(new(Kind.Assign, "+=", line, i)); i += 2; continue; }
 
             int start = i;
             while (i < n && !EndsUnquoted(text, i)) i++;
             if (i == start) i++;
-            tokens.Add(new(Kind.Text, text[start..i], line));
+            tokens.Add(new(Kind.Text, text[start..i], line, start));
         }
         return tokens;
     }

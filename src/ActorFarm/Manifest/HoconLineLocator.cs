@@ -23,6 +23,7 @@ internal sealed partial class HoconLineLocator
     private readonly Dictionary<(int Parent, string Segment), int> _children = new();
     private readonly List<(int Line, string Message)> _problems = new();
     private readonly List<(int Line, int Key, string Text)> _optional = new();
+    private readonly List<int> _commasAfterObjects = new();
     private readonly List<Token> _tokens;
     private bool _truncated;
     private int _pos;
@@ -41,6 +42,11 @@ internal sealed partial class HoconLineLocator
     /// of the value that holds it (segments) and its text.</summary>
     public IReadOnlyList<(int Line, IReadOnlyList<string> KeyPath, string Text)> OptionalSubstitutions =>
         _optional.Select(o => (o.Line, (IReadOnlyList<string>)PathOf(o.Key), o.Text)).ToList();
+
+    /// <summary>Offsets in the text of each comma after an object written <c>key { ... }</c> that
+    /// separates it from the next field or ends its object (<c>a { x = 1 }, b = 2</c>,
+    /// <c>jobs { p { }, q { } }</c>). Valid HOCON, but Akka's parser refuses it ("Unknown token").</summary>
+    public IReadOnlyList<int> CommasAfterObjects => _commasAfterObjects;
 
     /// <summary>1-based line of the key at <paramref name="keyPath"/> (<c>jobs.work.retry.max-attempts</c>,
     /// <c>jobs."a.b".command[1]</c>), or null when the text has no such key.</summary>
@@ -133,30 +139,34 @@ internal sealed partial class HoconLineLocator
 
     private enum Kind { Text, Quoted, Subst, LBrace, RBrace, LBracket, RBracket, Comma, Assign, Newline }
 
-    private readonly record struct Token(Kind Kind, string Text, int Line);
+    private readonly record struct Token(Kind Kind, string Text, int Line, int Offset);
 
     private Token? Peek => _pos < _tokens.Count ? _tokens[_pos] : null;
 
     private void Parse()
     {
-        // Each frame is an open object: its key and the line of its '{' (0 for the root).
-        var frames = new Stack<(int Key, int Line)>();
-        frames.Push((RootKey, 0));
+        // Each frame is an open object: its key, the line of its '{' (0 for the root), and
+        // whether it is written `key { ... }` (no '=' or ':'), the form Akka refuses a comma after.
+        var frames = new Stack<(int Key, int Line, bool Keyed)>();
+        frames.Push((RootKey, 0, false));
         while (Peek is { } t)
         {
-            var (current, _) = frames.Peek();
+            var (current, _, _) = frames.Peek();
             switch (t.Kind)
             {
                 case Kind.Newline or Kind.Comma or Kind.Assign:
                     _pos++;
                     break;
                 case Kind.RBrace:
-                    if (frames.Count > 1) frames.Pop();
+                    if (frames.Count > 1)
+                    {
+                        if (frames.Pop().Keyed) NoteCommaAfterObject();
+                    }
                     else _problems.Add((t.Line, "unexpected '}' (no '{' is open here)"));
                     _pos++;
                     break;
                 case Kind.LBrace:
-                    frames.Push((current, t.Line));
+                    frames.Push((current, t.Line, false));
                     _pos++;
                     break;
                 case Kind.LBracket:
@@ -174,12 +184,12 @@ internal sealed partial class HoconLineLocator
         // Text cut short at too deep a nesting leaves its braces open: that is no second problem.
         while (frames.Count > 1 && !_truncated)
         {
-            var (_, line) = frames.Pop();
+            var (_, line, _) = frames.Pop();
             _problems.Add((line, "'{' opened here is never closed"));
         }
     }
 
-    private void ReadKey(Stack<(int Key, int Line)> frames, int baseKey)
+    private void ReadKey(Stack<(int Key, int Line, bool Keyed)> frames, int baseKey)
     {
         var first = _tokens[_pos];
         if (first is { Kind: Kind.Text, Text: "include" } && _pos + 1 < _tokens.Count && _tokens[_pos + 1].Kind is Kind.Quoted or Kind.Text)
@@ -208,7 +218,7 @@ internal sealed partial class HoconLineLocator
 
         if (sep.Kind == Kind.LBrace)
         {
-            frames.Push((full, sep.Line));
+            frames.Push((full, sep.Line, true));
             _pos++;
             return;
         }
@@ -224,7 +234,7 @@ internal sealed partial class HoconLineLocator
                 case Kind.RBrace:
                     return;
                 case Kind.LBrace:
-                    frames.Push((full, v.Line));
+                    frames.Push((full, v.Line, false));
                     _pos++;
                     return;
                 case Kind.LBracket:
@@ -276,6 +286,25 @@ internal sealed partial class HoconLineLocator
             var t = open.Pop();
             _problems.Add((t.Line, t.Kind == Kind.LBracket ? "'[' opened here is never closed" : "'{' opened here is never closed"));
         }
+    }
+
+    /// <summary>At the '}' of a <c>key { ... }</c>: notes a comma after it when a key, a '}' or the
+    /// end follows, i.e. when the comma only separates fields (before '{' it would not be HOCON).
+    /// After <c>key = { ... }</c> Akka reads the comma itself, and a space there would not do:
+    /// it would run the next field into the value.</summary>
+    private void NoteCommaAfterObject()
+    {
+        int i = NextSignificant(_pos + 1);
+        if (i >= _tokens.Count || _tokens[i].Kind != Kind.Comma) return;
+        int next = NextSignificant(i + 1);
+        if (next >= _tokens.Count || _tokens[next].Kind is Kind.Text or Kind.Quoted or Kind.RBrace)
+            _commasAfterObjects.Add(_tokens[i].Offset);
+    }
+
+    private int NextSignificant(int i)
+    {
+        while (i < _tokens.Count && _tokens[i].Kind == Kind.Newline) i++;
+        return i;
     }
 
     private void NoteSubstitution(Token t, int key)

@@ -93,7 +93,7 @@ public static partial class ManifestLoader
         Config config;
         try
         {
-            config = ConfigurationFactory.ParseString(text);
+            config = ConfigurationFactory.ParseString(WithoutCommasAfterObjects(text, locator.CommasAfterObjects));
         }
         catch (Exception e)
         {
@@ -182,6 +182,19 @@ public static partial class ManifestLoader
             message = $"the HOCON parser failed ({e.GetType().Name}: {message})";
         }
         return new ManifestError(file, "", line, "HOCON syntax error: " + message);
+    }
+
+    /// <summary>
+    /// The text with each comma after an object value made a space: Akka's parser refuses
+    /// <c>a { x = 1 }, b = 2</c> (valid HOCON) but reads <c>a { x = 1 }  b = 2</c> the same way
+    /// HOCON reads the original. A space keeps every offset and line, so errors still point at the user's text.
+    /// </summary>
+    private static string WithoutCommasAfterObjects(string text, IReadOnlyList<int> commas)
+    {
+        if (commas.Count == 0) return text;
+        var chars = text.ToCharArray();
+        foreach (var at in commas) chars[at] = ' ';
+        return new string(chars);
     }
 
     private static int? LineOfText(string text, string needle)

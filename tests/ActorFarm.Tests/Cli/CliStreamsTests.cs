@@ -5,7 +5,8 @@ namespace ActorFarm.Tests.Cli;
 /// <summary>
 /// The real <c>actorfarm</c> program keeps its streams apart: with <c>--json</c> standard output is
 /// JSON lines and nothing else, every log line is on standard error, and a farm error is one line
-/// there naming the cause, its stack trace only with <c>--verbose</c>.
+/// there naming the cause, its stack trace only with <c>--verbose</c>. Off a terminal, tables are
+/// one line per row with every value whole.
 /// </summary>
 public class CliStreamsTests
 {
@@ -54,6 +55,41 @@ public class CliStreamsTests
             .Where(l => !l.Contains("within 'updating-state-timeout'", StringComparison.Ordinal));
         Assert.True(!warnings.Any(), Describe(quiet));
         Assert.True(!OutputStreams.StackFrames(quiet.Stderr).Any(), Describe(quiet));
+    }
+
+    [Fact]
+    public async Task Off_a_terminal_the_summary_keeps_every_job_id_and_results_path_whole_on_one_line()
+    {
+        using var dir = new TempDirectory("actorfarm-cli");
+        // Long enough that an 80-column table would have to wrap both (as it did).
+        string[] names = ["a-job-name-of-forty-characters-for-table", "another-job-name-forty-characters-long-2"];
+        var output = Path.Combine("a-rather-long-output-directory-name-for-results", "and-a-second-level-that-is-long-as-well");
+        var manifest = dir.File("jobs.hocon");
+        await File.WriteAllTextAsync(manifest, $$"""
+            jobs {
+              {{names[0]}} { handler = noop, sweep { i = [1, 2, 3] }, output { directory = "{{output}}" } }
+              {{names[1]}} { handler = noop, sweep { i = [1, 2] }, output { directory = "{{output}}" } }
+            }
+            """);
+
+        var validate = await FarmProcess.RunCliAsync(dir.Path, Limit, "validate", "--manifest", manifest, "--json");
+        Assert.True(validate.ExitCode == 0, Describe(validate));
+        var ids = OutputStreams.AssertJsonLines(validate.Stdout, Describe(validate))[^1].GetProperty("jobs")
+            .EnumerateArray().ToDictionary(j => j.GetProperty("name").GetString()!, j => j.GetProperty("id").GetString()!);
+
+        // Standard output is a pipe here, as in a log, CI or a SLURM output file.
+        var run = await FarmProcess.RunCliAsync(dir.Path, Limit, "run", "--manifest", manifest, "--state-dir", dir.File("state"));
+
+        Assert.True(run.ExitCode == 0, Describe(run));
+        var lines = OutputStreams.Lines(run.Stdout).Concat(OutputStreams.Lines(run.Stderr)).ToList();
+        foreach (var name in names)
+        {
+            var jobDirectory = Path.Combine(dir.Path, output, name);
+            var results = Assert.Single(Directory.GetFiles(jobDirectory, "results.*"), f => !f.EndsWith(".partial", StringComparison.Ordinal));
+            Assert.True(lines.Any(l => l.Contains(ids[name], StringComparison.Ordinal) && l.Contains(results, StringComparison.Ordinal)),
+                $"no line holds both {ids[name]} and {results}\n{Describe(run)}");
+        }
+        Assert.True(!lines.Any(l => l.Contains("   at ", StringComparison.Ordinal) || l.Contains("[ERROR]", StringComparison.Ordinal)), Describe(run));
     }
 
     [Fact]
