@@ -50,7 +50,9 @@ internal static class SubmitCommand
                 }
                 catch (OperationCanceledException)
                 {
-                    output.Error("stopped waiting; the jobs keep running on the farm (actorfarm status --cluster ...).");
+                    // True whether or not the farm itself is stopping (a stopped allocation stops both): the
+                    // jobs are journaled, so they run on while the farm runs and resume when it starts again.
+                    output.Error("stopped waiting; the jobs stay on the farm: they run while it runs and resume when it starts again on the same journal (actorfarm status --cluster ...).");
                     return ExitCodes.Interrupted;
                 }
             }, ct);

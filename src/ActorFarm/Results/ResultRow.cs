@@ -16,8 +16,10 @@ internal readonly record struct ResultRow(TaskRecord Record, Dictionary<string, 
     /// <param name="record">The journaled result.</param>
     /// <param name="parameters">The sweep values of the record's index.</param>
     public static ResultRow For(JobSpec spec, string jobDirectory, TaskRecord record, Dictionary<string, string> parameters) =>
-        // Paths only where output was captured: a row is built per task, often with no output.
-        spec.Output.Capture switch
+        // Paths only where output was captured, and never for a task whose process did not start
+        // (its output files may not exist): a row points only at files that are there.
+        record.Outcome == TaskOutcome.FailedToStart ? new ResultRow(record, parameters, null, null)
+        : spec.Output.Capture switch
         {
             OutputCapture.Files => new ResultRow(record, parameters,
                 OutputLayout.TaskStdout(jobDirectory, record.Index), OutputLayout.TaskStderr(jobDirectory, record.Index)),
