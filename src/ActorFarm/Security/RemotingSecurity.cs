@@ -14,13 +14,11 @@ namespace ActorFarm.Security;
 /// </summary>
 internal sealed class RemotingSecurity
 {
-    private readonly Setup? _setup;
-
     private RemotingSecurity(bool tls, Config hocon, Setup? setup, string description)
     {
         Tls = tls;
         Hocon = hocon;
-        _setup = setup;
+        Setup = setup;
         Description = description;
     }
 
@@ -36,7 +34,7 @@ internal sealed class RemotingSecurity
     public bool IsInsecure => !Tls;
 
     /// <summary>The TLS setup (the farm's certificate, pinned both ways), null for plain TCP or a TLS setup from HOCON.</summary>
-    public Setup? Setup => _setup;
+    public Setup? Setup { get; }
 
     /// <param name="access">The access rule; a TLS setup in <paramref name="userConfig"/> takes precedence over it.</param>
     /// <param name="userConfig">The caller's HOCON overrides, if any.</param>
@@ -70,9 +68,9 @@ internal sealed class RemotingSecurity
     public ActorSystem CreateSystem(string name, Config config)
     {
         var bootstrap = BootstrapSetup.Create().WithConfig(config);
-        return _setup is null
+        return Setup is null
             ? ActorSystem.Create(name, bootstrap)
-            : ActorSystem.Create(name, ActorSystemSetup.Create(bootstrap, _setup));
+            : ActorSystem.Create(name, ActorSystemSetup.Create(bootstrap, Setup));
     }
 
     /// <summary>

@@ -43,12 +43,7 @@ public static class ExampleHandlers
         return path;
     }
 
-    /// <summary>
-    /// The handler's message of a results row (<c>message</c>, or <c>error</c> where results
-    /// still record a handler's message under that name).
-    /// </summary>
+    /// <summary>The handler's message of a results row.</summary>
     public static string? Message(JsonElement row) =>
-        row.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.String ? message.GetString()
-        : row.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.String ? error.GetString()
-        : null;
+        row.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.String ? message.GetString() : null;
 }
