@@ -14,8 +14,9 @@ namespace ActorFarm.Node;
 // would not help: SLURM finds a step's processes by their ancestry (proctrack/linuxproc) or cgroup,
 // not by process group. So the node decides by time instead, by phase (see NodeSupervisor.cs):
 //   Serving  → a task that ends by a signal (exit code 129-192) is held for
-//              interrupted-task-hold before it is reported; a stop that begins meanwhile turns it
-//              into a returned lease.
+//              interrupted-task-hold before it is reported, and its slot rests as long (a task
+//              started in its place would die of the same stop); a stop that begins meanwhile
+//              turns it into a returned lease.
 //   Stopping (the process got SIGTERM/SIGINT, see FarmHost) and Draining (the coordinated
 //              shutdown asked to drain) → every failed or cancelled task is returned: it may have
 //              caught the signal and exited with a code of its own, and a real failure shows
@@ -54,7 +55,7 @@ internal sealed partial class NodeSupervisor
         {
             if (EndedBySignal(result))
             {
-                Hold(finished.JobId, result);
+                Hold(finished.JobId, finished.Slot, result);
                 continue;
             }
             job?.Observe(result);
@@ -86,9 +87,10 @@ internal sealed partial class NodeSupervisor
         }
     }
 
-    private void Hold(string jobId, TaskResult result)
+    private void Hold(string jobId, int slot, TaskResult result)
     {
-        _held.Enqueue(new HeldResult(jobId, result, DateTime.UtcNow + _settings.InterruptedTaskHold));
+        _slots[slot].Resting = true;
+        _held.Enqueue(new HeldResult(jobId, slot, result, DateTime.UtcNow + _settings.InterruptedTaskHold));
         if (!Timers.IsTimerActive(nameof(ReleaseHeldResults)))
             Timers.StartSingleTimer(nameof(ReleaseHeldResults), ReleaseHeldResults.Instance, _settings.InterruptedTaskHold);
     }
@@ -100,6 +102,7 @@ internal sealed partial class NodeSupervisor
         while (_held.TryPeek(out var held) && held.ReleaseAt <= now)
         {
             _held.Dequeue();
+            Wake(held.Slot);
             BufferResult(held.JobId, held.Result);
         }
         if (_held.TryPeek(out var next))
@@ -114,6 +117,7 @@ internal sealed partial class NodeSupervisor
         _log.Info("Node {0}: {1} task(s) that ended by a signal just before the stop go back to their jobs", _settings.NodeName, _held.Count);
         while (_held.TryDequeue(out var held))
         {
+            Wake(held.Slot);
             _returned++;
             SendResult(held.JobId, AsReturned(held.Result, "killed by the signal that stopped the node"));
         }
@@ -124,8 +128,16 @@ internal sealed partial class NodeSupervisor
     {
         if (_held.Count == 0) return;
         var keep = _held.Where(h => h.JobId != jobId).ToList();
+        foreach (var dropped in _held.Where(h => h.JobId == jobId)) Wake(dropped.Slot);
         _held.Clear();
         foreach (var held in keep) _held.Enqueue(held);
+    }
+
+    /// <summary>A resting slot's hold is over (passed, the stop began, or its job went): it may take tasks again.</summary>
+    private void Wake(int index)
+    {
+        _slots[index].Resting = false;
+        MarkIdle(index);
     }
 
     /// <summary>Leases of held tasks of a job, for a re-attach to its new incarnation.</summary>

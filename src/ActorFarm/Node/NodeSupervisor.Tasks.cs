@@ -126,7 +126,6 @@ internal sealed partial class NodeSupervisor
         }
         slot.Worker = Sender;
         MarkIdle(ready.Slot);
-        Dispatch();
     }
 
     /// <summary>
@@ -153,7 +152,7 @@ internal sealed partial class NodeSupervisor
         {
             var slot = _slots[index];
             slot.Idle = false;
-            if (slot.Worker is null || slot.JobId is not null) continue; // stale: crashed meanwhile
+            if (slot.Worker is null || slot.JobId is not null || slot.Resting) continue; // stale: crashed or resting meanwhile
             var free = _idle.Count + 1;
             QueuedTask next;
             NodeJob? job;
@@ -190,7 +189,7 @@ internal sealed partial class NodeSupervisor
     private void MarkIdle(int index)
     {
         var slot = _slots[index];
-        if (slot.Idle || slot.Worker is null || slot.JobId is not null) return;
+        if (slot.Idle || slot.Resting || slot.Worker is null || slot.JobId is not null) return;
         slot.Idle = true;
         _idle.Push(index);
     }

@@ -124,6 +124,7 @@ internal sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
         Receive<WorkerReady>(ready =>
         {
             TakeReadyWorker(ready, BufferResult);
+            Dispatch();
             RequestMore();
         });
         Receive<WorkerFinished>(finished =>
@@ -133,7 +134,12 @@ internal sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
             RequestMore();
         });
         Receive<ResultsAcknowledged>(HandleAcknowledged);
-        Receive<ReleaseHeldResults>(_ => ReleaseHeld());
+        Receive<ReleaseHeldResults>(_ =>
+        {
+            ReleaseHeld();
+            Dispatch();
+            RequestMore();
+        });
         Receive<StopSignalled>(_ => BeginStopping());
         Receive<Drain>(BeginDraining);
         ReceiveInAnyPhase();
@@ -167,8 +173,9 @@ internal sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
 
     /// <summary>
     /// What the node does once it stopped serving (Stopping, Draining, DrainComplete): leases that
-    /// arrive go back, nothing is asked for, a failed or cancelled task goes back unrun and
-    /// results are sent at once. <paramref name="afterChange"/> runs after each change to
+    /// arrive go back, nothing is asked for and nothing queued starts (the drain gives the queue
+    /// back: a task started now would only be killed by the stop), a failed or cancelled task goes
+    /// back unrun and results are sent at once. <paramref name="afterChange"/> runs after each change to
     /// what the node holds.
     /// </summary>
     private void ReceiveWhileLeaving(Action afterChange)
@@ -189,7 +196,6 @@ internal sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
         Receive<WorkerFinished>(finished =>
         {
             if (FreeSlot(finished)) ReportWhileLeaving(finished);
-            Dispatch();
             afterChange();
         });
         Receive<ResultsAcknowledged>(ack =>
@@ -227,11 +233,18 @@ internal sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
 
         /// <summary>On the idle stack.</summary>
         public bool Idle { get; set; }
+
+        /// <summary>
+        /// Its task ended by a signal while the node was serving (its result is held): it takes no
+        /// task until the hold passes or the stop begins, so that a stop signal that killed the
+        /// task cannot also kill a task started in its place.
+        /// </summary>
+        public bool Resting { get; set; }
     }
 
     private readonly record struct QueuedTask(string JobId, TaskLease Lease);
 
-    private readonly record struct HeldResult(string JobId, TaskResult Result, DateTime ReleaseAt);
+    private readonly record struct HeldResult(string JobId, int Slot, TaskResult Result, DateTime ReleaseAt);
 
     private sealed record FlushResults : INoSerializationVerificationNeeded
     {
