@@ -166,14 +166,29 @@ internal sealed partial class JobEntity
             _appender.Tell(ResultsAppender.Complete.Instance);
             return;
         }
-        var system = Context.System;
+        CancelExport();
+        _export = new CancellationTokenSource();
+        var generation = _exportGeneration;
         // After a rerun, the failures it superseded are left out: one row per task, its latest.
-        ResultsExporter.ExportAsync(system, _jobId, supersededBefore: _rerunSequenceNr, queryPluginId: _settings.Journal?.QueryPluginId)
-            .PipeTo(Self, success: path => new ResultsExported(path));
+        ResultsExporter.ExportAsync(Context.System, _jobId, supersededBefore: _rerunSequenceNr,
+                cancellationToken: _export.Token, queryPluginId: _settings.Journal?.QueryPluginId)
+            .PipeTo(Self, success: path => new ResultsExported(path, generation),
+                failure: cause => new ResultsExportFailed(cause, generation));
+    }
+
+    /// <summary>An export in flight is abandoned: it stops, and whatever it answers is ignored.</summary>
+    private void CancelExport()
+    {
+        _exportGeneration++;
+        if (_export is null) return;
+        _export.Cancel();
+        _export.Dispose();
+        _export = null;
     }
 
     private void HandleExported(ResultsExported exported)
     {
+        if (exported.Generation != _exportGeneration) return;
         _exported = true;
         _resultsFile = exported.Path;
         _exportError = null;
@@ -184,7 +199,7 @@ internal sealed partial class JobEntity
     private void HandleAppended(ResultsAppender.Written written)
     {
         StopAppender();
-        HandleExported(new ResultsExported(written.Path));
+        HandleExported(new ResultsExported(written.Path, _exportGeneration));
     }
 
     /// <summary>The file written while the job ran is lost: export it from the journal instead.</summary>
@@ -201,8 +216,9 @@ internal sealed partial class JobEntity
         _appender = null;
     }
 
-    private void HandleExportFailed(Status.Failure failure)
+    private void HandleExportFailed(ResultsExportFailed failure)
     {
+        if (failure.Generation != _exportGeneration) return;
         // The journal keeps every result: `actorfarm results` can still export them elsewhere.
         _exportError = $"writing {_resultsFile} failed: {failure.Cause.Message}";
         _log.Error(failure.Cause, "Job {0}: {1}", _jobId, _exportError);

@@ -69,6 +69,7 @@ internal sealed partial class JobEntity
             Apply((TasksReopened)written.Event, written.SequenceNr);
             // The file of the run before is complete or abandoned; the rerun's is exported at its end.
             StopAppender();
+            CancelExport();
             SetReceiveTimeout(null);
             _log.Info("Job {0}: rerun {1} journaled; reading which tasks run again", _jobId, _reruns);
             StartReopenScan();

@@ -108,6 +108,12 @@ internal sealed partial class JobEntity : ReceiveActor, IWithTimers, IWithUnboun
     private bool _exported;
     private string? _exportError;
     private IActorRef? _appender;
+    // The export from the journal in flight, if any. A rerun that starts while the export of the
+    // job's previous end still runs (a recovered finished job exports at once) cancels it: left
+    // to finish, it would write the file late, with the rerun's first results next to the
+    // failures they supersede. Its answer, come what may, is recognised by its generation.
+    private CancellationTokenSource? _export;
+    private int _exportGeneration;
 
     public JobEntity(string jobId, JobEntitySettings settings, IActorRef directory)
     {
@@ -156,6 +162,7 @@ internal sealed partial class JobEntity : ReceiveActor, IWithTimers, IWithUnboun
 
     protected override void PostStop()
     {
+        CancelExport();
         ReleaseWriterLock();
         // Held status queries get what is known now rather than waiting out their hold.
         ReleaseHeldStatuses();
@@ -331,7 +338,7 @@ internal sealed partial class JobEntity : ReceiveActor, IWithTimers, IWithUnboun
         Receive<ResultsExported>(HandleExported);
         Receive<Results.ResultsAppender.Written>(HandleAppended);
         Receive<Results.ResultsAppender.NotWritten>(HandleAppendFailed);
-        Receive<Status.Failure>(HandleExportFailed);
+        Receive<ResultsExportFailed>(HandleExportFailed);
         Receive<HandOff>(_ => StopWhenFlushed());
         Receive<ReceiveTimeout>(_ => Context.Parent.Tell(new Passivate(HandOff.Instance)));
         Receive<JobJournal.SnapshotFailed>(f => _log.Warning("Job {0}: snapshot failed: {1}", _jobId, f.Cause.Message));
@@ -355,7 +362,9 @@ internal sealed partial class JobEntity : ReceiveActor, IWithTimers, IWithUnboun
         public static readonly RetryJournal Instance = new();
     }
 
-    private sealed record ResultsExported(string Path) : INoSerializationVerificationNeeded;
+    private sealed record ResultsExported(string Path, int Generation) : INoSerializationVerificationNeeded;
+
+    private sealed record ResultsExportFailed(Exception Cause, int Generation) : INoSerializationVerificationNeeded;
 
     /// <summary>The journal child stopped; handled after anything it said before it stopped.</summary>
     private sealed record JournalStopped(IActorRef Journal, Exception Cause) : INoSerializationVerificationNeeded;

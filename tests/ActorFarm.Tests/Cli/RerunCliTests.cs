@@ -42,7 +42,8 @@ public class RerunCliTests
 
         // One row per task, its latest result; the failed ones ran as attempt 3.
         rows = ResultsFile.Read(results).OrderBy(r => r.Index()).ToList();
-        Assert.Equal(Enumerable.Range(0, tasks).Select(i => (long)i), rows.Select(r => r.Index()));
+        Assert.True(rows.Select(r => r.Index()).SequenceEqual(Enumerable.Range(0, tasks).Select(i => (long)i)),
+            $"not one row per task:\n{File.ReadAllText(results)}\nexecutions: {string.Join(", ", TestManifests.Executions(executions).OrderBy(e => e.Key))}\n{stdout}\n{stderr}");
         Assert.All(rows, r => Assert.Equal("succeeded", r.Outcome()));
         Assert.Equal([1, 3, 1, 3, 1, 3], rows.Select(r => r.Attempts()));
         // Succeeded tasks never ran again: once each; the failed ones twice before and once now.

@@ -48,9 +48,11 @@ public class StateDiskFullTests
         disk.Free();
         var (resumeExit, stdout, stderr) = await FarmProcess.RunCliAsync(dir.Path, TimeSpan.FromMinutes(3),
             "resume", "--state-dir", disk.Path, "--slots", "2", "--progress", "none");
-        Assert.True(resumeExit == 0, $"exit {resumeExit}\n{stdout}\n{stderr}");
+        var resultsPath = Path.Combine(dir.Path, "out", "fill", "results.jsonl");
+        Assert.True(resumeExit == 0, $"exit {resumeExit}\n{stdout}\n{stderr}\n"
+            + string.Join("\n", File.Exists(resultsPath) ? File.ReadLines(resultsPath).Where(l => !l.Contains("\"succeeded\"")) : []));
 
-        var rows = ResultsFile.Read(Path.Combine(dir.Path, "out", "fill", "results.jsonl"));
+        var rows = ResultsFile.Read(resultsPath);
         Assert.Equal(Tasks, rows.Count);
         Assert.Equal(Tasks, rows.Select(r => r.Index()).Distinct().Count());
         var finalRuns = TestManifests.Executions(executions);
