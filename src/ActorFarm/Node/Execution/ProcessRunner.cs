@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using ActorFarm.Manifest;
+using ActorFarm.Node.Execution.Spawn;
 using ActorFarm.Node.Execution.Trees;
 
 namespace ActorFarm.Node.Execution;
@@ -14,7 +15,9 @@ namespace ActorFarm.Node.Execution;
 /// Each attempt is its own process tree (<see cref="TaskTrees"/>): on timeout or cancellation
 /// every process of it is killed, <c>setsid</c> and re-parented descendants included, and when
 /// the task's process exits whatever it left running is killed too: a task's processes end
-/// with the task. Failures to start are outcomes, never exceptions.
+/// with the task. Failures to start are outcomes, never exceptions. Where the task's tree is a
+/// cgroup and its output goes to files or nowhere, <see cref="DirectProcessRunner"/> starts it
+/// without pipes; everything else starts here with <see cref="Process"/>.
 /// </summary>
 internal static class ProcessRunner
 {
@@ -36,6 +39,15 @@ internal static class ProcessRunner
         var startInfo = CreateStartInfo(task, out var error);
         if (startInfo is null) return FailedToStart(started, error);
 
+        var taskTrees = await trees.ConfigureAwait(false);
+        if (DirectProcessRunner.Suits(job, taskTrees))
+        {
+            var contained = taskTrees.Contain(startInfo, out error);
+            return contained is null
+                ? FailedToStart(started, error)
+                : await DirectProcessRunner.RunAsync(job, task, startInfo, contained, started, cancellationToken).ConfigureAwait(false);
+        }
+
         TaskOutput output;
         try
         {
@@ -48,7 +60,7 @@ internal static class ProcessRunner
 
         await using (output.ConfigureAwait(false))
         {
-            var tree = (await trees.ConfigureAwait(false)).Contain(startInfo, out error);
+            var tree = taskTrees.Contain(startInfo, out error);
             if (tree is null) return FailedToStart(started, error);
 
             using var process = new Process { StartInfo = startInfo };
@@ -215,10 +227,10 @@ internal static class ProcessRunner
         _ => exitCode?.ToString(CultureInfo.InvariantCulture) ?? "none",
     };
 
-    private static ExecutionOutcome FailedToStart(DateTimeOffset started, string? error) =>
+    internal static ExecutionOutcome FailedToStart(DateTimeOffset started, string? error) =>
         new(TaskEndReason.FailedToStart, null, started, DateTimeOffset.UtcNow, error ?? "the process could not be started");
 
-    private static string? Join(params string?[] parts)
+    internal static string? Join(params string?[] parts)
     {
         string? joined = null;
         foreach (var part in parts)
