@@ -4,6 +4,9 @@ using ActorFarm.Cli.Commands;
 using ActorFarm.Cli.Output;
 using ActorFarm.Logs;
 
+// Before the runtime's signal handling starts: children's exits must reach us (see ChildSignal).
+ActorFarm.Node.Execution.Spawn.ChildSignal.RestoreDefaultIfIgnored();
+
 // Before anything else: from here on a stop signal is an interruption (exit 130), never the
 // runtime's default action, however early it comes.
 StopSignals.Listen();

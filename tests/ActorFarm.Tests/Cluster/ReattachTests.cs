@@ -6,7 +6,9 @@ using Xunit.Abstractions;
 namespace ActorFarm.Tests.Cluster;
 
 /// <summary>
-/// The only coordinator is killed with SIGKILL and started again on the same address and journal.
+/// The only coordinator is killed with SIGKILL and started again with the same journal, on a new
+/// port as the SLURM launcher's nodes are (a restart on the same address can leave a worker's link
+/// stalled long enough to be downed: docs/cluster.md).
 /// The worker nodes that stayed up are not restarted: they re-attach the tasks they hold to the
 /// job's new incarnation and carry on, and the job completes with every task exactly once.
 /// </summary>
@@ -35,7 +37,7 @@ public class ReattachTests(ITestOutputHelper output)
         var runsAtKill = TestManifests.Executions(executions);
         output.WriteLine($"killed the coordinator with {journaledBeforeKill.Count} tasks journaled, {runsAtKill.Count} started");
 
-        var restarted = cluster.StartNode("c1", "coordinator", port, args: coordinatorArgs);
+        var restarted = cluster.StartNode("c1", "coordinator", FreePort.Next(), args: coordinatorArgs);
         await LocalCluster.WaitUpAsync(restarted);
 
         var exit = await client.WaitForExitAsync(TimeSpan.FromMinutes(4));

@@ -8,11 +8,11 @@ namespace ActorFarm.Node.Execution.Spawn;
 /// child gets a pidfd (Linux 5.3+), which becomes readable when the child exits, and the thread
 /// waits on all the pidfds at once (epoll), then collects the exit status of the one that ended.
 /// <see cref="System.Diagnostics.Process"/> reaps only the pids it started itself, so nothing else
-/// in the process takes these children's statuses (unless SIGCHLD is ignored, which is undone here).
+/// in the process takes these children's statuses (unless SIGCHLD is ignored: see <see cref="ChildSignal"/>).
 /// </summary>
 internal sealed class ChildReaper
 {
-    private const int SigChld = 17, EpollCloseOnExec = 0x80000, EpollAdd = 1, EpollDelete = 2, EpollIn = 0x001, Interrupted = 4;
+    private const int EpollCloseOnExec = 0x80000, EpollAdd = 1, EpollDelete = 2, EpollIn = 0x001, Interrupted = 4;
     private const long PidfdOpenSyscall = 434; // the same number on every Linux architecture
     private const int EventsPerWait = 64;
 
@@ -30,7 +30,7 @@ internal sealed class ChildReaper
 
     private ChildReaper()
     {
-        KeepSigChldDeliverable();
+        ChildSignal.RestoreDefaultIfIgnored(); // late for Process (see ChildSignal) but in time for this
         _epoll = epoll_create1(EpollCloseOnExec);
         if (_epoll < 0) throw new IOException("epoll_create1 failed: " + Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError()));
         new Thread(WaitForExits) { IsBackground = true, Name = "actorfarm-child-reaper" }.Start();
@@ -108,24 +108,6 @@ internal sealed class ChildReaper
         return signal == 0 ? (status >> 8) & 0xff : 128 + signal;
     }
 
-    /// <summary>
-    /// With SIGCHLD ignored (inherited from whoever started the farm) the kernel would reap the
-    /// children itself and their exit codes would be lost: back to the default action.
-    /// </summary>
-    private static void KeepSigChldDeliverable()
-    {
-        var action = Marshal.AllocHGlobal(256); // struct sigaction; the handler comes first
-        try
-        {
-            if (sigaction(SigChld, IntPtr.Zero, action) == 0 && Marshal.ReadIntPtr(action) == 1 /* SIG_IGN */)
-                signal(SigChld, IntPtr.Zero /* SIG_DFL */);
-        }
-        finally
-        {
-            Marshal.FreeHGlobal(action);
-        }
-    }
-
     private sealed record Child(int Pid, int Pidfd, TaskCompletionSource<int?> Exit);
 
     [DllImport("libc", SetLastError = true)] private static extern long syscall(long number, int pid, uint flags);
@@ -134,6 +116,4 @@ internal sealed class ChildReaper
     [DllImport("libc", SetLastError = true)] private static extern int epoll_wait(int epoll, IntPtr events, int maxEvents, int timeout);
     [DllImport("libc", SetLastError = true)] private static extern int waitpid(int pid, out int status, int options);
     [DllImport("libc", SetLastError = true)] private static extern int close(int fd);
-    [DllImport("libc", SetLastError = true)] private static extern int sigaction(int signal, IntPtr action, IntPtr oldAction);
-    [DllImport("libc", SetLastError = true)] private static extern IntPtr signal(int signal, IntPtr handler);
 }
