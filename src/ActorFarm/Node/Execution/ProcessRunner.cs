@@ -96,12 +96,7 @@ internal static class ProcessRunner
 
             var outputError = await output.FinishAsync(task.Index, attempt, ExitLabel(reason, exitCode)).ConfigureAwait(false);
             var message = Join(
-                reason switch
-                {
-                    TaskEndReason.TimedOut => $"timed out after {TaskTimeout.Describe(job.Timeout!.Value)}; process tree killed",
-                    TaskEndReason.Cancelled => "cancelled; process tree killed",
-                    _ => null,
-                },
+                EndNote(reason, job.Timeout),
                 abandoned ? $"a descendant process kept the output open; stopped reading {DrainGrace.TotalSeconds:0}s after exit" : null,
                 outputError,
                 outResult.Error is { } outErr ? "stdout capture failed: " + outErr : null,
@@ -219,6 +214,14 @@ internal static class ProcessRunner
         var results = await both.ConfigureAwait(false); // pumps never throw; a cancelled read ends them
         return (results[0], results[1], abandoned);
     }
+
+    /// <summary>What an attempt's end says beside its exit code: a timeout or a cancellation killed its tree.</summary>
+    internal static string? EndNote(TaskEndReason reason, TimeSpan? timeout) => reason switch
+    {
+        TaskEndReason.TimedOut => $"timed out after {TaskTimeout.Describe(timeout!.Value)}; process tree killed",
+        TaskEndReason.Cancelled => "cancelled; process tree killed",
+        _ => null,
+    };
 
     private static string ExitLabel(TaskEndReason reason, int? exitCode) => reason switch
     {

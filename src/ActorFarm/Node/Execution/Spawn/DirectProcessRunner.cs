@@ -63,12 +63,8 @@ internal static class DirectProcessRunner
             var (truncated, outputError) = output.Finish(job.Output.MaxBytesPerTask);
 
             var message = ProcessRunner.Join(
-                reason switch
-                {
-                    TaskEndReason.TimedOut => $"timed out after {TaskTimeout.Describe(job.Timeout!.Value)}; process tree killed",
-                    TaskEndReason.Cancelled => "cancelled; process tree killed",
-                    _ => exitCode is null ? "the exit status was lost (collected elsewhere in the process)" : null,
-                },
+                ProcessRunner.EndNote(reason, job.Timeout),
+                reason == TaskEndReason.Exited && exitCode is null ? "the exit status was lost (collected elsewhere in the process)" : null,
                 outputError);
             return new ExecutionOutcome(reason, exitCode, started, ended, message, output.StdoutPath, output.StderrPath,
                 OutputTruncated: truncated);
