@@ -54,7 +54,6 @@ internal static class DirectProcessRunner
                     $"An error occurred trying to start process '{startInfo.FileName}' with working directory '{startInfo.WorkingDirectory}'. "
                     + System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno));
             }
-            output.CloseParentCopies();
 
             var (reason, exitCode) = await WaitForExitOrKillAsync(pid, tree, job.Timeout, cancellationToken).ConfigureAwait(false);
             // Whatever the task left running goes with it (a cgroup: one read when nothing is left).
@@ -118,8 +117,8 @@ internal static class DirectProcessRunner
     /// <summary>The descriptors the child writes to, and the cap applied to its files once it ended.</summary>
     private sealed class DirectOutput : IDisposable
     {
-        private SafeFileHandle? _stdout;
-        private SafeFileHandle? _stderr;
+        private readonly SafeFileHandle? _stdout;
+        private readonly SafeFileHandle? _stderr;
 
         private DirectOutput(SafeFileHandle? stdout, SafeFileHandle? stderr, string? stdoutPath, string? stderrPath)
         {
@@ -158,21 +157,14 @@ internal static class DirectProcessRunner
             }
         }
 
-        /// <summary>The child has its own copies now; the cap is applied through the paths.</summary>
-        public void CloseParentCopies()
-        {
-            _stdout?.Dispose();
-            _stderr?.Dispose();
-        }
-
         /// <summary>Cuts each file at <paramref name="cap"/> bytes and appends the notice. Returns whether one was cut, and why that failed.</summary>
         public (bool Truncated, string? Error) Finish(long cap)
         {
-            if (StdoutPath is null || StderrPath is null) return (false, null);
+            if (_stdout is null || _stderr is null) return (false, null);
             try
             {
-                var truncated = Cap(StdoutPath, cap);
-                return (Cap(StderrPath, cap) | truncated, null);
+                var truncated = Cap(_stdout, cap);
+                return (Cap(_stderr, cap) | truncated, null);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -180,10 +172,10 @@ internal static class DirectProcessRunner
             }
         }
 
-        private static bool Cap(string path, long cap)
+        /// <summary>Through the farm's own handle (kept until now): the child wrote through its copy.</summary>
+        private static bool Cap(SafeFileHandle file, long cap)
         {
             cap = Math.Max(0, cap);
-            using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
             if (RandomAccess.GetLength(file) <= cap) return false;
             var notice = OutputPump.TruncationNotice(cap);
             RandomAccess.SetLength(file, cap + notice.Length);
@@ -194,6 +186,10 @@ internal static class DirectProcessRunner
         private static SafeFileHandle Create(string path) =>
             File.OpenHandle(path, FileMode.Create, FileAccess.Write, FileShare.Read | FileShare.Delete);
 
-        public void Dispose() => CloseParentCopies();
+        public void Dispose()
+        {
+            _stdout?.Dispose();
+            _stderr?.Dispose();
+        }
     }
 }

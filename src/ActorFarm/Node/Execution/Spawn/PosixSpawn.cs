@@ -32,21 +32,21 @@ internal static class PosixSpawn
     public static int Start(string program, IReadOnlyList<string> argv, IReadOnlyList<string> environment,
         string? workingDirectory, int stdoutFd, int stderrFd, out int errno)
     {
+        var attributes = Attributes.Value;
+        if (attributes.Error != 0)
+        {
+            errno = attributes.Error;
+            return -1;
+        }
         var fileActions = Marshal.AllocHGlobal(FileActionsSize);
-        var attributes = Marshal.AllocHGlobal(AttributesSize);
-        var signals = Marshal.AllocHGlobal(SignalSetSize);
         var argvBlock = NativeStrings.From(argv);
         var environmentBlock = NativeStrings.From(environment);
         var fileActionsReady = false;
-        var attributesReady = false;
         try
         {
             errno = posix_spawn_file_actions_init(fileActions);
             if (errno != 0) return -1;
             fileActionsReady = true;
-            errno = posix_spawnattr_init(attributes);
-            if (errno != 0) return -1;
-            attributesReady = true;
 
             // stdin reads end of file at once; a working directory the child enters before exec.
             errno = posix_spawn_file_actions_addopen(fileActions, 0, "/dev/null", ReadOnly, 0);
@@ -56,28 +56,42 @@ internal static class PosixSpawn
                 errno = posix_spawn_file_actions_addchdir_np(fileActions, workingDirectory);
             if (errno != 0) return -1;
 
-            sigfillset(signals);
-            errno = posix_spawnattr_setsigdefault(attributes, signals);
-            if (errno != 0) return -1;
-            sigemptyset(signals);
-            errno = posix_spawnattr_setsigmask(attributes, signals);
-            if (errno == 0) errno = posix_spawnattr_setflags(attributes, SetSignalDefaults | SetSignalMask);
-            if (errno != 0) return -1;
-
-            errno = posix_spawn(out var pid, program, fileActions, attributes, argvBlock.Pointer, environmentBlock.Pointer);
+            errno = posix_spawn(out var pid, program, fileActions, attributes.Pointer, argvBlock.Pointer, environmentBlock.Pointer);
             return errno == 0 ? pid : -1;
         }
         finally
         {
             if (fileActionsReady) posix_spawn_file_actions_destroy(fileActions);
-            if (attributesReady) posix_spawnattr_destroy(attributes);
             Marshal.FreeHGlobal(fileActions);
-            Marshal.FreeHGlobal(attributes);
-            Marshal.FreeHGlobal(signals);
             argvBlock.Dispose();
             environmentBlock.Dispose();
         }
     }
+
+    /// <summary>
+    /// The same for every child (all signals at their default action, none blocked), so made once
+    /// and kept for the life of the process; posix_spawn only reads it.
+    /// </summary>
+    private static readonly Lazy<(IntPtr Pointer, int Error)> Attributes = new(() =>
+    {
+        var attributes = Marshal.AllocHGlobal(AttributesSize);
+        var signals = Marshal.AllocHGlobal(SignalSetSize);
+        try
+        {
+            var error = posix_spawnattr_init(attributes);
+            if (error != 0) return (IntPtr.Zero, error);
+            sigfillset(signals);
+            error = posix_spawnattr_setsigdefault(attributes, signals);
+            sigemptyset(signals);
+            if (error == 0) error = posix_spawnattr_setsigmask(attributes, signals);
+            if (error == 0) error = posix_spawnattr_setflags(attributes, SetSignalDefaults | SetSignalMask);
+            return (attributes, error);
+        }
+        finally
+        {
+            Marshal.FreeHGlobal(signals);
+        }
+    });
 
     private static string? FindWhyUnavailable()
     {
@@ -102,7 +116,6 @@ internal static class PosixSpawn
     [DllImport("libc")]
     private static extern int posix_spawn_file_actions_addchdir_np(IntPtr fileActions, [MarshalAs(UnmanagedType.LPUTF8Str)] string path);
     [DllImport("libc")] private static extern int posix_spawnattr_init(IntPtr attributes);
-    [DllImport("libc")] private static extern int posix_spawnattr_destroy(IntPtr attributes);
     [DllImport("libc")] private static extern int posix_spawnattr_setflags(IntPtr attributes, short flags);
     [DllImport("libc")] private static extern int posix_spawnattr_setsigdefault(IntPtr attributes, IntPtr signals);
     [DllImport("libc")] private static extern int posix_spawnattr_setsigmask(IntPtr attributes, IntPtr signals);
