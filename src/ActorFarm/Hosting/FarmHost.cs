@@ -148,7 +148,7 @@ public sealed class FarmHost : IAsyncDisposable
     {
         var coordinator = options.HasRole(FarmOptions.CoordinatorRole);
         var config = FarmConfig.Build(options, security);
-        var system = security.CreateSystem(options.SystemName, config);
+        var system = security.CreateSystem(options.SystemName, config, SqliteBusyWait.SetupFor(config));
         // On every start, on stderr: an insecure farm is one anybody who reaches it can use.
         if (security.IsInsecure)
             system.Log.Warning(RemotingSecurity.InsecureWarning(Cluster.Get(system).SelfAddress.ToString()));

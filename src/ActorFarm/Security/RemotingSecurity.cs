@@ -64,13 +64,14 @@ internal sealed class RemotingSecurity
         }
     }
 
-    /// <summary>The actor system, with the TLS setup when there is one.</summary>
-    public ActorSystem CreateSystem(string name, Config config)
+    /// <summary>The actor system, with the TLS setup when there is one and the other setups given (null ones skipped).</summary>
+    public ActorSystem CreateSystem(string name, Config config, params Setup?[] more)
     {
         var bootstrap = BootstrapSetup.Create().WithConfig(config);
-        return Setup is null
+        var setups = new[] { Setup }.Concat(more).OfType<Setup>().ToArray();
+        return setups.Length == 0
             ? ActorSystem.Create(name, bootstrap)
-            : ActorSystem.Create(name, ActorSystemSetup.Create(bootstrap, Setup));
+            : ActorSystem.Create(name, ActorSystemSetup.Create([bootstrap, .. setups]));
     }
 
     /// <summary>
