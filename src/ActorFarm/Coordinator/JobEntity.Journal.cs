@@ -102,7 +102,10 @@ internal sealed partial class JobEntity
         if (_phase != JobPhase.Running)
         {
             Become(Ended);
-            StartExport();
+            if (ResultsFileWrittenSinceTheEnd())
+                HandleExported(new ResultsExported(_resultsFile, _exportGeneration));
+            else
+                StartExport();
             return;
         }
         _log.Info("Job {0} recovered: {1} of {2} tasks already done", _jobId, _ledger!.Recorded, _spec.TaskCount);
@@ -116,6 +119,22 @@ internal sealed partial class JobEntity
         _directory.Tell(new JobActivated(_jobId, _spec.Name, _spec.Priority, _incarnation, _spec.Command.Handler));
         Become(Running);
         CheckFinished();
+    }
+
+    /// <summary>
+    /// Whether the results file on disk is the one this end of the job wrote. Every ended job is
+    /// started again with its farm (remembered entities), and rewriting each one's results from
+    /// the journal at every start made a state directory with a few large finished jobs start in
+    /// tens of seconds. The export writes a temporary file and renames it, and it starts only once
+    /// the end is journaled: a file there, last written at or after the end, is complete and
+    /// current. One written before (the previous end of a job rerun since) or none at all is
+    /// exported again. Clocks that disagree (a coordinator moved to another machine, an NFS server)
+    /// at worst export once more.
+    /// </summary>
+    private bool ResultsFileWrittenSinceTheEnd()
+    {
+        if (_endedAt is not { } ended || !File.Exists(_resultsFile)) return false;
+        return File.GetLastWriteTimeUtc(_resultsFile) >= ended.UtcDateTime;
     }
 
     // ---- accepting ------------------------------------------------------------------------

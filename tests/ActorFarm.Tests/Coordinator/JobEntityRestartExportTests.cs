@@ -1,0 +1,68 @@
+using ActorFarm.Coordinator;
+using ActorFarm.Protocol;
+using ActorFarm.Tests.EndToEnd;
+using ActorFarm.Tests.Support;
+using Akka.Actor;
+
+namespace ActorFarm.Tests.Coordinator;
+
+/// <summary>
+/// An ended job is started again with every start of its farm (remembered entities). Its results
+/// file is written again from the journal only when the one on disk is not this end's: missing,
+/// or last written before the job ended (left by the end before a rerun).
+/// </summary>
+public sealed class JobEntityRestartExportTests() : JobEntityTestKit("actorfarm-restart-export", TimeSpan.FromMilliseconds(300))
+{
+    private const string KeptByTheRestart = "{\"kept\":\"by the restart\"}\n";
+
+    [Fact]
+    public void A_restarted_ended_job_keeps_the_results_file_its_end_wrote()
+    {
+        var (jobId, file, ended) = FinishAndStop("keep");
+        File.WriteAllText(file, KeptByTheRestart);
+        Assert.True(File.GetLastWriteTimeUtc(file) >= ended.UtcDateTime);
+
+        var status = AwaitSettled(Start(jobId), jobId);
+
+        Assert.Equal((JobPhase.Finished, file), (status.Phase, status.ResultsFile));
+        Assert.Equal(KeptByTheRestart, File.ReadAllText(file));
+    }
+
+    [Fact]
+    public void A_restarted_ended_job_writes_its_results_again_when_the_file_is_gone_or_older_than_its_end()
+    {
+        var (jobId, file, ended) = FinishAndStop("rewrite");
+        File.Delete(file);
+        var entity = Start(jobId);
+        Assert.Equal(3, ResultsFile.Read(AwaitSettled(entity, jobId).ResultsFile!).Count);
+        Watch(entity);
+        entity.Tell(PoisonPill.Instance);
+        ExpectTerminated(entity);
+
+        // What an end before a rerun left: written before this end.
+        File.WriteAllText(file, KeptByTheRestart);
+        File.SetLastWriteTimeUtc(file, ended.UtcDateTime - TimeSpan.FromMinutes(5));
+        AwaitSettled(Start(jobId), jobId);
+        Assert.Equal([0L, 1L, 2L], ResultsFile.Read(file).Select(r => r.Index()).Order());
+    }
+
+    /// <summary>Runs a 3-task job to its end (results file written), then stops its entity.</summary>
+    private (string JobId, string File, DateTimeOffset Ended) FinishAndStop(string name)
+    {
+        var spec = Specs.Handler(name, "noop", 3, _output.Path);
+        var jobId = JobIds.For(spec);
+        var entity = Start(jobId);
+        entity.Tell(new SubmitJob(jobId, spec), TestActor);
+        ExpectMsg<JobSubmitted>();
+        entity.Tell(new RequestTasks(jobId, _node.Ref, "n1", 3, NeedSpec: true), _node.Ref);
+        var leases = _node.ExpectMsg<TaskBatch>().Leases;
+        entity.Tell(new TaskResults(jobId, _node.Ref, "n1", 1,
+            leases.Select(l => new TaskResult(l.Index, 1, TaskOutcome.Succeeded, 0, At, At)).ToArray()), _node.Ref);
+        var status = AwaitSettled(entity, jobId);
+        Assert.Equal(3, ResultsFile.Read(status.ResultsFile!).Count);
+        Watch(entity);
+        entity.Tell(PoisonPill.Instance);
+        ExpectTerminated(entity);
+        return (jobId, status.ResultsFile!, status.EndedAt!.Value);
+    }
+}
