@@ -3,6 +3,7 @@ using ActorFarm.Persistence;
 using ActorFarm.Results;
 using ActorFarm.Protocol;
 using Akka.Actor;
+using Akka.Cluster.Sharding;
 using Akka.Event;
 
 namespace ActorFarm.Coordinator;
@@ -193,7 +194,18 @@ internal sealed partial class JobEntity
         _resultsFile = exported.Path;
         _exportError = null;
         ReleaseHeldStatuses();
-        SetReceiveTimeout(_settings.PassivateEndedAfter);
+        PassivateWhenIdle();
+    }
+
+    private static readonly TimeSpan FailedExportKeptFor = TimeSpan.FromSeconds(30);
+
+    /// <summary>An ended job with its results file written leaves its shard (which then forgets it), at once or once idle.</summary>
+    private void PassivateWhenIdle()
+    {
+        if (_leaveWhenExported || _settings.PassivateEndedAfter <= TimeSpan.Zero)
+            Context.Parent.Tell(new Passivate(HandOff.Instance));
+        else
+            SetReceiveTimeout(_settings.PassivateEndedAfter);
     }
 
     private void HandleAppended(ResultsAppender.Written written)
@@ -223,7 +235,8 @@ internal sealed partial class JobEntity
         _exportError = $"writing {_resultsFile} failed: {failure.Cause.Message}";
         _log.Error(failure.Cause, "Job {0}: {1}", _jobId, _exportError);
         ReleaseHeldStatuses();
-        SetReceiveTimeout(_settings.PassivateEndedAfter);
+        // Kept a while, so that a status query can say why; left, its next recovery tries again.
+        SetReceiveTimeout(_settings.PassivateEndedAfter > TimeSpan.Zero ? _settings.PassivateEndedAfter : FailedExportKeptFor);
     }
 
     private void ScheduleRetry()

@@ -3,6 +3,7 @@ using ActorFarm.Persistence;
 using ActorFarm.Protocol;
 using ActorFarm.Results;
 using Akka.Actor;
+using Akka.Cluster.Sharding;
 using Akka.Event;
 
 namespace ActorFarm.Coordinator;
@@ -92,6 +93,8 @@ internal sealed partial class JobEntity
 
     private void OnRecovered()
     {
+        // Nothing waited for the recovery: the shard started the entity because it remembers it.
+        var startedByTheShard = Stash.IsEmpty;
         Stash.UnstashAll();
         if (_spec is null)
         {
@@ -102,6 +105,11 @@ internal sealed partial class JobEntity
         if (_phase != JobPhase.Running)
         {
             Become(Ended);
+            // An ended job with nothing to do leaves the shard, which forgets it: the next start
+            // of the farm does not start it again (a message for it starts it on demand). Left
+            // remembered, every old job started with every farm, and a farm stopping while they
+            // started waited 10 s for the shard region (messages buffered for shards handed off).
+            _leaveWhenExported = startedByTheShard;
             if (ResultsFileWrittenSinceTheEnd())
                 HandleExported(new ResultsExported(_resultsFile, _exportGeneration));
             else

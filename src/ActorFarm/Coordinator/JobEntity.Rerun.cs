@@ -71,6 +71,7 @@ internal sealed partial class JobEntity
             StopAppender();
             CancelExport();
             SetReceiveTimeout(null);
+            _leaveWhenExported = false;
             _log.Info("Job {0}: rerun {1} journaled; reading which tasks run again", _jobId, _reruns);
             StartReopenScan();
         });

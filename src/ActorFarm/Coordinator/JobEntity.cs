@@ -106,6 +106,9 @@ internal sealed partial class JobEntity : ReceiveActor, IWithTimers, IWithUnboun
     // job: it then sees every result event), otherwise exported from the journal at the end.
     private string? _resultsFile;
     private bool _exported;
+    // Started by its shard (remembered) in the Ended phase with nothing asked of it: it leaves
+    // the shard once its results file is written, so the shard forgets it.
+    private bool _leaveWhenExported;
     private string? _exportError;
     private IActorRef? _appender;
     // The export from the journal in flight, if any. A rerun that starts while the export of the
