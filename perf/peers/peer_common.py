@@ -5,6 +5,7 @@ Workloads, the same the farm runs:
   noop   a function that returns at once
   true   one /bin/true process per task (subprocess.run)
   sleep  time.sleep(d) with d read from --durations (one number of seconds per line)
+  sleep-process  a real `sleep d` process per task (subprocess.run), d as for sleep
 
 Every task returns the wall-clock instant it started, so the harness can tell the start-up
 (launch to first task) from the makespan (first task to last result), as the paper did.
@@ -19,7 +20,7 @@ import time
 
 def parse_args(description):
     parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--workload", choices=["noop", "true", "sleep"], required=True)
+    parser.add_argument("--workload", choices=["noop", "true", "sleep", "sleep-process"], required=True)
     parser.add_argument("--tasks", type=int, default=0, help="number of tasks (noop, true)")
     parser.add_argument("--workers", type=int, required=True)
     parser.add_argument("--durations", help="file with one duration in seconds per line (sleep)")
@@ -28,7 +29,7 @@ def parse_args(description):
 
 def task_arguments(args):
     """One argument per task: the duration for sleep, the index otherwise."""
-    if args.workload == "sleep":
+    if args.workload in ("sleep", "sleep-process"):
         with open(args.durations) as f:
             return [float(line) for line in f if line.strip()]
     return list(range(args.tasks))
@@ -41,6 +42,8 @@ def run_task(workload, argument):
         subprocess.run(["/bin/true"], check=True)
     elif workload == "sleep":
         time.sleep(argument)
+    elif workload == "sleep-process":
+        subprocess.run(["sleep", repr(argument)], check=True)
     return started
 
 

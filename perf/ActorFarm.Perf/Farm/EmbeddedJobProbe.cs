@@ -13,7 +13,8 @@ namespace ActorFarm.Perf.Farm;
 /// The child side of a farm measurement (<c>ActorFarm.Perf.dll run-job ...</c>): starts an
 /// embedded farm through the public API exactly as <c>actorfarm run</c> does (same options, log
 /// level WARNING; or plain TCP with <c>--insecure</c>), submits the manifest's first job, watches it to its final status and writes a
-/// <see cref="JobRunReport"/>. It runs in its own process so that each measurement pays a cold
+/// <see cref="JobRunReport"/>. With <c>--jobs N</c> it then submits the same job N − 1 times more
+/// (renamed), one after the other on the now warm farm, and reports each job's instants. It runs in its own process so that each measurement pays a cold
 /// start, as a user does, and its memory is its own.
 /// </summary>
 public static class EmbeddedJobProbe
@@ -26,6 +27,7 @@ public static class EmbeddedJobProbe
         int? slots = null;
         var scanResults = false;
         var insecure = false;
+        var jobs = 1;
         for (var i = 1; i < args.Length; i++)
         {
             switch (args[i])
@@ -36,6 +38,7 @@ public static class EmbeddedJobProbe
                 case "--slots": slots = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--scan-results": scanResults = true; break;
                 case "--insecure": insecure = true; break;
+                case "--jobs": jobs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 default: throw new ArgumentException($"run-job: unknown option {args[i]}");
             }
         }
@@ -55,13 +58,12 @@ public static class EmbeddedJobProbe
         });
         var hostStartedAt = DateTimeOffset.UtcNow;
 
-        var submittedAt = DateTimeOffset.UtcNow;
-        var submitted = await farm.Client.SubmitAsync(job, TimeSpan.FromMinutes(2));
-        var acceptedAt = DateTimeOffset.UtcNow;
-        JobStatusReport last = submitted.Status;
-        await foreach (var status in farm.Client.WatchAsync(submitted.JobId))
-            last = status;
-        var finalAt = DateTimeOffset.UtcNow;
+        var first = await RunJobAsync(farm.Client, job);
+        var later = new List<JobInstants>();
+        for (var k = 2; k <= jobs; k++)
+            later.Add((await RunJobAsync(farm.Client, job with { Name = $"{job.Name}-{k}" })).Instants);
+        var (submittedAt, acceptedAt, last) = (first.Instants.SubmittedAt, first.Instants.AcceptedAt, first.Last);
+        var finalAt = first.Instants.FinalStatusAt;
         var peak = ProcessMemory.PeakRssBytes(Environment.ProcessId) ?? 0;
         var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
         // Whether this farm of one talks over the network at all, TLS or not: Akka keeps an
@@ -88,8 +90,21 @@ public static class EmbeddedJobProbe
             Tls = farm.Security.Tls,
             TcpConnections = connections,
             Results = scanResults && last.ResultsFile is { } file ? ResultsFileScan.Summarize(file) : null,
+            LaterJobs = later,
         };
         await File.WriteAllTextAsync(reportPath, JsonSerializer.Serialize(report, JobRunReport.Json));
-        return last.Phase == JobPhase.Finished ? 0 : 1;
+        return last.Phase == JobPhase.Finished && later.All(j => j.Finished) ? 0 : 1;
+    }
+
+    /// <summary>Submits one job and watches it to its final status.</summary>
+    private static async Task<(JobInstants Instants, JobStatusReport Last)> RunJobAsync(IFarmClient client, JobSpec job)
+    {
+        var submittedAt = DateTimeOffset.UtcNow;
+        var submitted = await client.SubmitAsync(job, TimeSpan.FromMinutes(2));
+        var acceptedAt = DateTimeOffset.UtcNow;
+        var last = submitted.Status;
+        await foreach (var status in client.WatchAsync(submitted.JobId))
+            last = status;
+        return (new JobInstants(submittedAt, acceptedAt, DateTimeOffset.UtcNow, last.Phase == JobPhase.Finished), last);
     }
 }

@@ -50,7 +50,18 @@ public sealed record JobRunReport
     /// <summary>From the results file, when it was scanned.</summary>
     public ResultsSummary? Results { get; init; }
 
+    /// <summary>The jobs submitted after the first, one after the other on the same (now warm) farm.</summary>
+    public List<JobInstants> LaterJobs { get; init; } = new();
+
     public static JsonSerializerOptions Json { get; } = new() { WriteIndented = true };
+}
+
+/// <summary>One job's submit, accepted (journaled) and final-status instants; whether it finished.</summary>
+public sealed record JobInstants(DateTimeOffset SubmittedAt, DateTimeOffset AcceptedAt, DateTimeOffset FinalStatusAt, bool Finished)
+{
+    public double SubmitToAcceptedSeconds => (AcceptedAt - SubmittedAt).TotalSeconds;
+
+    public double SubmitToFinalSeconds => (FinalStatusAt - SubmittedAt).TotalSeconds;
 }
 
 /// <summary>The instants a job's results file records: first start and last end, overall and per node; the rows per node.</summary>

@@ -14,6 +14,7 @@ public static class PerfHarness
         new NoopThroughputPart(),
         new ProcessThroughputPart(),
         new WeakScalingPart(),
+        new NodeJoinPart(),
         new PeersPart(),
         new MemoryPart(),
         new ResumePart(),
@@ -31,7 +32,7 @@ public static class PerfHarness
             return 2;
         }
         if (options.Smoke && options.Only is null)
-            parts.RemoveAll(p => p is PeersPart); // peers need packages the smoke test must not require
+            parts.RemoveAll(p => p is PeersPart or NodeJoinPart); // peers need packages the smoke test must not require; a join needs a cluster of three processes
         if (options.Only is null)
             parts.RemoveAll(p => p is ChaosPart); // the long chaos mode runs only when named (--only chaos)
 

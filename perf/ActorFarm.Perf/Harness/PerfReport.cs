@@ -3,8 +3,8 @@ using System.Text;
 namespace ActorFarm.Perf.Harness;
 
 /// <summary>
-/// RESULTS.md: the machine, the date, the exact command, then one section per part (its tables,
-/// how quiet the machine was, notes, plots) and finally every figure against its target.
+/// RESULTS.md: the machine, the date, the exact command, every figure against its peer and
+/// target, then one section per part (its tables, how quiet the machine was, notes, plots).
 /// </summary>
 public sealed class PerfReport
 {
@@ -33,7 +33,7 @@ public sealed class PerfReport
         text.AppendLine("- Every figure below was measured by this run; nothing is copied from elsewhere. How to run each part: [README.md](README.md).");
         text.AppendLine();
 
-        text.AppendLine("## Against the targets");
+        text.AppendLine("## Against the peers");
         text.AppendLine();
         if (_checks.Count == 0)
         {
@@ -41,14 +41,17 @@ public sealed class PerfReport
         }
         else
         {
-            text.AppendLine("| target | measured | met | where |");
-            text.AppendLine("| --- | --- | --- | --- |");
-            foreach (var c in _checks) text.AppendLine($"| {c.Target} | {c.Measured} | {(c.Met ? "yes" : "**no**")} | {c.Where} |");
+            text.AppendLine("*Ratio* is ActorFarm ÷ peer, both measured in this run on this machine; the target says which way is better.");
+            text.AppendLine();
+            text.AppendLine("| measure | ActorFarm | peer | ratio | target | met |");
+            text.AppendLine("| --- | --- | --- | --- | --- | --- |");
+            foreach (var c in _checks)
+                text.AppendLine($"| {c.Measure} | {c.Farm} | {c.Peer} | {(c.Ratio is { } r ? r.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) + "×" : "—")} | {c.Target} | {(c.Met ? "yes" : "**no**")} |");
             var missed = _checks.Where(c => !c.Met).ToList();
             text.AppendLine();
             text.AppendLine(missed.Count == 0
                 ? "Every measured figure meets its target."
-                : $"**Below target ({missed.Count}):** " + string.Join("; ", missed.Select(c => $"{c.Target} — measured {c.Measured}")) + ".");
+                : $"**Below target ({missed.Count}):** " + string.Join("; ", missed.Select(c => $"{c.Measure} — {c.Farm} against {c.Target}")) + ".");
             if (missed.Count > 0 && File.Exists(options.ProfilesPath))
                 AppendProfiles(text, options.ProfilesPath);
         }

@@ -1,5 +1,6 @@
 using ActorFarm.Perf.Farm;
 using ActorFarm.Perf.Harness;
+using ActorFarm.Perf.Peers;
 
 namespace ActorFarm.Perf.Parts;
 
@@ -10,7 +11,8 @@ namespace ActorFarm.Perf.Parts;
 /// </summary>
 public sealed class NoopThroughputPart : IPerfPart
 {
-    public const double TargetTasksPerSecond = 250_000;
+    /// <summary>Step 7, target 3: a million tasks, every result journaled, at twice mpi4py's rate (nothing journaled).</summary>
+    public const double TargetRatioToMpi4py = 2.0;
     private const int Slots = 2;
 
     public string Name => "noop";
@@ -21,6 +23,7 @@ public sealed class NoopThroughputPart : IPerfPart
         var table = new ResultsTable("noop-throughput",
             "tasks", "slots", "tasks/s", "submit→final (s)", "launch→runtime in Main (s)", "launch→cluster Up (s)",
             "launch→first task (s)", "last task end→final (s)", "submit→accepted (s)", "peak RSS (MB)", "process CPU (s)", "succeeded");
+        var mpiTable = new ResultsTable("noop-mpi4py", "tasks", "workers", "tasks/s", "first submit → last result (s)", "start-up (s)");
         var quiet = new Quietness();
         foreach (var tasks in sizes)
         {
@@ -35,10 +38,10 @@ public sealed class NoopThroughputPart : IPerfPart
             var rate = tasks / result.SubmitToFinalSeconds;
             table.Add(tasks, Slots, rate, result.SubmitToFinalSeconds, result.RuntimeSeconds, result.HostReadySeconds,
                 result.StartupSeconds, r.Results is { } rs ? (r.FinalStatusAt - rs.LastEnd).TotalSeconds : null, (r.AcceptedAt - r.SubmittedAt).TotalSeconds, ProcessMemory.Megabytes(r.PeakRssBytes), r.CpuSeconds, r.Succeeded);
-            run.Report.Check(TargetCheck.AtLeast("≥ 250k no-op tasks/s, results journaled", rate, TargetTasksPerSecond, "tasks/s",
-                $"noop, {tasks:N0} tasks"));
+            await CompareWithMpi4pyAsync(run, tasks, rate, mpiTable, quiet, cancellationToken);
         }
         run.WriteCsv(table);
+        run.WriteCsv(mpiTable);
 
         var section = run.Report.AddSection("1. No-op tasks per second (embedded farm, 2 slots, results journaled)",
             "Each row is a fresh process (`ActorFarm.Perf.dll run-job`) that starts the embedded farm through the public API " +
@@ -50,5 +53,29 @@ public sealed class NoopThroughputPart : IPerfPart
             "is the CPU time (all threads) the farm process had used by the final status: well below 2 × (launch → final) on " +
             "2 cores means the farm was waiting, not computing.");
         section.Add(table, quiet);
+        section.Add(mpiTable, quiet);
+        section.Note("The second table is mpi4py's dynamic master/worker (`perf/peers/mpi_farm.py`, 2 worker ranks) on the same " +
+                     "task counts, right after each farm run: its results stay in the master's memory, none is written anywhere.");
+    }
+
+    /// <summary>mpi4py at the same size in the same run: the peer step 7's target 3 is measured against.</summary>
+    private static async Task CompareWithMpi4pyAsync(PerfRun run, long tasks, double farmRate, ResultsTable mpiTable, Quietness quiet,
+        CancellationToken cancellationToken)
+    {
+        var peer = PeerCatalog.Mpi4py;
+        var measure = $"no-op tasks/s, {tasks:N0} tasks, results journaled";
+        var target = tasks >= 1_000_000 ? TargetRatioToMpi4py : 1.0;
+        if (run.Smoke || peer.Missing() is not null)
+        {
+            run.Report.Check(TargetCheck.PeerMissing(measure, farmRate, "tasks/s", $"≥ {target:0.0}× mpi4py",
+                run.Smoke ? "smoke run" : peer.Missing()!));
+            return;
+        }
+        PerfRun.Log($"noop: mpi4py, {tasks:N0} tasks on {Slots} workers");
+        quiet.Begin();
+        var mpi = await PeerScripts.RunAsync(run.Options, peer, "noop", Slots, checked((int)tasks), null, TimeSpan.FromMinutes(10), cancellationToken);
+        quiet.End();
+        mpiTable.Add(tasks, Slots, mpi.TasksPerSecond, mpi.SubmitToDoneSeconds, mpi.StartupSeconds);
+        run.Report.Check(TargetCheck.RateAgainst(measure, farmRate, peer.Name, mpi.TasksPerSecond, target, "tasks/s"));
     }
 }

@@ -27,5 +27,12 @@ public static class PeerCatalog
     public static readonly PeerDefinition IpyParallel = new(
         "ipyparallel", "ipp_farm.py", ["ipyparallel"], [], "python3-ipyparallel", None, MaxScalingWorkers: 16);
 
+    /// <summary>
+    /// The reference for process tasks: a thread pool, each thread running <c>subprocess.run</c>.
+    /// Not a farm, so not in <see cref="All"/>; the process parts run it beside the farm's processes.
+    /// </summary>
+    public static readonly PeerDefinition SubprocessPool = new(
+        "Python ThreadPoolExecutor + subprocess.run", "subprocess_pool.py", [], [], "python3", None, MaxScalingWorkers: 256);
+
     public static IReadOnlyList<PeerDefinition> All { get; } = [Multiprocessing, Mpi4py, Dask, Celery, IpyParallel];
 }

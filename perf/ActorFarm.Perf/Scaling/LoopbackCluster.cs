@@ -23,11 +23,18 @@ public sealed class LoopbackCluster : IDisposable
 {
     private readonly List<ChildProcess> _processes = new();
 
-    private LoopbackCluster(int seedPort, DateTimeOffset launchedAt, bool insecure)
+    private readonly string _cliDll;
+    private readonly string _workDirectory;
+    private readonly string[] _nodeAccess;
+
+    private LoopbackCluster(string cliDll, string workDirectory, int seedPort, DateTimeOffset launchedAt, bool insecure, string[] nodeAccess)
     {
+        _cliDll = cliDll;
+        _workDirectory = workDirectory;
         SeedPort = seedPort;
         LaunchedAt = launchedAt;
         Insecure = insecure;
+        _nodeAccess = nodeAccess;
     }
 
     public int SeedPort { get; }
@@ -71,25 +78,15 @@ public sealed class LoopbackCluster : IDisposable
         else environment["ACTORFARM_ACCESS_FILE"] = accessFile;
         string[] nodeAccess = insecure ? ["--insecure"] : ["--access-file", accessFile];
         var lighthouse = ChildProcess.StartDotnet(lighthouseDll, [], workDirectory, environment);
-        var cluster = new LoopbackCluster(seedPort, lighthouse.LaunchedAt, insecure);
+        var cluster = new LoopbackCluster(cliDll, workDirectory, seedPort, lighthouse.LaunchedAt, insecure, nodeAccess);
         cluster._processes.Add(lighthouse);
         try
         {
             var perNode = slots / (coordinatorOnly ? nodes - 1 : nodes);
-            var seeds = $"127.0.0.1:{seedPort}";
             for (var i = 0; i < nodes; i++)
             {
-                var state = Path.Combine(workDirectory, NodeName(i));
-                Directory.CreateDirectory(state);
                 var roles = i > 0 ? "worker" : coordinatorOnly ? "coordinator" : "coordinator,worker";
-                var node = ChildProcess.StartDotnet(cliDll,
-                [
-                    "node", "--seeds", seeds, "--roles", roles,
-                    "--slots", perNode.ToString(CultureInfo.InvariantCulture), "--port", FreePort().ToString(CultureInfo.InvariantCulture),
-                    "--state-dir", state, "--name", NodeName(i), "--json", .. nodeAccess,
-                ], workDirectory);
-                cluster._processes.Add(node);
-                cluster.UpAt = await node.LineAsync(l => l.Contains("\"node-up\"", StringComparison.Ordinal), timeout, cancellationToken);
+                await cluster.AddNodeAsync(i, roles, perNode, timeout, cancellationToken);
             }
             return cluster;
         }
@@ -98,6 +95,25 @@ public sealed class LoopbackCluster : IDisposable
             cluster.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Starts node <paramref name="index"/> (named <see cref="NodeName"/>) and waits for its
+    /// <c>node-up</c> line; returns the instant before its process was created.
+    /// </summary>
+    public async Task<DateTimeOffset> AddNodeAsync(int index, string roles, int slots, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var state = Path.Combine(_workDirectory, NodeName(index));
+        Directory.CreateDirectory(state);
+        var node = ChildProcess.StartDotnet(_cliDll,
+        [
+            "node", "--seeds", $"127.0.0.1:{SeedPort}", "--roles", roles,
+            "--slots", slots.ToString(CultureInfo.InvariantCulture), "--port", FreePort().ToString(CultureInfo.InvariantCulture),
+            "--state-dir", state, "--name", NodeName(index), "--json", .. _nodeAccess,
+        ], _workDirectory);
+        _processes.Add(node);
+        UpAt = await node.LineAsync(l => l.Contains("\"node-up\"", StringComparison.Ordinal), timeout, cancellationToken);
+        return node.LaunchedAt;
     }
 
     /// <summary>A port free right now on loopback (the OS picks it; it is released at once for the child to bind).</summary>

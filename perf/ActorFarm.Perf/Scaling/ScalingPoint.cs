@@ -21,4 +21,7 @@ public sealed record ScalingPoint(
 
     /// <summary>The best efficiency any in-order dynamic dispatch could reach on this draw (zero overhead).</summary>
     public double GreedyBoundEfficiency => IdealSeconds / GreedyBoundSeconds;
+
+    /// <summary>Efficiency ÷ the greedy bound's: the share of the reachable efficiency this system reached.</summary>
+    public double SchedulingEfficiency => Efficiency / GreedyBoundEfficiency;
 }
