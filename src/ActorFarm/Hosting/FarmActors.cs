@@ -41,12 +41,16 @@ internal sealed record FarmActors(IActorRef Gateway, IActorRef Jobs, IActorRef D
         var jobs = await StartJobRegion(system, options, coordinator, jobSettings, directory);
         var gateway = system.ActorOf(FarmGateway.Props(jobs, directory, options.Journal.QueryPluginId), options.GatewayName);
         if (coordinator)
-        {
             FarmShutdown.AwaitWorkerDrainsBeforeLeaving(system, jobs, config.GetTimeSpan("actorfarm.node.drain-grace"));
-            // Every member runs a receptionist (any node is a contact point for clients), but
-            // only coordinators, which have the journal, offer the gateway to them.
-            if (options.OfferToClusterClients)
-                ClusterClientReceptionist.Get(system).RegisterService(gateway);
+        if (options.OfferToClusterClients)
+        {
+            // Every member runs a receptionist, worker-only nodes too: a receptionist hands a
+            // client up to number-of-contacts members as its contacts, picked by hashing, and a
+            // client given only members without one (from 6 members on) never reached the farm.
+            // Only coordinators, which have the journal, offer the gateway.
+            var receptionist = ClusterClientReceptionist.Get(system);
+            if (coordinator)
+                receptionist.RegisterService(gateway);
         }
 
         var nodeName = options.NodeName ?? $"{Environment.MachineName}:{cluster.SelfAddress.Port}";

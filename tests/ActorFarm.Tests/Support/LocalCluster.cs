@@ -101,9 +101,13 @@ public sealed class LocalCluster : IAsyncDisposable
         Task.WhenAll(nodes.Select(n => n.WaitForLineAsync(" up at ", StartTimeout)));
 
     /// <summary>Runs a client command (<c>submit</c>, <c>status</c>, …) against this cluster to its end.</summary>
-    public async Task<(int ExitCode, string Output)> RunClientAsync(TimeSpan timeout, params string[] args)
+    public Task<(int ExitCode, string Output)> RunClientAsync(TimeSpan timeout, params string[] args) =>
+        RunClientThroughAsync(Seed, timeout, args);
+
+    /// <summary>Runs a client command with <paramref name="contact"/> (host:port of any member) as its only contact point.</summary>
+    public async Task<(int ExitCode, string Output)> RunClientThroughAsync(string contact, TimeSpan timeout, params string[] args)
     {
-        string[] all = [.. args, "--cluster", Seed, .. _extraNodeArgs];
+        string[] all = [.. args, "--cluster", contact, .. _extraNodeArgs];
         await using var client = FarmProcess.Start("client " + args[0], FarmProcess.CliPath, Directory.Path, null, all);
         var exit = await client.WaitForExitAsync(timeout);
         return (exit, client.Output);
