@@ -127,10 +127,12 @@ public sealed class WeakScalingPart : IPerfPart
             var processes = group.Key.Contains("processes", StringComparison.Ordinal);
             var peerSystem = processes ? new PeerScalingBackend(PeerCatalog.SubprocessPool, run.Options, "sleep-process").System : PeerCatalog.Mpi4py.Name;
             var peerWorst = Worst(points.Where(p => p.System == peerSystem));
+            var cluster = group.Key.Contains("cluster", StringComparison.Ordinal);
             var measure = $"scheduling efficiency, lowest point: {group.Key} ({worst.Slots:N0} slots" +
-                          (worst.Nodes > 1 ? $", {worst.Nodes} nodes" : "") + ")";
+                          (cluster ? $" over {worst.Nodes} node process{(worst.Nodes == 1 ? "" : "es")}" : "") + ")";
             run.Report.Check(TargetCheck.AtLeast(measure, worst.SchedulingEfficiency, TargetSchedulingEfficiency, "",
-                peerWorst is null ? null : $"{peerSystem}, lowest ({peerWorst.Slots} workers)", peerWorst?.SchedulingEfficiency));
+                peerWorst is null ? null : $"{peerSystem}, lowest ({peerWorst.Slots} worker{(peerWorst.Slots == 1 ? "" : "s")})",
+                peerWorst?.SchedulingEfficiency));
         }
     }
 
