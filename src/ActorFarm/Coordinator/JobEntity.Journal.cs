@@ -130,10 +130,11 @@ internal sealed partial class JobEntity
     }
 
     /// <summary>
-    /// Whether the results file on disk is the one this end of the job wrote. Every ended job is
-    /// started again with its farm (remembered entities), and rewriting each one's results from
-    /// the journal at every start made a state directory with a few large finished jobs start in
-    /// tens of seconds. The export writes a temporary file and renames it, and it starts only once
+    /// Whether the results file on disk is the one this end of the job wrote. An ended job is
+    /// recovered when its shard still remembers it (its farm stopped before it passivated) or when
+    /// a message starts it on demand; rewriting its results from the journal each time made a
+    /// state directory with a few finished jobs slow to start. The export writes a temporary file
+    /// and renames it, and it starts only once
     /// the end is journaled: a file there, last written at or after the end, is complete and
     /// current. One written before (the previous end of a job rerun since) or none at all is
     /// exported again. Clocks that disagree (a coordinator moved to another machine, an NFS server)

@@ -25,6 +25,8 @@ internal sealed class SqliteBusyWait : ConnectionInterceptor
 
     private static readonly SqliteBusyWait Instance = new();
 
+    private static readonly string SetBusyTimeout = $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}";
+
     /// <summary>
     /// The setup that gives every Akka.Persistence.Sql plugin of a system whose journal is SQLite
     /// (the embedded farm) the <see cref="OptionsFor">data options</see> below; null for any other journal.
@@ -45,7 +47,7 @@ internal sealed class SqliteBusyWait : ConnectionInterceptor
     {
         if (connection is not SqliteConnection) return;
         using var command = connection.CreateCommand();
-        command.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}";
+        command.CommandText = SetBusyTimeout;
         command.ExecuteNonQuery();
     }
 
@@ -53,7 +55,7 @@ internal sealed class SqliteBusyWait : ConnectionInterceptor
     {
         if (connection is not SqliteConnection) return;
         await using var command = connection.CreateCommand();
-        command.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}";
+        command.CommandText = SetBusyTimeout;
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }
