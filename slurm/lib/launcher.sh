@@ -182,6 +182,8 @@ farm_start_coordinator() {
     --name "$(farm_node_name)-coordinator" --config "$FARM_RUN_DIR/farm.hocon")
   # shellcheck disable=SC2207 # one flag or none
   args+=($(farm_security_args))
+  # The dashboard on the head node's loopback only: reached through an SSH tunnel, never open to the cluster network.
+  [ -z "${ACTORFARM_DASHBOARD:-}" ] || args+=(--dashboard "127.0.0.1:$ACTORFARM_DASHBOARD")
   if [ -n "$FARM_POSTGRES" ]; then
     # Through the environment, so the password never shows in ps.
     ACTORFARM_POSTGRES="$FARM_POSTGRES" "$ACTORFARM_DOTNET" "$ACTORFARM_CLI" "${args[@]}" \
@@ -379,12 +381,36 @@ farm_start() {
     farm_die $FARM_EXIT_FARM_ERROR "$(farm_start_failure "the coordinator" "$FARM_COORDINATOR_PID" "$timeout")"
   fi
   farm_log "the farm is up after $SECONDS s; submitting $FARM_MANIFEST"
+  [ -z "${ACTORFARM_DASHBOARD:-}" ] || farm_print_dashboard
   if [ -n "${ACTORFARM_ACCESS_FILE:-}" ]; then
     farm_log "to submit into this farm: actorfarm submit --cluster $ACTORFARM_SEEDS --access-file $ACTORFARM_ACCESS_FILE --manifest ..."
   else
     farm_log "to submit into this farm: actorfarm submit --cluster $ACTORFARM_SEEDS --insecure --manifest ..."
   fi
   farm_start_submit
+}
+
+# Where the dashboard is and how to reach it from a laptop: the coordinator prints its address
+# (without the token: this output may be readable by others) right after it is up.
+farm_print_dashboard() {
+  local line url port head
+  if ! farm_wait_for_line "$FARM_RUN_DIR/coordinator.out" "dashboard.* at http" "$FARM_COORDINATOR_PID" 10; then
+    farm_log "warning: ACTORFARM_DASHBOARD=$ACTORFARM_DASHBOARD but the coordinator printed no dashboard address (see its output above)"
+    return 0
+  fi
+  line="$(grep -m1 -o 'at http://[^ ]*' "$FARM_RUN_DIR/coordinator.out")"
+  url="${line#at }"
+  port="${url##*:}"
+  port="${port%%/*}"
+  head="$(hostname -s 2>/dev/null || hostname)"
+  farm_log "dashboard: $url on $head (its loopback). From your laptop:"
+  farm_log "  ssh -N -L $port:127.0.0.1:$port -J $USER@<login node> $head"
+  farm_log "  then open http://127.0.0.1:$port/?token=TOKEN, TOKEN printed on the cluster by:"
+  if [ -n "${ACTORFARM_ACCESS_FILE:-}" ]; then
+    farm_log "  $ACTORFARM_DOTNET $ACTORFARM_CLI access --dashboard-token --access-file $ACTORFARM_ACCESS_FILE"
+  else
+    farm_log "  (no access file with ACTORFARM_INSECURE=1: the token is random, see the coordinator's output)"
+  fi
 }
 
 # The exit status: the jobs' (the manifest's and any other the farm ran), or 130 when the farm

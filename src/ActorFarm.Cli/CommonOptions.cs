@@ -54,6 +54,37 @@ internal static class CommonOptions
             "Default: ACTORFARM_ACCESS_FILE, else <state-dir>/access.pem for a node (written when missing) and .actorfarm/access.pem for a client.",
     };
 
+    public static Option<string?> Dashboard(string? defaultListen = null)
+    {
+        var option = new Option<string?>("--dashboard")
+        {
+            Description = "Serve the live web dashboard and Prometheus /metrics on [host:]port (loopback unless a host is named; 0: a free port). " +
+                "Every request needs the dashboard's token (docs/dashboard.md).",
+        };
+        if (defaultListen is not null) option.DefaultValueFactory = _ => defaultListen;
+        option.Validators.Add(result =>
+        {
+            // A malformed address is bad input (exit 2) before anything starts.
+            if (result.GetValueOrDefault<string?>() is { } text)
+            {
+                try
+                {
+                    ActorFarm.Dashboard.DashboardListen.Parse(text);
+                }
+                catch (ArgumentException e)
+                {
+                    result.AddError(e.Message);
+                }
+            }
+        });
+        return option;
+    }
+
+    public static Option<bool> ReadOnlyDashboard() => new("--read-only")
+    {
+        Description = "The dashboard shows everything but cannot cancel or rerun jobs (a view to share).",
+    };
+
     public static Option<bool> Insecure() => new("--insecure")
     {
         Description = "No TLS and no authentication: anyone who can reach this process's port can run commands as you. For a closed test network only; warned about on every start.",

@@ -12,7 +12,7 @@ namespace ActorFarm.Cli;
 internal static class FarmSession
 {
     public static async Task<int> RunAsync(FarmOptions options, IOutput output, ProgressMode progress, bool csv,
-        Func<FarmClient, Task<IReadOnlyList<string>>> startJobs, CancellationToken ct)
+        Func<FarmClient, Task<IReadOnlyList<string>>> startJobs, CancellationToken ct, Dashboard.DashboardOptions? dashboard = null)
     {
         var clock = Stopwatch.StartNew();
         var (host, exitCode) = await FarmStart.TryStartAsync(options, output, "farm", ct);
@@ -20,6 +20,9 @@ internal static class FarmSession
 
         await using (host)
         {
+            // The dashboard shows the jobs from their submission on; it stops with the run.
+            await using var server = dashboard is null ? null : await DashboardStart.TryStartAsync(host.Client, dashboard, output, showToken: true, ct);
+            if (dashboard is not null && server is null) return ExitCodes.FarmError;
             try
             {
                 var jobIds = await startJobs(host.Client);

@@ -23,6 +23,7 @@ var root = new RootCommand("ActorFarm: run a command thousands to millions of ti
     CancelCommand.Create(),
     ResultsCommand.Create(),
     AccessCommand.Create(),
+    DashboardCommand.Create(),
 };
 
 var parsed = root.Parse(args);

@@ -23,6 +23,10 @@ internal sealed class RemoteFarm(Option<bool> verbose, bool clusterRequired = tr
     /// <summary>Whether <c>--cluster</c> was given (for a command that can also work on an embedded farm).</summary>
     public bool IsChosen(ParseResult parse) => parse.GetResult(_cluster) is { Implicit: false };
 
+    /// <summary>The access file this client uses (null with <c>--insecure</c>): the dashboard derives its token from it.</summary>
+    public string? AccessFilePath(ParseResult parse) =>
+        (_extra.ReadAccess(parse, FarmAccess.DefaultPath(".actorfarm"), create: false) as FarmAccess.FromFile)?.Path;
+
     public void AddTo(Command command)
     {
         command.Options.Add(_cluster);

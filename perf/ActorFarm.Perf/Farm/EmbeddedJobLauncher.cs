@@ -32,7 +32,8 @@ public static class EmbeddedJobLauncher
     public static string ProgramPath => typeof(EmbeddedJobLauncher).Assembly.Location;
 
     public static async Task<EmbeddedRun> RunAsync(string manifestPath, int slots, string workDirectory, bool scanResults,
-        TimeSpan timeout, TimeSpan? rssEvery = null, bool insecure = false, int jobs = 1, CancellationToken cancellationToken = default)
+        TimeSpan timeout, TimeSpan? rssEvery = null, bool insecure = false, int jobs = 1, string? dashboardUrlFile = null,
+        CancellationToken cancellationToken = default)
     {
         var reportPath = Path.Combine(workDirectory, "report.json");
         var args = new List<string>
@@ -43,6 +44,7 @@ public static class EmbeddedJobLauncher
         if (scanResults) args.Add("--scan-results");
         if (insecure) args.Add("--insecure");
         if (jobs > 1) args.AddRange(["--jobs", jobs.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        if (dashboardUrlFile is not null) args.AddRange(["--dashboard-url-file", dashboardUrlFile]);
 
         using var child = ChildProcess.StartDotnet(ProgramPath, args, workDirectory);
         var timeline = new List<RssSample>();

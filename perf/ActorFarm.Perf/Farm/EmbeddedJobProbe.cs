@@ -28,6 +28,7 @@ public static class EmbeddedJobProbe
         var scanResults = false;
         var insecure = false;
         var jobs = 1;
+        string? dashboardUrlFile = null;
         for (var i = 1; i < args.Length; i++)
         {
             switch (args[i])
@@ -39,6 +40,7 @@ public static class EmbeddedJobProbe
                 case "--scan-results": scanResults = true; break;
                 case "--insecure": insecure = true; break;
                 case "--jobs": jobs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--dashboard-url-file": dashboardUrlFile = args[++i]; break;
                 default: throw new ArgumentException($"run-job: unknown option {args[i]}");
             }
         }
@@ -57,6 +59,11 @@ public static class EmbeddedJobProbe
             Access = insecure ? new FarmAccess.Insecure() : null,
         });
         var hostStartedAt = DateTimeOffset.UtcNow;
+        // The dashboard cost benchmark: the farm serves its dashboard, and the harness opens the page.
+        await using var dashboard = dashboardUrlFile is null ? null
+            : await ActorFarm.Dashboard.DashboardServer.StartAsync(farm.Client, new ActorFarm.Dashboard.DashboardOptions());
+        if (dashboard is not null)
+            await File.WriteAllTextAsync(dashboardUrlFile!, dashboard.OpenAddress.ToString());
 
         var first = await RunJobAsync(farm.Client, job);
         var later = new List<JobInstants>();
@@ -70,6 +77,8 @@ public static class EmbeddedJobProbe
         // association's connection open, so one made at any time since start shows here.
         var connections = TcpConnections.EstablishedOnPort(farm.Address.Port ?? 0);
 
+        var snapshotsSent = dashboard?.SnapshotsSent;
+        if (dashboard is not null) await dashboard.DisposeAsync();
         await farm.DisposeAsync();
         var stoppedAt = DateTimeOffset.UtcNow;
 
@@ -91,6 +100,7 @@ public static class EmbeddedJobProbe
             TcpConnections = connections,
             Results = scanResults && last.ResultsFile is { } file ? ResultsFileScan.Summarize(file) : null,
             LaterJobs = later,
+            DashboardSnapshotsSent = snapshotsSent,
         };
         await File.WriteAllTextAsync(reportPath, JsonSerializer.Serialize(report, JobRunReport.Json));
         return last.Phase == JobPhase.Finished && later.All(j => j.Finished) ? 0 : 1;

@@ -53,6 +53,9 @@ public sealed record JobRunReport
     /// <summary>The jobs submitted after the first, one after the other on the same (now warm) farm.</summary>
     public List<JobInstants> LaterJobs { get; init; } = new();
 
+    /// <summary>With <c>--dashboard-url-file</c>: the snapshot events the dashboard sent to open pages (null without one).</summary>
+    public long? DashboardSnapshotsSent { get; init; }
+
     public static JsonSerializerOptions Json { get; } = new() { WriteIndented = true };
 }
 

@@ -19,6 +19,7 @@ public static class PerfHarness
         new MemoryPart(),
         new ResumePart(),
         new TlsCostPart(),
+        new DashboardCostPart(),
         new EmbeddingCostPart(),
         new ChaosPart(),
     ];

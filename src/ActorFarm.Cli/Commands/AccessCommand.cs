@@ -20,12 +20,16 @@ internal static class AccessCommand
         {
             Description = "Replace the file with a new credential; processes still holding the old one can no longer reach the farm once it restarts.",
         };
+        var dashboardToken = new Option<bool>("--dashboard-token")
+        {
+            Description = "Print the token of this farm's dashboards (derived from the access file, the same for every process holding it) and nothing else.",
+        };
         var state = CommonOptions.StateDirectory();
         var json = CommonOptions.Json();
         var verbose = CommonOptions.Verbose();
         var command = new Command("access", "Create (or show, or rotate) the farm's access file: the credential every node and client of a farm must hold.")
         {
-            file, rotate, state, json, verbose,
+            file, rotate, dashboardToken, state, json, verbose,
         };
         command.SetAction(parse =>
         {
@@ -33,6 +37,13 @@ internal static class AccessCommand
             var path = ExtraConfig.AccessPath(parse.GetValue(file), FarmAccess.DefaultPath(parse.GetValue(state)!.FullName));
             try
             {
+                if (parse.GetValue(dashboardToken))
+                {
+                    // The file must be the farm's: a token from a new file would open nothing.
+                    using var existing = AccessFileStore.Open(path, createIfMissing: false);
+                    output.DashboardToken(Dashboard.DashboardToken.For(path));
+                    return ExitCodes.Success;
+                }
                 if (parse.GetValue(rotate))
                 {
                     using var rotated = AccessFileStore.Rotate(path);

@@ -43,10 +43,12 @@ internal static class NodeCommand
         var handlers = CommonOptions.Handlers();
         var json = CommonOptions.Json();
         var verbose = CommonOptions.Verbose();
+        var dashboard = CommonOptions.Dashboard();
+        var readOnly = CommonOptions.ReadOnlyDashboard();
         var extra = ExtraConfig.Create();
         var command = new Command("node", "Run a farm node in a cluster until SIGTERM or Ctrl+C.")
         {
-            seeds, roles, slots, host, port, name, state, postgres, leaveAt, handlers, json, verbose,
+            seeds, roles, slots, host, port, name, state, postgres, leaveAt, handlers, json, verbose, dashboard, readOnly,
         };
         foreach (var option in extra.Options) command.Options.Add(option);
 
@@ -97,6 +99,14 @@ internal static class NodeCommand
                     output.Notice($"created the farm's access file {created} (mode 0600): every node and client of this farm needs it (--access-file)");
                 var slotCount = farm.Node is null ? (int?)null : farm.Slots;
                 output.NodeUp(farm.NodeName, farm.Address.ToString(), options.Roles, slotCount, farm.Handlers);
+                // Its output may be a SLURM job file others can read: the address is printed
+                // without the token, which comes from the access file (actorfarm access
+                // --dashboard-token). Without one (--insecure) the token is random and printed.
+                var accessFile = (options.Access as FarmAccess.FromFile)?.Path;
+                var dashboardOptions = DashboardStart.Options(parse.GetValue(dashboard), parse.GetValue(readOnly), accessFile);
+                await using var server = dashboardOptions is null ? null
+                    : await DashboardStart.TryStartAsync(farm.Client, dashboardOptions, output, showToken: accessFile is null, ct);
+                if (dashboardOptions is not null && server is null) return ExitCodes.FarmError;
                 var stopped = new TaskCompletionSource();
                 await using var registration = ct.Register(() => stopped.TrySetResult());
                 var ended = await Task.WhenAny(stopped.Task, farm.WhenTerminated);

@@ -24,10 +24,12 @@ internal static class RunCommand
         var verbose = CommonOptions.Verbose();
         var config = CommonOptions.Config();
         var handlers = CommonOptions.Handlers();
+        var dashboard = CommonOptions.Dashboard();
+        var readOnly = CommonOptions.ReadOnlyDashboard();
 
         var command = new Command("run", "Run a manifest's jobs on this machine (an embedded single-node farm); resumes them if they ran before.")
         {
-            manifest, state, slots, outputDir, csv, progress, json, verbose, config, handlers,
+            manifest, state, slots, outputDir, csv, progress, json, verbose, config, handlers, dashboard, readOnly,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -49,7 +51,7 @@ internal static class RunCommand
                     ids.Add(submitted.JobId);
                 }
                 return ids;
-            }, ct);
+            }, ct, DashboardStart.Options(parse.GetValue(dashboard), parse.GetValue(readOnly), accessFile: null));
         });
         return command;
     }

@@ -34,6 +34,15 @@ internal interface IOutput
 
     void NodeLeft(string nodeName, string reason);
 
+    /// <summary>
+    /// The dashboard is served at <paramref name="address"/>, which holds its token when
+    /// <paramref name="withToken"/> (else the user gets the token from <c>actorfarm access --dashboard-token</c>).
+    /// </summary>
+    void DashboardUp(Uri address, bool withToken, bool readOnly);
+
+    /// <summary>The dashboards' token (<c>access --dashboard-token</c>), alone, for a script or a browser.</summary>
+    void DashboardToken(string token);
+
     /// <summary>The farm's access file (<c>access</c>): where it is, the farm it names, and whether this call wrote it.</summary>
     void AccessFile(string path, string fingerprint, string state);
 

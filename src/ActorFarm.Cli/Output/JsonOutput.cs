@@ -49,6 +49,11 @@ internal sealed class JsonOutput(bool verbose) : IOutput
 
     public void NodeLeft(string nodeName, string reason) => Write(new { @event = "node-left", node = nodeName, reason });
 
+    public void DashboardToken(string token) => Write(new { @event = "dashboard-token", token });
+
+    public void DashboardUp(Uri address, bool withToken, bool readOnly) =>
+        Write(new { @event = "dashboard-up", url = address.ToString(), withToken, readOnly });
+
     public void AccessFile(string path, string fingerprint, string state) =>
         Write(new { @event = "access-file", path, fingerprint, state });
 

@@ -88,6 +88,13 @@ internal sealed class TextOutput(bool verbose) : IOutput
 
     public void NodeLeft(string nodeName, string reason) => Console.WriteLine($"node {nodeName} left the cluster: {reason}");
 
+    // On standard error: standard output is the run's (its summary), and an address with a token is nobody else's.
+    public void DashboardToken(string token) => Console.WriteLine(token);
+
+    public void DashboardUp(Uri address, bool withToken, bool readOnly) =>
+        Console.Error.WriteLine($"actorfarm: dashboard{(readOnly ? " (read-only)" : "")} at {address}" +
+            (withToken ? "" : " (its token: actorfarm access --dashboard-token)"));
+
     public void AccessFile(string path, string fingerprint, string state) =>
         Console.WriteLine($"access file {path} ({state}), farm fingerprint SHA-256 {fingerprint}");
 

@@ -23,6 +23,7 @@ internal sealed class FarmGateway : ReceiveActor
         var recordsBudget = WireLimits.From(Context.System.Settings.Config).RecordsBudget;
         Receive<IJobCommand>(command => jobs.Forward(command));
         Receive<ListJobs>(list => directory.Forward(list));
+        Receive<GetFarmOverview>(overview => directory.Forward(overview));
         Receive<GetResults>(query =>
         {
             JournalResults.ReadPageAsync(Context.System, query.JobId, query.FromSequenceNr, query.MaxRecords, query.FromRecord, recordsBudget,

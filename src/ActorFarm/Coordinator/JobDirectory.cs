@@ -21,8 +21,9 @@ internal sealed class JobDirectory : ReceivePersistentActor
     // Not journaled: an incarnation only means something while its entity lives, and every
     // entity announces its own when it starts. Unknown after the directory itself moved.
     private readonly Dictionary<string, string> _incarnations = new();
-    // Registered node supervisors and the handlers each can run (null: any).
-    private readonly Dictionary<IActorRef, string[]?> _nodes = new();
+    // Registered node supervisors as each last said (its heartbeat): name, slots, busy slots,
+    // the handlers it can run (null: any), when heard.
+    private readonly Dictionary<IActorRef, FarmNode> _nodes = new();
     // Jobs already warned about as waiting (per reason): said once, not at every broadcast.
     private readonly HashSet<string> _warned = new();
 
@@ -44,6 +45,7 @@ internal sealed class JobDirectory : ReceivePersistentActor
             .OrderByDescending(j => j.RegisteredAt)
             .Select(j => j with { Waiting = WaitingReason(j) })
             .ToArray())));
+        Command<GetFarmOverview>(_ => Sender.Tell(Overview()));
         Command<Terminated>(t =>
         {
             _nodes.Remove(t.ActorRef);
@@ -100,7 +102,11 @@ internal sealed class JobDirectory : ReceivePersistentActor
 
     private void HandleRegister(RegisterNode register)
     {
-        if (_nodes.TryAdd(register.Node, register.Handlers))
+        var heard = new FarmNode(register.NodeName, MemberAddress(register.Node), register.Slots, register.Busy, register.Handlers,
+            DateTimeOffset.UtcNow);
+        var known = _nodes.ContainsKey(register.Node);
+        _nodes[register.Node] = heard;
+        if (!known)
         {
             Context.Watch(register.Node);
             _log.Info("Node {0} registered with {1} slots{2}", register.NodeName, register.Slots,
@@ -125,7 +131,7 @@ internal sealed class JobDirectory : ReceivePersistentActor
     private string? WaitingReason(JobListEntry job)
     {
         if (job.Phase != JobPhase.Running || job.Handler is not { } handler || _nodes.Count == 0) return null;
-        return _nodes.Values.Any(handlers => handlers is null || handlers.Contains(handler, StringComparer.Ordinal))
+        return _nodes.Values.Any(node => node.Handlers is null || node.Handlers.Contains(handler, StringComparer.Ordinal))
             ? null
             : $"no node has handler '{handler}'";
     }
@@ -136,6 +142,22 @@ internal sealed class JobDirectory : ReceivePersistentActor
             if (WaitingReason(job) is { } reason && _warned.Add(job.JobId + reason))
                 _log.Warning("Job {0} waits: {1}", job.JobId, reason);
     }
+
+    /// <summary>The membership as this member sees it, and every registered node's last heartbeat.</summary>
+    private FarmOverview Overview()
+    {
+        var state = Akka.Cluster.Cluster.Get(Context.System).State;
+        var members = state.Members
+            .Select(m => new FarmMember(m.Address.ToString(), m.Status.ToString(), m.Roles.Order(StringComparer.Ordinal).ToArray(),
+                !state.Unreachable.Contains(m)))
+            .ToArray();
+        var nodes = _nodes.Values.OrderBy(n => n.Name, StringComparer.Ordinal).ToArray();
+        return new FarmOverview(members, nodes, DateTimeOffset.UtcNow);
+    }
+
+    /// <summary>The cluster address of a node supervisor's member (a local one has none of its own: this member's).</summary>
+    private string MemberAddress(IActorRef node) =>
+        (node.Path.Address.HasLocalScope ? Akka.Cluster.Cluster.Get(Context.System).SelfAddress : node.Path.Address).ToString();
 
     private ActiveJobs ActiveJobsMessage() => new(_jobs.Values
         .Where(j => j.Phase == JobPhase.Running)

@@ -47,6 +47,7 @@ internal sealed partial class JobEntity
             _ledger!.MarkRecorded(r.Index);
             if (r.Outcome == TaskOutcome.Succeeded) _recordedSucceeded++;
             else _recordedFailed++;
+            _insights.Record(r);
         }
         _appender?.Tell(new ResultsAppender.Append(e.Results));
     }
@@ -75,6 +76,7 @@ internal sealed partial class JobEntity
         _reruns = s.Reruns;
         _rerunSequenceNr = s.RerunSequenceNr;
         _ledger = new TaskLedger(s.Spec.TaskCount, CompletionBitmap.FromWords(s.Spec.TaskCount, s.CompletedBits));
+        _insights.Restore(s.DurationCounts, s.RecentFailures);
         if (_phase != JobPhase.Running) _ledger.Clear();
     }
 
@@ -220,7 +222,8 @@ internal sealed partial class JobEntity
         if (++_eventsSinceSnapshot < _settings.SnapshotEveryEvents || _writing is not null) return;
         _eventsSinceSnapshot = 0;
         _journal!.Tell(new JobJournal.TakeSnapshot(new JobSnapshot(_jobId, _spec!, _phase, _acceptedAt!.Value, _endedAt,
-            _recordedSucceeded, _recordedFailed, _ledger!.Bitmap.CopyWords(), _reruns, _rerunSequenceNr)));
+            _recordedSucceeded, _recordedFailed, _ledger!.Bitmap.CopyWords(), _reruns, _rerunSequenceNr,
+            _insights.DurationCounts(), _insights.Failures())));
     }
 
     // ---- failing --------------------------------------------------------------------------

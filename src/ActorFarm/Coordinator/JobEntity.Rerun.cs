@@ -144,6 +144,7 @@ internal sealed partial class JobEntity
         // before the job ends again (a cancelled rerun records one for those it did not run).
         _recordedFailed = 0;
         _failed = 0;
+        _insights.ForgetFailures();
         _exported = false;
         _exportError = null;
     }

@@ -80,6 +80,7 @@ internal sealed partial class JobEntity
             AcquireWriterLock();
         });
         Receive<GetJobStatus>(_ => Sender.Tell(Status()));
+        Receive<GetJobInsight>(_ => Sender.Tell(Insight()));
         Receive<SubmitJob>(_ => Sender.Tell(new JobSubmitted(_jobId, false, Status())));
         Receive<CancelJob>(_ => Sender.Tell(Status()));
         Receive<RequestTasks>(request => request.Node.Tell(new TaskBatch(_jobId, _incarnation, null, [], Exhausted: true)));

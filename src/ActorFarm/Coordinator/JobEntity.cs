@@ -54,6 +54,8 @@ internal sealed partial class JobEntity : ReceiveActor, IWithTimers, IWithUnboun
     // Reruns (JobEntity.Rerun.cs): how many, and the sequence number of the latest one's event.
     private int _reruns;
     private long _rerunSequenceNr;
+    // Task durations and the latest failures (JobInsights.cs), from every results event applied.
+    private readonly JobInsights _insights = new();
 
     // ---- this life of the entity -----------------------------------------------------------
     // Nodes holding leases from an earlier life re-attach them when they see it change.
@@ -178,6 +180,8 @@ internal sealed partial class JobEntity : ReceiveActor, IWithTimers, IWithUnboun
             _ledger?.Leased ?? 0, _acceptedAt, _endedAt, _exported ? _resultsFile : null, _exportError,
             _fault?.Describe(), _halted, _reruns, _rerunSequenceNr);
 
+    private JobInsight Insight() => _insights.ToInsight(_jobId, _spec);
+
     // ---- behaviours ---------------------------------------------------------------------------
 
     /// <summary>The journal child replays the job; everything else waits.</summary>
@@ -214,6 +218,7 @@ internal sealed partial class JobEntity : ReceiveActor, IWithTimers, IWithUnboun
     {
         Receive<SubmitJob>(HandleSubmit);
         Receive<GetJobStatus>(_ => Sender.Tell(Status()));
+        Receive<GetJobInsight>(_ => Sender.Tell(Insight()));
         Receive<CancelJob>(_ => Sender.Tell(Status()));
         Receive<RerunJob>(HandleRerunOfUnfinished);
         Receive<RequestTasks>(request => request.Node.Tell(new TaskBatch(_jobId, _incarnation, null, [], Exhausted: true)));
@@ -308,6 +313,7 @@ internal sealed partial class JobEntity : ReceiveActor, IWithTimers, IWithUnboun
     private void ReceiveRunningJob()
     {
         Receive<GetJobStatus>(HandleStatus);
+        Receive<GetJobInsight>(_ => Sender.Tell(Insight()));
         Receive<SubmitJob>(_ => Sender.Tell(new JobSubmitted(_jobId, Resumed: true, Status())));
         Receive<RerunJob>(HandleRerunOfUnfinished);
         Receive<StatusHoldOver>(ReleaseHeldStatus);
@@ -326,6 +332,7 @@ internal sealed partial class JobEntity : ReceiveActor, IWithTimers, IWithUnboun
     private void Ended()
     {
         Receive<GetJobStatus>(HandleStatus);
+        Receive<GetJobInsight>(_ => Sender.Tell(Insight()));
         Receive<SubmitJob>(_ => Sender.Tell(new JobSubmitted(_jobId, Resumed: true, Status())));
         Receive<CancelJob>(_ => Sender.Tell(Status()));
         Receive<RerunJob>(HandleRerunOfEnded);

@@ -46,6 +46,12 @@ internal sealed class ConnectingFarmClient(FarmConnectionOptions options) : IFar
     public async Task<JobListEntry[]> ListAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
         await (await ClientAsync(cancellationToken)).ListAsync(timeout, cancellationToken);
 
+    public async Task<FarmOverview> OverviewAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        await (await ClientAsync(cancellationToken)).OverviewAsync(timeout, cancellationToken);
+
+    public async Task<JobInsight> InsightAsync(string jobId, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        await (await ClientAsync(cancellationToken)).InsightAsync(jobId, timeout, cancellationToken);
+
     public async IAsyncEnumerable<JobStatusReport> WatchAsync(string jobId, TimeSpan? pollInterval = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

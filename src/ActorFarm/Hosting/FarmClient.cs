@@ -183,6 +183,14 @@ public sealed class FarmClient : IFarmClient, IAsyncDisposable
     public async Task<JobListEntry[]> ListAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
         (await _endpoint.AskAsync<JobList>(ListJobs.Instance, timeout ?? DefaultTimeout, cancellationToken)).Jobs;
 
+    /// <inheritdoc />
+    public Task<FarmOverview> OverviewAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        _endpoint.AskAsync<FarmOverview>(GetFarmOverview.Instance, timeout ?? DefaultTimeout, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<JobInsight> InsightAsync(string jobId, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        _endpoint.AskAsync<JobInsight>(new GetJobInsight(jobId), timeout ?? DefaultTimeout, cancellationToken);
+
     /// <summary>
     /// The job's status at once, then about once per <paramref name="pollInterval"/> until it has
     /// ended and its results file is written (<see cref="JobStatusReport.IsSettled"/>), which is the

@@ -29,6 +29,18 @@ public interface IFarmClient
     Task<JobListEntry[]> ListAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// The farm's members and worker nodes now (slots, busy slots, last heartbeat), as the job
+    /// directory's member sees them.
+    /// </summary>
+    Task<FarmOverview> OverviewAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// How the job's tasks went: a histogram of their durations and the latest failures (with
+    /// parameters, exit code, attempts, error and output files). An unknown job has none.
+    /// </summary>
+    Task<JobInsight> InsightAsync(string jobId, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// The job's status at once, then about once per <paramref name="pollInterval"/> until it has
     /// ended and its results file is written (<see cref="JobStatusReport.IsSettled"/>), which is the
     /// last item. It survives a coordinator fail-over; a farm that is gone ends it with

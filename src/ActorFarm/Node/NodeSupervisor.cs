@@ -93,7 +93,18 @@ internal sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
     }
 
     private void Register() =>
-        _directory.Tell(new RegisterNode(Self, _settings.NodeName, _settings.Slots, _settings.Handlers?.Order(StringComparer.Ordinal).ToArray()));
+        _directory.Tell(new RegisterNode(Self, _settings.NodeName, _settings.Slots, _settings.Handlers?.Order(StringComparer.Ordinal).ToArray(),
+            BusySlots()));
+
+    // A slot may hold several leases (an inline handler's batch): busy slots are counted, not
+    // leases. A scan, but once per heartbeat, never per task.
+    private int BusySlots()
+    {
+        var busy = 0;
+        foreach (var slot in _slots)
+            if (slot.JobId is not null) busy++;
+        return busy;
+    }
 
     // ---- behaviours ---------------------------------------------------------------------------
 

@@ -33,7 +33,9 @@ internal sealed record TasksReopened(RerunSelection Selection, DateTimeOffset At
 /// <summary>
 /// Snapshot of a job: which indices are final (one bit each) and the counters. Recovery then
 /// replays only the events after it. <paramref name="Reruns"/> and <paramref name="RerunSequenceNr"/>
-/// (absent in snapshots of earlier versions: 0) carry the latest <see cref="TasksReopened"/>.
+/// (absent in snapshots of earlier versions: 0) carry the latest <see cref="TasksReopened"/>;
+/// <paramref name="DurationCounts"/> and <paramref name="RecentFailures"/> (absent before: empty)
+/// the job's insights (<c>Coordinator/JobInsights</c>), which replay after it could not rebuild.
 /// </summary>
 internal sealed record JobSnapshot(
     string JobId,
@@ -45,4 +47,6 @@ internal sealed record JobSnapshot(
     long Failed,
     ulong[] CompletedBits,
     int Reruns = 0,
-    long RerunSequenceNr = 0) : IJobEvent;
+    long RerunSequenceNr = 0,
+    long[]? DurationCounts = null,
+    TaskRecord[]? RecentFailures = null) : IJobEvent;

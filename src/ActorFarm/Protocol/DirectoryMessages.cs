@@ -9,11 +9,13 @@ namespace ActorFarm.Protocol;
 internal interface IDirectoryMessage : IWireMessage;
 
 /// <summary>
-/// A node supervisor registers; the directory answers with <see cref="ActiveJobs"/> now and on
-/// every change. <paramref name="Handlers"/> names the in-process handlers the node can run (null:
-/// the node does not say, e.g. a host with its own executor, and is taken to run any).
+/// A node supervisor registers, and again every <c>register-interval</c> as its heartbeat; the
+/// directory answers with <see cref="ActiveJobs"/> each time and on every change.
+/// <paramref name="Handlers"/> names the in-process handlers the node can run (null: the node does
+/// not say, e.g. a host with its own executor, and is taken to run any); <paramref name="Busy"/>
+/// is how many of its slots run a task now (the farm overview's busy slots).
 /// </summary>
-internal sealed record RegisterNode(IActorRef Node, string NodeName, int Slots, string[]? Handlers = null) : IDirectoryMessage;
+internal sealed record RegisterNode(IActorRef Node, string NodeName, int Slots, string[]? Handlers = null, int Busy = 0) : IDirectoryMessage;
 
 /// <summary>The active jobs, highest priority first.</summary>
 internal sealed record ActiveJobs(ActiveJob[] Jobs) : IDirectoryMessage;

@@ -1,0 +1,64 @@
+using ActorFarm.Manifest;
+using ActorFarm.Protocol;
+using ActorFarm.Results;
+
+namespace ActorFarm.Coordinator;
+
+/// <summary>
+/// What a job entity keeps to show how its tasks went (<see cref="JobInsight"/>): a histogram of
+/// the durations of its final results and its latest final failures. Fed by every results event
+/// the entity applies, journaled or replayed, and kept in its snapshots, so it is the same after
+/// a recovery. Fixed in size: <see cref="DurationHistogram.BucketCount"/> counters and at most
+/// <see cref="MaxFailures"/> records, whatever the job.
+/// </summary>
+internal sealed class JobInsights
+{
+    public const int MaxFailures = 20;
+
+    private readonly long[] _durations = new long[DurationHistogram.BucketCount];
+    // Oldest first; the newest failure replaces the oldest once full.
+    private readonly Queue<TaskRecord> _failures = new(MaxFailures);
+
+    public void Record(TaskRecord result)
+    {
+        _durations[DurationHistogram.BucketOf(result.Ended - result.Started)]++;
+        if (result.Outcome == TaskOutcome.Succeeded) return;
+        if (_failures.Count == MaxFailures) _failures.Dequeue();
+        _failures.Enqueue(result);
+    }
+
+    /// <summary>A rerun runs the failed tasks again: the failures shown are those still to come.</summary>
+    public void ForgetFailures() => _failures.Clear();
+
+    public long[] DurationCounts() => (long[])_durations.Clone();
+
+    public TaskRecord[] Failures() => _failures.ToArray();
+
+    /// <summary>Restores what a snapshot kept (journals written before insights were kept have none: they start empty).</summary>
+    public void Restore(long[]? durations, TaskRecord[]? failures)
+    {
+        Array.Clear(_durations);
+        _failures.Clear();
+        if (durations is not null) Array.Copy(durations, _durations, Math.Min(durations.Length, _durations.Length));
+        foreach (var failure in (failures ?? []).TakeLast(MaxFailures)) _failures.Enqueue(failure);
+    }
+
+    /// <summary>The insight as clients read it: failures newest first, as result rows.</summary>
+    public JobInsight ToInsight(string jobId, JobSpec? spec)
+    {
+        var rows = new List<FailedTask>(_failures.Count);
+        if (spec is not null)
+        {
+            var jobDirectory = OutputLayout.JobDirectory(spec);
+            foreach (var record in _failures.Reverse())
+            {
+                var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
+                Sweeps.ParametersAt(spec.Sweep, record.Index, parameters);
+                var row = ResultRow.For(spec, jobDirectory, record, parameters);
+                rows.Add(new FailedTask(record.Index, parameters, record.Outcome, record.ExitCode, record.Attempts, record.Node,
+                    record.Started, record.Ended, record.Error, row.Stdout, row.Stderr));
+            }
+        }
+        return new JobInsight(jobId, new DurationHistogram(DurationCounts()), rows.ToArray());
+    }
+}
