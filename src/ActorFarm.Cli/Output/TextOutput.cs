@@ -8,11 +8,9 @@ internal sealed class TextOutput(bool verbose) : IOutput
 {
     public bool AllowsProgress => true;
 
-    public void ManifestInvalid(string path, IReadOnlyList<ManifestError> errors)
-    {
-        Console.Error.WriteLine($"{path}: {errors.Count} error{(errors.Count == 1 ? "" : "s")}; nothing was started.");
-        foreach (var error in errors) Console.Error.WriteLine("  " + error);
-    }
+    public void ManifestInvalid(string path, IReadOnlyList<ManifestError> errors) =>
+        CliLog.Report($"{path}: {errors.Count} error{(errors.Count == 1 ? "" : "s")}; nothing was started.",
+            errors.Select(e => e.ToString()).ToList());
 
     public void ManifestValid(string path, IReadOnlyList<(JobSpec Spec, string JobId)> jobs)
     {
@@ -91,7 +89,7 @@ internal sealed class TextOutput(bool verbose) : IOutput
     public void AccessFile(string path, string fingerprint, string state) =>
         Console.WriteLine($"access file {path} ({state}), farm fingerprint SHA-256 {fingerprint}");
 
-    public void Error(string message, Exception? cause = null) => OutputFormat.WriteError(message, cause, verbose);
+    public void Error(string message, Exception? cause = null) => CliLog.Error(message, cause, verbose);
 
     private static string PhaseName(JobPhase phase) => phase.ToString().ToLowerInvariant();
 }
