@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 
 namespace ActorFarm.Cli;
 
@@ -20,6 +21,26 @@ internal static class CommonOptions
     {
         Description = "Show the farm's own log (Akka INFO lines) and the stack trace of any error, on standard error.",
     };
+
+    private const string LogFormatName = "--log-format";
+
+    /// <summary>
+    /// <c>--log-format text|json</c>. Not read by the commands: the format belongs to the whole
+    /// process's stderr, parse errors included, so <c>Main</c> reads it once (<see cref="AsksForJsonLogs"/>).
+    /// </summary>
+    public static Option<string> LogFormat() => new Option<string>(LogFormatName)
+    {
+        Description = "How every line on standard error reads, the farm's log and this command's own errors: " +
+            "text (for a person) or json (one JSON object per line, for a machine). Standard output is unchanged (see --json).",
+        DefaultValueFactory = _ => Logs.LogFormat.Text,
+    }.AcceptOnlyFromAmong(Logs.LogFormat.Text, Logs.LogFormat.Json); // anything else is bad input, exit 2
+
+    /// <summary>
+    /// Whether the command line asks for JSON lines on stderr: <c>--log-format json</c> given once
+    /// (the only token the option accepts besides text), whatever else failed to parse.
+    /// </summary>
+    public static bool AsksForJsonLogs(ParseResult parsed) =>
+        parsed.GetResult(LogFormatName) is OptionResult { Tokens: [{ Value: Logs.LogFormat.Json }] };
 
     public static Option<DirectoryInfo> StateDirectory() => new("--state-dir")
     {

@@ -27,11 +27,13 @@ var root = new RootCommand("ActorFarm: run a command thousands to millions of ti
 };
 
 var parsed = root.Parse(args);
+// Before any line is written on stderr: the format of every one (a bad --log-format is reported as text).
+CliLog.UseJson(CommonOptions.AsksForJsonLogs(parsed));
 if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)
 {
     foreach (var error in parsed.Errors)
-        Console.Error.WriteLine($"actorfarm: {error.Message}");
-    Console.Error.WriteLine("Try 'actorfarm --help'.");
+        CliLog.Error(error.Message);
+    CliLog.Hint("Try 'actorfarm --help'.");
     return ExitCodes.BadInput;
 }
 var json = args.Contains("--json");

@@ -39,11 +39,10 @@ internal sealed class RemoteFarm(Option<bool> verbose, bool clusterRequired = tr
         FarmConnectionOptions options;
         try
         {
-            var cliConfig = CliConfig.For(parse.GetValue(verbose));
             options = new FarmConnectionOptions
             {
                 Contacts = ClusterAddress.ParseList(parse.GetValue(_cluster)!),
-                Config = _extra.Read(parse) is { } extra ? extra.WithFallback(cliConfig) : cliConfig,
+                Config = CliConfig.For(parse.GetValue(verbose), _extra.Read(parse)),
                 Access = _extra.ReadAccess(parse, FarmAccess.DefaultPath(".actorfarm"), create: false),
             };
         }

@@ -64,7 +64,7 @@ internal static class StopSignals
     /// </summary>
     private static void ExitNow(string why)
     {
-        Console.Error.WriteLine("actorfarm: " + why + " Run the same command again to resume.");
+        Output.CliLog.Error(why + " Run the same command again to resume.");
         Console.Out.Flush();
         Exit(ExitCodes.Interrupted);
     }

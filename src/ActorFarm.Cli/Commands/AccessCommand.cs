@@ -27,9 +27,10 @@ internal static class AccessCommand
         var state = CommonOptions.StateDirectory();
         var json = CommonOptions.Json();
         var verbose = CommonOptions.Verbose();
+        var logFormat = CommonOptions.LogFormat();
         var command = new Command("access", "Create (or show, or rotate) the farm's access file: the credential every node and client of a farm must hold.")
         {
-            file, rotate, dashboardToken, state, json, verbose,
+            file, rotate, dashboardToken, state, json, verbose, logFormat,
         };
         command.SetAction(parse =>
         {

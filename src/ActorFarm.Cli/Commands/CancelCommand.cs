@@ -13,8 +13,9 @@ internal static class CancelCommand
         var reason = new Option<string>("--reason") { Description = "Recorded in the journal with the cancellation.", DefaultValueFactory = _ => "cancelled by user" };
         var json = CommonOptions.Json();
         var verbose = CommonOptions.Verbose();
+        var logFormat = CommonOptions.LogFormat();
         var remote = new RemoteFarm(verbose);
-        var command = new Command("cancel", "Cancel a job: no new task starts, running ones are killed, finished results are kept.") { job, reason, json, verbose };
+        var command = new Command("cancel", "Cancel a job: no new task starts, running ones are killed, finished results are kept.") { job, reason, json, verbose, logFormat };
         remote.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {

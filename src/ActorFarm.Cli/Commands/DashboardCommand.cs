@@ -19,10 +19,11 @@ internal static class DashboardCommand
         var readOnly = CommonOptions.ReadOnlyDashboard();
         var json = CommonOptions.Json();
         var verbose = CommonOptions.Verbose();
+        var logFormat = CommonOptions.LogFormat();
         var remote = new RemoteFarm(verbose);
         var command = new Command("dashboard", "Serve the live web dashboard of a running farm until SIGTERM or Ctrl+C.")
         {
-            listen, readOnly, json, verbose,
+            listen, readOnly, json, verbose, logFormat,
         };
         remote.AddTo(command);
         command.SetAction(async (parse, ct) =>

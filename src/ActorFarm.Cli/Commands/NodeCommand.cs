@@ -43,12 +43,13 @@ internal static class NodeCommand
         var handlers = CommonOptions.Handlers();
         var json = CommonOptions.Json();
         var verbose = CommonOptions.Verbose();
+        var logFormat = CommonOptions.LogFormat();
         var dashboard = CommonOptions.Dashboard();
         var readOnly = CommonOptions.ReadOnlyDashboard();
         var extra = ExtraConfig.Create();
         var command = new Command("node", "Run a farm node in a cluster until SIGTERM or Ctrl+C.")
         {
-            seeds, roles, slots, host, port, name, state, postgres, leaveAt, handlers, json, verbose, dashboard, readOnly,
+            seeds, roles, slots, host, port, name, state, postgres, leaveAt, handlers, json, verbose, logFormat, dashboard, readOnly,
         };
         foreach (var option in extra.Options) command.Options.Add(option);
 
@@ -63,9 +64,7 @@ internal static class NodeCommand
                 if (roleList.Length == 0 || unknown.Count > 0)
                     throw new ArgumentException($"--roles: expected coordinator and/or worker, got '{parse.GetValue(roles)}'");
                 var seedList = ClusterAddress.ParseList(parse.GetValue(seeds)!);
-                var config = extra.Read(parse);
-                var cliConfig = CliConfig.For(parse.GetValue(verbose));
-                config = config is null ? cliConfig : config.WithFallback(cliConfig);
+                var config = CliConfig.For(parse.GetValue(verbose), extra.Read(parse));
                 options = new FarmOptions
                 {
                     Seeds = seedList,

@@ -30,12 +30,13 @@ internal static class RerunCommand
         var progress = RunCommand.ProgressOption();
         var json = CommonOptions.Json();
         var verbose = CommonOptions.Verbose();
+        var logFormat = CommonOptions.LogFormat();
         var handlers = CommonOptions.Handlers();
         var remote = new RemoteFarm(verbose, clusterRequired: false);
         var command = new Command("rerun",
             "Run again the failed tasks of a finished job: here on the state directory's embedded farm, or on a cluster with --cluster.")
         {
-            job, failed, state, slots, handlers, wait, csv, progress, json, verbose,
+            job, failed, state, slots, handlers, wait, csv, progress, json, verbose, logFormat,
         };
         // Its --config serves the embedded farm too.
         remote.AddTo(command);

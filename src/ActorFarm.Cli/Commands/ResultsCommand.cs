@@ -23,8 +23,9 @@ internal static class ResultsCommand
         };
         var json = CommonOptions.Json();
         var verbose = CommonOptions.Verbose();
+        var logFormat = CommonOptions.LogFormat();
         var remote = new RemoteFarm(verbose);
-        var command = new Command("results", "Write a job's results (JSON lines or CSV) from the journal.") { job, csv, path, history, json, verbose };
+        var command = new Command("results", "Write a job's results (JSON lines or CSV) from the journal.") { job, csv, path, history, json, verbose, logFormat };
         remote.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {

@@ -15,11 +15,12 @@ internal static class ResumeCommand
         var csv = new Option<bool>("--csv") { Description = "Also write results.csv next to results.jsonl." };
         var progress = RunCommand.ProgressOption();
         var verbose = CommonOptions.Verbose();
+        var logFormat = CommonOptions.LogFormat();
         var config = CommonOptions.Config();
         var handlers = CommonOptions.Handlers();
         var command = new Command("resume", "Continue the unfinished jobs of a state directory (after a crash or kill).")
         {
-            state, slots, csv, progress, json, verbose, config, handlers,
+            state, slots, csv, progress, json, verbose, logFormat, config, handlers,
         };
         command.SetAction(async (parse, ct) =>
         {

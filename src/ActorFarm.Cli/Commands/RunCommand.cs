@@ -22,6 +22,7 @@ internal static class RunCommand
         var csv = new Option<bool>("--csv") { Description = "Also write results.csv next to results.jsonl." };
         var progress = ProgressOption();
         var verbose = CommonOptions.Verbose();
+        var logFormat = CommonOptions.LogFormat();
         var config = CommonOptions.Config();
         var handlers = CommonOptions.Handlers();
         var dashboard = CommonOptions.Dashboard();
@@ -29,7 +30,7 @@ internal static class RunCommand
 
         var command = new Command("run", "Run a manifest's jobs on this machine (an embedded single-node farm); resumes them if they ran before.")
         {
-            manifest, state, slots, outputDir, csv, progress, json, verbose, config, handlers, dashboard, readOnly,
+            manifest, state, slots, outputDir, csv, progress, json, verbose, logFormat, config, handlers, dashboard, readOnly,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -59,8 +60,6 @@ internal static class RunCommand
     internal static FarmOptions EmbeddedFarm(DirectoryInfo state, int? slots, bool verbose, Config? extra = null,
         IReadOnlyList<string>? handlerAssemblies = null)
     {
-        // Akka's own INFO lines would scroll the progress bar away: only with --verbose.
-        var cliConfig = CliConfig.For(verbose);
         return new FarmOptions
         {
             StateDirectory = state.FullName,
@@ -69,7 +68,8 @@ internal static class RunCommand
             HandlerAssemblies = handlerAssemblies ?? [],
             // Ctrl+C reaches the tasks too (one process group): what it kills goes back, not failed.
             ObserveStopSignals = true,
-            Config = extra is null ? cliConfig : extra.WithFallback(cliConfig),
+            // Akka's own INFO lines would scroll the progress bar away: only with --verbose.
+            Config = CliConfig.For(verbose, extra),
         };
     }
 

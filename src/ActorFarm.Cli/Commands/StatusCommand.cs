@@ -23,8 +23,9 @@ internal static class StatusCommand
         };
         var progress = RunCommand.ProgressOption();
         var verbose = CommonOptions.Verbose();
+        var logFormat = CommonOptions.LogFormat();
         var remote = new RemoteFarm(verbose);
-        var command = new Command("status", "Show a job's progress, or list the farm's jobs.") { job, wait, progress, json, verbose };
+        var command = new Command("status", "Show a job's progress, or list the farm's jobs.") { job, wait, progress, json, verbose, logFormat };
         remote.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {

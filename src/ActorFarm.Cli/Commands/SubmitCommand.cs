@@ -20,8 +20,9 @@ internal static class SubmitCommand
         var csv = new Option<bool>("--csv") { Description = "With --wait: also write results.csv next to results.jsonl." };
         var progress = RunCommand.ProgressOption();
         var verbose = CommonOptions.Verbose();
+        var logFormat = CommonOptions.LogFormat();
         var remote = new RemoteFarm(verbose);
-        var command = new Command("submit", "Submit a manifest's jobs to a running farm cluster.") { manifest, wait, csv, progress, json, verbose };
+        var command = new Command("submit", "Submit a manifest's jobs to a running farm cluster.") { manifest, wait, csv, progress, json, verbose, logFormat };
         remote.AddTo(command);
 
         command.SetAction(async (parse, ct) =>

@@ -13,7 +13,8 @@ internal static class ValidateCommand
         var manifest = CommonOptions.Manifest();
         var json = CommonOptions.Json();
         var verbose = CommonOptions.Verbose();
-        var command = new Command("validate", "Check a manifest without running anything; exit code 2 when it has errors.") { manifest, json, verbose };
+        var logFormat = CommonOptions.LogFormat();
+        var command = new Command("validate", "Check a manifest without running anything; exit code 2 when it has errors.") { manifest, json, verbose, logFormat };
         command.SetAction(parse =>
         {
             var output = OutputFormat.For(parse.GetValue(json), parse.GetValue(verbose));

@@ -47,14 +47,15 @@ internal interface IOutput
     void AccessFile(string path, string fingerprint, string state);
 
     /// <summary>
-    /// A failure, as one line on standard error (<c>actorfarm: message</c>); with <c>--verbose</c>
-    /// the stack trace of <paramref name="cause"/> follows. The JSON renderer also writes it as an
-    /// <c>error</c> event on standard output, so a script reading only stdout sees it.
+    /// A failure, as one line on standard error (<c>actorfarm: message</c>, or a JSON object with
+    /// <c>--log-format json</c>: <see cref="CliLog"/>); with <c>--verbose</c> the stack trace of
+    /// <paramref name="cause"/> follows. The JSON renderer also writes it as an <c>error</c> event on
+    /// standard output, so a script reading only stdout sees it.
     /// </summary>
     void Error(string message, Exception? cause = null);
 
     /// <summary>Something the user must know that is no failure (an access file was created): one line on standard error.</summary>
-    void Notice(string message) => Console.Error.WriteLine("actorfarm: " + message);
+    void Notice(string message) => CliLog.Notice(message);
 
     /// <summary>Whether live progress may be drawn on standard output.</summary>
     bool AllowsProgress { get; }
@@ -63,12 +64,4 @@ internal interface IOutput
 internal static class OutputFormat
 {
     public static IOutput For(bool json, bool verbose) => json ? new JsonOutput(verbose) : new TextOutput(verbose);
-
-    /// <summary>The one error line on standard error; the trace after it only when verbose.</summary>
-    internal static void WriteError(string message, Exception? cause, bool verbose)
-    {
-        Console.Error.WriteLine("actorfarm: " + message);
-        if (verbose && cause is not null)
-            Console.Error.WriteLine(cause);
-    }
 }

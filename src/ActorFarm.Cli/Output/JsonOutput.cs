@@ -60,7 +60,7 @@ internal sealed class JsonOutput(bool verbose) : IOutput
     public void Error(string message, Exception? cause = null)
     {
         Write(new { @event = "error", message });
-        OutputFormat.WriteError(message, cause, verbose);
+        CliLog.Error(message, cause, verbose);
     }
 
     private static void Write(object value) => Console.WriteLine(JsonSerializer.Serialize(value, Options));

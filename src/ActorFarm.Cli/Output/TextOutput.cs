@@ -8,11 +8,9 @@ internal sealed class TextOutput(bool verbose) : IOutput
 {
     public bool AllowsProgress => true;
 
-    public void ManifestInvalid(string path, IReadOnlyList<ManifestError> errors)
-    {
-        Console.Error.WriteLine($"{path}: {errors.Count} error{(errors.Count == 1 ? "" : "s")}; nothing was started.");
-        foreach (var error in errors) Console.Error.WriteLine("  " + error);
-    }
+    public void ManifestInvalid(string path, IReadOnlyList<ManifestError> errors) =>
+        CliLog.Report($"{path}: {errors.Count} error{(errors.Count == 1 ? "" : "s")}; nothing was started.",
+            errors.Select(e => e.ToString()).ToList());
 
     public void ManifestValid(string path, IReadOnlyList<(JobSpec Spec, string JobId)> jobs)
     {
@@ -88,17 +86,17 @@ internal sealed class TextOutput(bool verbose) : IOutput
 
     public void NodeLeft(string nodeName, string reason) => Console.WriteLine($"node {nodeName} left the cluster: {reason}");
 
-    // On standard error: standard output is the run's (its summary), and an address with a token is nobody else's.
     public void DashboardToken(string token) => Console.WriteLine(token);
 
+    // On standard error (a notice): standard output is the run's (its summary), and an address with a token is nobody else's.
     public void DashboardUp(Uri address, bool withToken, bool readOnly) =>
-        Console.Error.WriteLine($"actorfarm: dashboard{(readOnly ? " (read-only)" : "")} at {address}" +
+        CliLog.Notice($"dashboard{(readOnly ? " (read-only)" : "")} at {address}" +
             (withToken ? "" : " (its token: actorfarm access --dashboard-token)"));
 
     public void AccessFile(string path, string fingerprint, string state) =>
         Console.WriteLine($"access file {path} ({state}), farm fingerprint SHA-256 {fingerprint}");
 
-    public void Error(string message, Exception? cause = null) => OutputFormat.WriteError(message, cause, verbose);
+    public void Error(string message, Exception? cause = null) => CliLog.Error(message, cause, verbose);
 
     private static string PhaseName(JobPhase phase) => phase.ToString().ToLowerInvariant();
 }

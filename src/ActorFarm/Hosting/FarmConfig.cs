@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.Json;
 using Akka.Configuration;
 using Akka.Persistence.Sql;
+using ActorFarm.Logs;
 using ActorFarm.Security;
 
 namespace ActorFarm.Hosting;
@@ -10,7 +11,8 @@ namespace ActorFarm.Hosting;
 /// Composes a farm process's configuration from the HOCON files authored in /hocon (embedded in
 /// this assembly) and the few values that only the host knows (address, roles, journal path).
 /// Precedence, highest first: the caller's config, the host's values, the journal file,
-/// serialization.hocon, farm.hocon, the plugins' defaults.
+/// serialization.hocon, farm.hocon, the plugins' defaults. Last, the log format is made whole
+/// (<see cref="LogFormat.Apply"/>: a bad one refused, the startup logger matching it).
 /// </summary>
 internal static class FarmConfig
 {
@@ -82,7 +84,7 @@ internal static class FarmConfig
         var composed = hostValues.WithFallback(journal).WithFallback(Base());
         if (security is not null)
             composed = security.Hocon.WithFallback(composed);
-        return options.Config is null ? composed : options.Config.WithFallback(composed);
+        return LogFormat.Apply(options.Config is null ? composed : options.Config.WithFallback(composed));
     }
 
     /// <summary>
@@ -128,7 +130,7 @@ internal static class FarmConfig
             .WithFallback(Akka.Cluster.Tools.PublishSubscribe.DistributedPubSub.DefaultConfig());
         if (security is not null)
             composed = security.Hocon.WithFallback(composed);
-        return options.Config is null ? composed : options.Config.WithFallback(composed);
+        return LogFormat.Apply(options.Config is null ? composed : options.Config.WithFallback(composed));
     }
 
     /// <summary>

@@ -54,20 +54,25 @@ internal static class LogLine
     /// A multi-line message (Akka folds some exceptions into the text itself) joined into one
     /// line, without its stack frames: what the message says is kept, where the code was is not.
     /// </summary>
-    public static string OneLine(string message)
-    {
-        if (!message.Contains('\n')) return message;
-        var lines = message.Split('\n')
-            .Select(l => l.Trim())
-            .Where(l => l.Length > 0 && !IsStackFrame(l));
-        return string.Join(" | ", lines);
-    }
+    public static string OneLine(string message) =>
+        message.Contains('\n') ? string.Join(" | ", MeaningfulLines(message)) : message;
+
+    /// <summary>
+    /// The same message without its stack frames but still in its lines, for a layout that keeps
+    /// newlines inside one line (JSON escapes them).
+    /// </summary>
+    internal static string WithoutStackFrames(string message) =>
+        message.Contains('\n') ? string.Join("\n", MeaningfulLines(message)) : message;
+
+    /// <summary>The lines of a message that say something: not blank, not a stack frame; trimmed.</summary>
+    private static IEnumerable<string> MeaningfulLines(string message) =>
+        message.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !IsStackFrame(l));
 
     private static bool IsStackFrame(string trimmedLine) =>
         trimmedLine.StartsWith("at ", StringComparison.Ordinal)
         || trimmedLine.StartsWith("--- End of", StringComparison.Ordinal);
 
-    private static string MessageText(LogEvent logEvent)
+    internal static string MessageText(LogEvent logEvent)
     {
         try
         {
