@@ -30,8 +30,8 @@ public sealed class DashboardBrowserTests(ITestOutputHelper log)
 
         await browser.NavigateAsync(dashboard.OpenAddress.ToString(), ct);
         var card = $"document.querySelector('.job[data-job-id=\"{submitted.JobId}\"]')";
-        var first = await WaitForAsync(browser, $"{card} && Number({card}.dataset.done)", v => v is not null, ct);
-        var moved = await WaitForAsync(browser, $"{card} && Number({card}.dataset.done)", v => v is not null && (long)v > (long)first!, ct);
+        var first = await PageWaits.UntilAsync(browser, $"{card} && Number({card}.dataset.done)", v => v is not null, ct);
+        var moved = await PageWaits.UntilAsync(browser, $"{card} && Number({card}.dataset.done)", v => v is not null && (long)v > (long)first!, ct);
         log.WriteLine($"the page's done count went from {first} to {moved}");
 
         var overview = await farm.Client.OverviewAsync(cancellationToken: ct);
@@ -43,36 +43,13 @@ public sealed class DashboardBrowserTests(ITestOutputHelper log)
 
         // The failing task: its row, its parameters, its exit code and the tail of its stderr, read from its file.
         var failure = $"{card} && [...{card}.querySelectorAll('.failures tbody tr')].map(r => r.textContent).join('\\n')";
-        var failureText = (string?)await WaitForAsync(browser, failure, v => v is not null && ((string?)v ?? "").Contains("stderr tail of task 7"), ct);
+        var failureText = (string?)await PageWaits.UntilAsync(browser, failure, v => v is not null && ((string?)v ?? "").Contains("stderr tail of task 7"), ct);
         Assert.Contains("i=7", failureText);
         Assert.Contains("3", failureText);
         log.WriteLine($"failure row: {failureText}");
 
         // The page without the token in its address: the redirect took it out, the cookie carries it.
         Assert.DoesNotContain("token=", (string?)await browser.EvaluateAsync("location.href", ct));
-        await SaveScreenshotAsync(browser, "dashboard-job-running.png", ct);
-    }
-
-    private static async Task<System.Text.Json.Nodes.JsonNode?> WaitForAsync(HeadlessChromium browser, string expression,
-        Func<System.Text.Json.Nodes.JsonNode?, bool> done, CancellationToken ct)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (true)
-        {
-            var value = await browser.EvaluateAsync(expression, ct);
-            if (done(value)) return value;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"the page never showed what was awaited ({expression} = {value?.ToJsonString()})");
-            await Task.Delay(200, ct);
-        }
-    }
-
-    private async Task SaveScreenshotAsync(HeadlessChromium browser, string name, CancellationToken ct)
-    {
-        // A test artifact: where the test ran, under TestResults/.
-        var directory = Path.Combine(AppContext.BaseDirectory, "TestResults");
-        Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, name);
-        await File.WriteAllBytesAsync(path, await browser.ScreenshotAsync(ct), ct);
-        log.WriteLine($"screenshot: {path}");
+        await PageWaits.SaveScreenshotAsync(browser, "dashboard-job-running.png", log, ct);
     }
 }
