@@ -1,10 +1,10 @@
-
+using ActorFarm.Metrics;
 using Prometheus;
 
 namespace ActorFarm.Dashboard;
 
 /// <summary>
-/// The farm's meter (<c>ActorFarm</c>) in Prometheus' text format, for the
+/// The farm's meter (<see cref="FarmMetrics.MeterName"/>) in Prometheus' text format, for the
 /// dashboard's <c>/metrics</c>: prometheus-net's adapter listens to that meter alone (not the
 /// runtime's, not a host service's own meters) into a registry of this dashboard, so two
 /// dashboards in one process (or a service's own prometheus-net registry) never mix.
@@ -27,7 +27,7 @@ internal sealed class PrometheusExport : IDisposable
         _adapter = MeterAdapter.StartListening(new MeterAdapterOptions
         {
             Registry = _registry,
-            InstrumentFilterPredicate = instrument => instrument.Meter.Name == "ActorFarm",
+            InstrumentFilterPredicate = instrument => instrument.Meter.Name == FarmMetrics.MeterName,
         });
     }
 

@@ -1,4 +1,5 @@
 using ActorFarm.Results.Journal;
+using ActorFarm.Metrics;
 using ActorFarm.Persistence;
 using ActorFarm.Results;
 using ActorFarm.Protocol;
@@ -31,7 +32,10 @@ internal sealed partial class JobEntity
         if (exhausted)
             _hungryNodes.Add(request.Node);
         if (_leaseBuffer.Count > 0)
+        {
             WatchNode(request.Node);
+            FarmMetrics.LeasesGranted.Add(_leaseBuffer.Count, _jobTag);
+        }
         request.Node.Tell(new TaskBatch(_jobId, _incarnation, spec, _leaseBuffer.ToArray(), exhausted));
     }
 
@@ -51,6 +55,7 @@ internal sealed partial class JobEntity
 
     private void HandleResults(TaskResults batch)
     {
+        FarmMetrics.ResultsReceived.Add(batch.Results.Length, _jobTag);
         Absorb(batch.Results, batch.NodeName);
         ExpectAck(batch.Node, batch.BatchId);
     }
@@ -68,8 +73,9 @@ internal sealed partial class JobEntity
     private void Absorb(IReadOnlyList<TaskResult> results, string nodeName)
     {
         var now = DateTimeOffset.UtcNow;
-        var requeued = false;
-        var retryLater = false;
+        // Attempts back in the ready queue at once, of them crashed workers' (they count as
+        // attempts: retries), and attempts waiting for their backoff.
+        int requeued = 0, crashed = 0, retryLater = 0;
         foreach (var result in results)
         {
             switch (_ledger!.Resolve(result, _spec!.Retry, _settings.MinAttemptsOnLoss, now))
@@ -83,15 +89,17 @@ internal sealed partial class JobEntity
                         result.Message, result.Payload, result.PayloadIsJson));
                     break;
                 case Verdict.Requeued:
-                    requeued = true;
+                    requeued++;
+                    if (result.Outcome == TaskOutcome.WorkerCrashed) crashed++;
                     break;
                 case Verdict.RetryLater:
-                    retryLater = true;
+                    retryLater++;
                     break;
             }
         }
-        if (retryLater) ScheduleRetry();
-        if (requeued || retryLater) WakeHungryNodes();
+        CountRequeued(requeued - crashed, retryLater + crashed);
+        if (retryLater > 0) ScheduleRetry();
+        if (requeued > 0 || retryLater > 0) WakeHungryNodes();
         FlushResults();
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using ActorFarm.Results.Files;
 using ActorFarm.Persistence;
 using ActorFarm.Protocol;
@@ -191,6 +192,7 @@ internal sealed partial class JobEntity
         {
             case TaskResultsRecorded e:
                 Apply(e);
+                CountWritten(e, written.Took);
                 OnJournaled(e.Results.Length);
                 MaybeSnapshot();
                 FlushResults();
@@ -363,10 +365,15 @@ internal sealed partial class JobEntity
             _journal = Context.Watch(Context.ActorOf(JobJournal.CatchUp(PersistenceId, _lastSequenceNr, _settings.Journal), NextJournalName()));
             return;
         }
-        // Results that a catch-up found journaled are not written again.
-        var before = _unrecorded.Count;
-        _unrecorded.RemoveAll(r => _ledger!.Bitmap.IsSet(r.Index));
-        if (before > _unrecorded.Count) OnJournaled(before - _unrecorded.Count);
+        // Results that a catch-up found journaled are not written again: this life's write got
+        // in, so they are counted as journaled now (the catch-up's replay counted nothing).
+        var caughtUp = _unrecorded.FindAll(r => _ledger!.Bitmap.IsSet(r.Index));
+        if (caughtUp.Count > 0)
+        {
+            _unrecorded.RemoveAll(r => _ledger!.Bitmap.IsSet(r.Index));
+            CountFinals(CollectionsMarshal.AsSpan(caughtUp));
+            OnJournaled(caughtUp.Count);
+        }
         if (_phase != JobPhase.Running)
         {
             ClearFault();

@@ -1,4 +1,5 @@
 using ActorFarm.Manifest;
+using ActorFarm.Metrics;
 using ActorFarm.Persistence;
 using ActorFarm.Protocol;
 using Akka.Actor;
@@ -18,7 +19,7 @@ namespace ActorFarm.Coordinator;
 /// </summary>
 /// <remarks>
 /// Every field is declared here; the handlers live in the partial files named after what they
-/// do (Dispatch, Journal, Failover, Leaving, Acks, Watchers). The phase is the current
+/// do (Dispatch, Journal, Failover, Leaving, Acks, Watchers, Metrics). The phase is the current
 /// behaviour, one of:
 /// <list type="bullet">
 /// <item><see cref="Locking"/>, <see cref="LockedElsewhere"/>: on a PostgreSQL journal, the job's
@@ -120,11 +121,17 @@ internal sealed partial class JobEntity : ReceiveActor, IWithTimers, IWithUnboun
     private CancellationTokenSource? _export;
     private int _exportGeneration;
 
+    // Metrics (JobEntity.Metrics.cs): the job's tag on every instrument, and what this entity
+    // publishes for the task gauges (from PreStart to PostStop).
+    private readonly KeyValuePair<string, object?> _jobTag;
+    private FarmMetrics.JobGauge? _gauges;
+
     public JobEntity(string jobId, JobEntitySettings settings, IActorRef directory)
     {
         _jobId = jobId;
         _settings = settings;
         _directory = directory;
+        _jobTag = FarmMetrics.JobTag(jobId);
         _journalLocation = JournalFault.LocationOf(Context.System.Settings.Config, (_settings.Journal ?? JournalPlugins.Sql).JournalPluginId);
         Become(Recovering);
     }
@@ -154,6 +161,7 @@ internal sealed partial class JobEntity : ReceiveActor, IWithTimers, IWithUnboun
 
     protected override void PreStart()
     {
+        _gauges = FarmMetrics.TrackJob(_jobId);
         Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot,
             typeof(ClusterEvent.MemberDowned));
         if (_settings.WriterLockConnectionString is not null)
@@ -172,6 +180,7 @@ internal sealed partial class JobEntity : ReceiveActor, IWithTimers, IWithUnboun
         // Held status queries get what is known now rather than waiting out their hold.
         ReleaseHeldStatuses();
         Cluster.Get(Context.System).Unsubscribe(Self);
+        _gauges?.Dispose();
     }
 
     private JobStatusReport Status() => _spec is null

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ActorFarm.Persistence;
 using ActorFarm.Protocol;
 using Akka.Actor;
@@ -50,7 +51,13 @@ internal sealed class JobJournal : ReceivePersistentActor
         });
         Recover<RecoveryCompleted>(_ => Context.Parent.Tell(new Opened(LastSequenceNr)));
 
-        Command<Write>(write => PersistAsync(write.Event, e => Context.Parent.Tell(new Written(e, LastSequenceNr))));
+        Command<Write>(write =>
+        {
+            // Timed here, not by the entity: its reply may wait behind result batches in the
+            // entity's mailbox, which is not the journal's time.
+            var started = Stopwatch.GetTimestamp();
+            PersistAsync(write.Event, e => Context.Parent.Tell(new Written(e, LastSequenceNr, Stopwatch.GetElapsedTime(started))));
+        });
         Command<TakeSnapshot>(take => SaveSnapshot(take.Snapshot));
         Command<SaveSnapshotSuccess>(_ => { });
         // A snapshot only shortens recovery: a failed one is reported and the job goes on.
@@ -105,7 +112,8 @@ internal sealed class JobJournal : ReceivePersistentActor
     /// <summary>The journal is open: recovered, or reopened; <paramref name="HighestSequenceNr"/> is the last event in it.</summary>
     public sealed record Opened(long HighestSequenceNr) : INoSerializationVerificationNeeded;
 
-    public sealed record Written(IJobEvent Event, long SequenceNr) : INoSerializationVerificationNeeded;
+    /// <summary>The event is journaled; <paramref name="Took"/> from the write's start to its confirmation.</summary>
+    public sealed record Written(IJobEvent Event, long SequenceNr, TimeSpan Took) : INoSerializationVerificationNeeded;
 
     /// <summary>The journal failed while writing (or reading, <paramref name="Writing"/> false); this child is gone.</summary>
     public sealed record Failed(Exception Cause, bool Writing) : INoSerializationVerificationNeeded;

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using ActorFarm.Metrics;
 using ActorFarm.Protocol;
 using Akka.Actor;
 using Akka.Event;
@@ -67,6 +68,9 @@ internal sealed partial class NodeSupervisor
     private NodeJob NoteBatch(TaskBatch batch)
     {
         var job = JobFor(batch.JobId);
+        // The time the node waited for leases; an empty answer (nothing to lease now) is not a dispatch.
+        if (job.Outstanding is { } asked && batch.Leases.Length > 0)
+            FarmMetrics.DispatchLatency.Record((DateTime.UtcNow - asked.SentAt).TotalSeconds, _nodeTag);
         job.Outstanding = null;
         ObserveIncarnation(job, batch.Incarnation);
         if (batch.Spec is not null) job.Spec = batch.Spec;
@@ -178,6 +182,8 @@ internal sealed partial class NodeSupervisor
             slot.JobId = next.JobId;
             slot.Leases = count == size ? leases : leases[..count];
             _busyLeases += slot.Leases.Length;
+            _slotGauges?.AddBusy(1);
+            FarmMetrics.TasksStarted.Add(slot.Leases.Length, _nodeTag);
             slot.Worker.Tell(new RunTasks(next.JobId, job.Spec!, slot.Leases));
         }
     }
@@ -197,6 +203,7 @@ internal sealed partial class NodeSupervisor
     /// <summary>The slot's worker no longer holds its leases (finished, crashed, given up).</summary>
     private void Release(Slot slot)
     {
+        if (slot.JobId is not null) _slotGauges?.AddBusy(-1);
         _busyLeases -= slot.Leases.Length;
         slot.JobId = null;
         slot.Leases = [];

@@ -1,3 +1,4 @@
+using ActorFarm.Metrics;
 using ActorFarm.Protocol;
 using Akka.Actor;
 using Akka.Event;
@@ -63,11 +64,18 @@ internal sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
     private IActorRef _drainAsker = ActorRefs.Nobody;
     private bool _graceOver;
 
+    // ---- metrics (docs/metrics.md) -------------------------------------------------------------
+    // The node's tag on its instruments, and what it publishes for the slot gauges (from
+    // PreStart to PostStop).
+    private readonly KeyValuePair<string, object?> _nodeTag;
+    private FarmMetrics.NodeGauge? _slotGauges;
+
     public NodeSupervisor(NodeSettings settings, IActorRef directory, IActorRef jobs, ITaskExecutor executor)
     {
         _settings = settings;
         _directory = directory;
         _jobs = jobs;
+        _nodeTag = FarmMetrics.NodeTag(settings.NodeName);
         _slots = new Slot[settings.Slots];
         for (var i = 0; i < _slots.Length; i++)
         {
@@ -87,10 +95,13 @@ internal sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
+        _slotGauges = FarmMetrics.TrackNode(_settings.NodeName, _slots.Length);
         Register();
         Timers.StartPeriodicTimer(nameof(Reregister), Reregister.Instance, _settings.RegisterInterval);
         Timers.StartPeriodicTimer(nameof(CheckRequests), CheckRequests.Instance, _settings.RequestTimeout);
     }
+
+    protected override void PostStop() => _slotGauges?.Dispose();
 
     private void Register() =>
         _directory.Tell(new RegisterNode(Self, _settings.NodeName, _settings.Slots, _settings.Handlers?.Order(StringComparer.Ordinal).ToArray(),
