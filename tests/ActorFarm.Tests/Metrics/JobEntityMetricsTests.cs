@@ -1,3 +1,4 @@
+using ActorFarm.Coordinator;
 using ActorFarm.Manifest;
 using ActorFarm.Protocol;
 using ActorFarm.Tests.Coordinator;
@@ -70,7 +71,9 @@ public sealed class JobEntityMetricsTests() : JobEntityTestKit("actorfarm-metric
         Watch(entity);
         entity.Tell(PoisonPill.Instance);
         ExpectTerminated(entity);
-        var recovered = Start(jobId);
+        // Under another name: the guardian may not have released the first one yet when its
+        // Terminated arrives here.
+        var recovered = Sys.ActorOf(JobEntity.Props(jobId, _settings, _directory.Ref), jobId + "-again");
         Assert.Equal(5, AwaitSettled(recovered, jobId).Done);
         Assert.Equal(counted, Counters(metrics));
         Assert.Equal<(double?, double?)>((null, null), Gauges(metrics, jobId));
