@@ -27,25 +27,26 @@ public static class DashboardEndpoints
     /// stops with the application.
     /// </summary>
     public static DashboardRoutes MapActorFarmDashboard(this IEndpointRouteBuilder endpoints, IFarmClient farm, DashboardOptions options,
-        string prefix = "")
+        string prefix = "") =>
+        // A service's own OpenTelemetry setup exports the farm's meter (docs/metrics.md): no exporter here.
+        Map(endpoints, farm, options, prefix, metrics: null);
+
+    /// <summary>The routes; with <paramref name="metrics"/>, the followed jobs' counts are handed to it at every refresh (the standalone server's /metrics).</summary>
+    internal static DashboardRoutes Map(IEndpointRouteBuilder endpoints, IFarmClient farm, DashboardOptions options, string prefix,
+        PrometheusExport? metrics)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentNullException.ThrowIfNull(farm);
         var token = options.AccessToken ?? DashboardToken.Random();
-        var metrics = new PrometheusExport();
-        var feed = new DashboardFeed(farm, options, metrics.ShowJobs);
-        var routes = new DashboardRoutes(token, feed, metrics);
+        var gate = new TokenGate(token);
+        var feed = new DashboardFeed(farm, options, metrics is null ? null : metrics.ShowJobs);
+        var routes = new DashboardRoutes(token, feed, metrics, gate);
         endpoints.ServiceProvider.GetService<IHostApplicationLifetime>()?.ApplicationStopping.Register(() => _ = routes.DisposeAsync());
-        var group = endpoints.MapGroup(prefix).AddEndpointFilter(new TokenGate(token));
+        var group = endpoints.MapGroup(prefix).AddEndpointFilter(gate);
         MapPage(group);
         MapFeed(group, feed);
         MapOutputFiles(group, feed);
         MapActions(group, farm, options);
-        group.MapGet("/metrics", async (HttpContext http) =>
-        {
-            http.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
-            await metrics.WriteAsync(http.Response.Body, http.RequestAborted);
-        });
         return routes;
     }
 
@@ -137,26 +138,29 @@ public static class DashboardEndpoints
 /// <summary>What <see cref="DashboardEndpoints.MapActorFarmDashboard"/> mapped: the token its routes want.</summary>
 public sealed class DashboardRoutes : IAsyncDisposable
 {
-    private readonly PrometheusExport _metrics;
+    private readonly PrometheusExport? _metrics;
     private int _disposed;
 
-    internal DashboardRoutes(string accessToken, DashboardFeed feed, PrometheusExport metrics)
+    internal DashboardRoutes(string accessToken, DashboardFeed feed, PrometheusExport? metrics, TokenGate gate)
     {
         AccessToken = accessToken;
         Feed = feed;
         _metrics = metrics;
+        Gate = gate;
     }
+
+    internal TokenGate Gate { get; }
 
     /// <summary>The token every request must carry.</summary>
     public string AccessToken { get; }
 
     internal DashboardFeed Feed { get; }
 
-    /// <summary>Stops polling the farm and listening to its meter (also done when the application stops).</summary>
+    /// <summary>Stops polling the farm (and the standalone server's exporter): also done when the application stops.</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await Feed.DisposeAsync();
-        _metrics.Dispose();
+        _metrics?.Dispose();
     }
 }

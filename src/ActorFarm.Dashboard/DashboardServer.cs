@@ -16,6 +16,9 @@ namespace ActorFarm.Dashboard;
 /// </summary>
 public sealed class DashboardServer : IAsyncDisposable
 {
+    /// <summary>Where Prometheus scrapes (bearer token or the page's cookie).</summary>
+    public const string MetricsPath = "/metrics";
+
     private readonly WebApplication _app;
     private readonly DashboardRoutes _routes;
 
@@ -56,7 +59,11 @@ public sealed class DashboardServer : IAsyncDisposable
         });
         var app = builder.Build();
         app.UseRouting();
-        var routes = app.MapActorFarmDashboard(farm, options);
+        var metrics = new PrometheusExport();
+        var routes = DashboardEndpoints.Map(app, farm, options, "", metrics);
+        // Prometheus' endpoint is a pipeline of its own, not a route handler: the gate guards it as a middleware.
+        app.UseWhen(http => http.Request.Path == MetricsPath, branch => branch.Use(routes.Gate.GuardAsync));
+        app.MapPrometheusScrapingEndpoint(MetricsPath, metrics.Provider, null, null);
         try
         {
             await app.StartAsync(cancellationToken);

@@ -1,60 +1,57 @@
+using System.Diagnostics.Metrics;
 using ActorFarm.Metrics;
-using Prometheus;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
 
 namespace ActorFarm.Dashboard;
 
 /// <summary>
-/// The farm's meter (<see cref="FarmMetrics.MeterName"/>) in Prometheus' text format, for the
-/// dashboard's <c>/metrics</c>: prometheus-net's adapter listens to that meter alone (not the
-/// runtime's, not a host service's own meters) into a registry of this dashboard, so two
-/// dashboards in one process (or a service's own prometheus-net registry) never mix.
-/// Beside the meter, the farm-wide counts of each job the dashboard follows
-/// (<c>actorfarm_job_tasks{job, name, state}</c>), as its last refresh saw them: the meter's
-/// instruments count what happened in this process, these what the whole farm has done.
+/// What the dashboard's <c>/metrics</c> serves, through OpenTelemetry's Prometheus exporter: the
+/// farm's meter (<see cref="FarmMetrics.MeterName"/>: what happened in this process) and the
+/// dashboard's own, <see cref="MeterName"/>: the farm-wide counts of each job it follows
+/// (<c>actorfarm_job_tasks{job, name, state}</c>), as its last refresh saw them. Its own meter
+/// provider, so a service's OpenTelemetry setup (or another dashboard) never mixes with it.
 /// </summary>
 internal sealed class PrometheusExport : IDisposable
 {
-    private readonly CollectorRegistry _registry = Prometheus.Metrics.NewCustomRegistry();
-    private readonly IDisposable _adapter;
-    private readonly Gauge _jobTasks;
-    private readonly HashSet<string> _jobsShown = new(StringComparer.Ordinal);
+    /// <summary>The dashboard's meter: its view of the followed jobs.</summary>
+    public const string MeterName = "ActorFarm.Dashboard";
+
+    private static readonly string[] States = ["succeeded", "failed", "running", "pending"];
+
+    private readonly Meter _meter = new(MeterName);
+    private IReadOnlyList<JobView> _jobs = [];
 
     public PrometheusExport()
     {
-        _jobTasks = Prometheus.Metrics.WithCustomRegistry(_registry).CreateGauge("actorfarm_job_tasks",
-            "Tasks of a job the dashboard follows, by state (succeeded, failed, running, pending), farm-wide, at the dashboard's last refresh.",
-            new GaugeConfiguration { LabelNames = ["job", "name", "state"] });
-        _adapter = MeterAdapter.StartListening(new MeterAdapterOptions
-        {
-            Registry = _registry,
-            InstrumentFilterPredicate = instrument => instrument.Meter.Name == FarmMetrics.MeterName,
-        });
+        _meter.CreateObservableGauge("actorfarm.job.tasks", ObserveJobs, "{task}",
+            "Tasks of a job the dashboard follows, by state (succeeded, failed, running, pending), farm-wide, at the dashboard's last refresh.");
+        Provider = Sdk.CreateMeterProviderBuilder()
+            .AddMeter(FarmMetrics.MeterName, MeterName)
+            // Every scrape sees the counters as they are (the exporter's default keeps a response 300 ms).
+            .AddPrometheusExporter(options => options.ScrapeResponseCacheDurationMilliseconds = 0)
+            .Build();
     }
 
-    /// <summary>The jobs of the latest refresh; jobs no longer followed lose their series.</summary>
-    public void ShowJobs(IReadOnlyList<JobView> jobs)
+    /// <summary>The provider the scraping endpoint reads.</summary>
+    public MeterProvider Provider { get; }
+
+    /// <summary>The jobs of the latest refresh (jobs no longer followed drop out of the gauge).</summary>
+    public void ShowJobs(IReadOnlyList<JobView> jobs) => Volatile.Write(ref _jobs, jobs);
+
+    private IEnumerable<Measurement<long>> ObserveJobs()
     {
-        lock (_jobsShown)
+        foreach (var job in Volatile.Read(ref _jobs))
         {
-            foreach (var job in jobs)
-            {
-                _jobTasks.WithLabels(job.JobId, job.Name, "succeeded").Set(job.Succeeded);
-                _jobTasks.WithLabels(job.JobId, job.Name, "failed").Set(job.Failed);
-                _jobTasks.WithLabels(job.JobId, job.Name, "running").Set(job.Running);
-                _jobTasks.WithLabels(job.JobId, job.Name, "pending").Set(job.Pending);
-            }
-            var current = jobs.Select(j => j.JobId).ToHashSet(StringComparer.Ordinal);
-            foreach (var gone in _jobsShown.Where(id => !current.Contains(id)).ToList())
-            {
-                foreach (var labels in _jobTasks.GetAllLabelValues().Where(l => l[0] == gone).ToList())
-                    _jobTasks.RemoveLabelled(labels);
-                _jobsShown.Remove(gone);
-            }
-            _jobsShown.UnionWith(current);
+            long[] counts = [job.Succeeded, job.Failed, job.Running, job.Pending];
+            for (var i = 0; i < States.Length; i++)
+                yield return new Measurement<long>(counts[i], new("job", job.JobId), new("name", job.Name), new("state", States[i]));
         }
     }
 
-    public Task WriteAsync(Stream output, CancellationToken ct) => _registry.CollectAndExportAsTextAsync(output, ct);
-
-    public void Dispose() => _adapter.Dispose();
+    public void Dispose()
+    {
+        Provider.Dispose();
+        _meter.Dispose();
+    }
 }

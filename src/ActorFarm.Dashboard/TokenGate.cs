@@ -33,12 +33,27 @@ internal sealed class TokenGate(string token) : IEndpointFilter
             // The same page without the token in its address (history, screenshots, shoulder surfing).
             return HttpResults.Redirect(request.PathBase + request.Path);
         }
-        if (DashboardToken.Matches(token, request.Cookies[CookieName]) || DashboardToken.Matches(token, BearerOf(request)))
+        if (Admits(request))
             return await next(context);
-        return HttpResults.Text(
-            "The ActorFarm dashboard needs its token: open the address the farm printed (\"dashboard at http://...?token=...\"), " +
-            "or send 'Authorization: Bearer <token>'.\n", "text/plain; charset=utf-8", statusCode: StatusCodes.Status401Unauthorized);
+        return Refusal;
     }
+
+    /// <summary>The same gate as a middleware, for a route that is no route handler (the Prometheus endpoint): a cookie or a bearer token.</summary>
+    public async Task GuardAsync(HttpContext http, RequestDelegate next)
+    {
+        SecurityHeaders(http.Response);
+        if (Admits(http.Request))
+            await next(http);
+        else
+            await Refusal.ExecuteAsync(http);
+    }
+
+    private bool Admits(HttpRequest request) =>
+        DashboardToken.Matches(token, request.Cookies[CookieName]) || DashboardToken.Matches(token, BearerOf(request));
+
+    private static readonly IResult Refusal = HttpResults.Text(
+        "The ActorFarm dashboard needs its token: open the address the farm printed (\"dashboard at http://...?token=...\"), " +
+        "or send 'Authorization: Bearer <token>'.\n", "text/plain; charset=utf-8", statusCode: StatusCodes.Status401Unauthorized);
 
     private static string? BearerOf(HttpRequest request)
     {

@@ -19,7 +19,7 @@ public sealed class DashboardAccessTests
         await using var dashboard = await DashboardServer.StartAsync(farm.Client, new DashboardOptions());
         using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = dashboard.Address };
 
-        foreach (var path in new[] { "/", "/app.js", "/api/snapshot", "/api/events" })
+        foreach (var path in new[] { "/", "/app.js", "/api/snapshot", "/api/events", DashboardServer.MetricsPath })
             Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync(path)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/?token=not-it")).StatusCode);
 

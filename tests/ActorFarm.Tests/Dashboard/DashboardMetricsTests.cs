@@ -50,6 +50,7 @@ public sealed partial class DashboardMetricsTests(ITestOutputHelper log)
             return Value(after, "actorfarm_job_tasks", job, "state=\"succeeded\"") == final.Succeeded;
         }, TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(250));
 
+        log.WriteLine(string.Join('\n', after.Where(l => l.Contains(job, StringComparison.Ordinal) || l.StartsWith("actorfarm_tasks"))));
         Assert.Equal(final.Succeeded, Value(after, "actorfarm_tasks_succeeded_total", job));
         Assert.Equal(final.Failed, Value(after, "actorfarm_tasks_failed_total", job));
         Assert.Equal(final.Succeeded + final.Failed, Value(after, "actorfarm_results_received_total", job));
