@@ -33,7 +33,7 @@ public static class EmbeddedJobLauncher
 
     public static async Task<EmbeddedRun> RunAsync(string manifestPath, int slots, string workDirectory, bool scanResults,
         TimeSpan timeout, TimeSpan? rssEvery = null, bool insecure = false, int jobs = 1, string? dashboardUrlFile = null,
-        CancellationToken cancellationToken = default)
+        bool awaitPage = false, CancellationToken cancellationToken = default)
     {
         var reportPath = Path.Combine(workDirectory, "report.json");
         var args = new List<string>
@@ -45,6 +45,7 @@ public static class EmbeddedJobLauncher
         if (insecure) args.Add("--insecure");
         if (jobs > 1) args.AddRange(["--jobs", jobs.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         if (dashboardUrlFile is not null) args.AddRange(["--dashboard-url-file", dashboardUrlFile]);
+        if (awaitPage) args.Add("--await-page");
 
         using var child = ChildProcess.StartDotnet(ProgramPath, args, workDirectory);
         var timeline = new List<RssSample>();

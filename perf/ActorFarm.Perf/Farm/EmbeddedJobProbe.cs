@@ -29,6 +29,7 @@ public static class EmbeddedJobProbe
         var insecure = false;
         var jobs = 1;
         string? dashboardUrlFile = null;
+        var awaitPage = false;
         for (var i = 1; i < args.Length; i++)
         {
             switch (args[i])
@@ -41,6 +42,7 @@ public static class EmbeddedJobProbe
                 case "--insecure": insecure = true; break;
                 case "--jobs": jobs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--dashboard-url-file": dashboardUrlFile = args[++i]; break;
+                case "--await-page": awaitPage = true; break;
                 default: throw new ArgumentException($"run-job: unknown option {args[i]}");
             }
         }
@@ -63,7 +65,15 @@ public static class EmbeddedJobProbe
         await using var dashboard = dashboardUrlFile is null ? null
             : await ActorFarm.Dashboard.DashboardServer.StartAsync(farm.Client, new ActorFarm.Dashboard.DashboardOptions());
         if (dashboard is not null)
-            await File.WriteAllTextAsync(dashboardUrlFile!, dashboard.OpenAddress.ToString());
+        {
+            // Written whole, then renamed: the harness never reads half an address.
+            await File.WriteAllTextAsync(dashboardUrlFile + ".partial", dashboard.OpenAddress.ToString());
+            File.Move(dashboardUrlFile + ".partial", dashboardUrlFile!, overwrite: true);
+            // The job is measured with the page open and live (its second snapshot received), not while the browser starts.
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            while (awaitPage && dashboard.SnapshotsSent < 2 && DateTime.UtcNow < deadline)
+                await Task.Delay(50);
+        }
 
         var first = await RunJobAsync(farm.Client, job);
         var later = new List<JobInstants>();
