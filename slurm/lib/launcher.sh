@@ -404,7 +404,7 @@ farm_print_dashboard() {
   port="${port%%/*}"
   head="$(hostname -s 2>/dev/null || hostname)"
   farm_log "dashboard: $url on $head (its loopback). From your laptop:"
-  farm_log "  ssh -N -L $port:127.0.0.1:$port -J $USER@<login node> $head"
+  farm_log "  ssh -N -L $port:127.0.0.1:$port -J ${USER:-$(id -un)}@<login node> $head"
   farm_log "  then open http://127.0.0.1:$port/?token=TOKEN, TOKEN printed on the cluster by:"
   if [ -n "${ACTORFARM_ACCESS_FILE:-}" ]; then
     farm_log "  $ACTORFARM_DOTNET $ACTORFARM_CLI access --dashboard-token --access-file $ACTORFARM_ACCESS_FILE"

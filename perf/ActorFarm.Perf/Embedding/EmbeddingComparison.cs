@@ -37,8 +37,8 @@ public sealed class EmbeddingComparison
         {
             var with = metric.Where(s => s.Variant == WithFarm).Select(s => s.Value).ToList();
             var without = metric.Where(s => s.Variant == WithoutFarm).Select(s => s.Value).ToList();
-            double? withMedian = with.Count > 0 ? TlsComparison.Median(with) : null;
-            double? withoutMedian = without.Count > 0 ? TlsComparison.Median(without) : null;
+            double? withMedian = with.Count > 0 ? Statistics.Median(with) : null;
+            double? withoutMedian = without.Count > 0 ? Statistics.Median(without) : null;
             table.Add(metric.Key.Metric, metric.Key.Source, withMedian, Range(with), withoutMedian, Range(without),
                 $"{with.Count}/{without.Count}", withMedian - withoutMedian);
         }

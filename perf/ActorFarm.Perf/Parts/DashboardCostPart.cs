@@ -49,13 +49,13 @@ public sealed class DashboardCostPart : IPerfPart
             }
         }
 
-        var off = Median(rates[Mode.Off]);
+        var off = Statistics.Median(rates[Mode.Off]);
         var summary = new ResultsTable("dashboard-cost", "mode", "tasks/s (median)", "cost (1 − with / without)", "target", "met");
         summary.Add(Label(Mode.Off), off, "—", "", "");
         foreach (var mode in modes.Where(m => m != Mode.Off))
         {
-            var cost = 1 - Median(rates[mode]) / off;
-            summary.Add(Label(mode), Median(rates[mode]), $"{cost:P1}", $"< {TargetCost:P0}", cost < TargetCost ? "yes" : "no");
+            var cost = 1 - Statistics.Median(rates[mode]) / off;
+            summary.Add(Label(mode), Statistics.Median(rates[mode]), $"{cost:P1}", $"< {TargetCost:P0}", cost < TargetCost ? "yes" : "no");
         }
         run.WriteCsv(summary);
         run.WriteCsv(runs);
@@ -137,12 +137,5 @@ public sealed class DashboardCostPart : IPerfPart
         {
             // The run ended (the dashboard stopped) or the harness stopped reading.
         }
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length == 0 ? double.NaN
-            : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 }

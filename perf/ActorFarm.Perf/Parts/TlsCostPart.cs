@@ -169,10 +169,10 @@ public sealed class TlsCostPart : IPerfPart
         comparison.Add(Association, "server actor system start, cold (ms)", round, tls, report.ServerStartSeconds * 1000);
         comparison.Add(Association, "first ask, cold: opens the association (ms)", round, tls, report.Contacts[0].FirstAskSeconds * 1000);
         comparison.Add(Association, "client actor system start, warm (ms)", round, tls,
-            TlsComparison.Median(warm.Select(c => c.ClientStartSeconds * 1000).ToList()));
+            Statistics.Median(warm.Select(c => c.ClientStartSeconds * 1000).ToList()));
         comparison.Add(Association, "first ask, warm: opens the association (ms)", round, tls,
-            TlsComparison.Median(warm.Select(c => c.FirstAskSeconds * 1000).ToList()));
+            Statistics.Median(warm.Select(c => c.FirstAskSeconds * 1000).ToList()));
         comparison.Add(Association, "ask on the open association, warm (ms)", round, tls,
-            TlsComparison.Median(warm.Select(c => c.SecondAskSeconds * 1000).ToList()));
+            Statistics.Median(warm.Select(c => c.SecondAskSeconds * 1000).ToList()));
     }
 }

@@ -34,21 +34,13 @@ public sealed class TlsComparison
         {
             var tls = metric.Where(s => s.Mode == Tls).Select(s => s.Value).ToList();
             var plain = metric.Where(s => s.Mode == Insecure).Select(s => s.Value).ToList();
-            double? tlsMedian = tls.Count > 0 ? Median(tls) : null;
-            double? plainMedian = plain.Count > 0 ? Median(plain) : null;
+            double? tlsMedian = tls.Count > 0 ? Statistics.Median(tls) : null;
+            double? plainMedian = plain.Count > 0 ? Statistics.Median(plain) : null;
             table.Add(metric.Key.Benchmark, metric.Key.Metric, tlsMedian, Range(tls), plainMedian, Range(plain),
                 $"{tls.Count}/{plain.Count}",
                 tlsMedian is { } t && plainMedian is { } p && p != 0 ? t / p : null);
         }
         return table;
-    }
-
-    /// <summary>The median; for an even count, the mean of the two middle values.</summary>
-    public static double Median(IReadOnlyList<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        var middle = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
     private static string Range(IReadOnlyList<double> values) =>

@@ -1,4 +1,5 @@
 using ActorFarm.Logs;
+using ActorFarm.Tests.Support;
 using Akka.Event;
 
 namespace ActorFarm.Tests.Hosting;
@@ -10,29 +11,10 @@ namespace ActorFarm.Tests.Hosting;
 /// </summary>
 public class LogLineTests
 {
-    private static Exception Thrown()
-    {
-        try
-        {
-            try
-            {
-                throw new IOException("No space left on device : '/x/journal.db'");
-            }
-            catch (IOException e)
-            {
-                throw new InvalidOperationException("journal write failed\nsecond line of detail", e);
-            }
-        }
-        catch (InvalidOperationException e)
-        {
-            return e;
-        }
-    }
-
     [Fact]
     public void An_error_is_one_line_naming_every_cause_without_frames()
     {
-        var line = LogLine.Format(new Error(Thrown(), "akka://farm/user/job", typeof(LogLineTests), "Persist failed for job j-1"), stackTraces: false);
+        var line = LogLine.Format(new Error(ThrownFailures.JournalWriteOnFullDisk(), "akka://farm/user/job", typeof(LogLineTests), "Persist failed for job j-1"), stackTraces: false);
 
         Assert.DoesNotContain('\n', line);
         Assert.Matches(@"^\[ERROR\]\[\d\d/\d\d/\d{4} \d\d:\d\d:\d\d\.\d{3}Z\]\[Thread \d{4}\]\[akka://farm/user/job\] Persist failed for job j-1 ", line);
@@ -43,7 +25,7 @@ public class LogLineTests
     [Fact]
     public void With_stack_traces_the_cause_keeps_its_frames()
     {
-        var line = LogLine.Format(new Error(Thrown(), "src", typeof(LogLineTests), "failed"), stackTraces: true);
+        var line = LogLine.Format(new Error(ThrownFailures.JournalWriteOnFullDisk(), "src", typeof(LogLineTests), "failed"), stackTraces: true);
 
         Assert.Contains("Cause: System.InvalidOperationException: journal write failed", line);
         Assert.Contains("   at ", line);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ActorFarm.Logs;
+using ActorFarm.Tests.Support;
 using Akka.Event;
 
 namespace ActorFarm.Tests.Logs;
@@ -11,25 +12,6 @@ namespace ActorFarm.Tests.Logs;
 /// </summary>
 public class JsonLogLineTests
 {
-    private static Exception Thrown()
-    {
-        try
-        {
-            try
-            {
-                throw new IOException("No space left on device : '/x/journal.db'");
-            }
-            catch (IOException e)
-            {
-                throw new InvalidOperationException("journal write failed\nsecond line of detail", e);
-            }
-        }
-        catch (InvalidOperationException e)
-        {
-            return e;
-        }
-    }
-
     /// <summary>The line, checked to be a single line holding one JSON object, parsed.</summary>
     private static JsonElement Parse(string line)
     {
@@ -127,7 +109,7 @@ public class JsonLogLineTests
     [Fact]
     public void An_exception_is_an_error_object_with_its_inner_exception_nested_and_no_stack_unless_asked()
     {
-        var line = Parse(JsonLogLine.Format(new Error(Thrown(), "akka://farm/user/job", typeof(JsonLogLineTests), "Persist failed for job j-1"),
+        var line = Parse(JsonLogLine.Format(new Error(ThrownFailures.JournalWriteOnFullDisk(), "akka://farm/user/job", typeof(JsonLogLineTests), "Persist failed for job j-1"),
             stackTraces: false));
 
         Assert.Equal("error", line.GetProperty("level").GetString());
@@ -146,11 +128,11 @@ public class JsonLogLineTests
     [Fact]
     public void With_stack_traces_each_exception_carries_its_own_frames()
     {
-        var error = Parse(JsonLogLine.Format(new Error(Thrown(), "src", typeof(JsonLogLineTests), "failed"), stackTraces: true))
+        var error = Parse(JsonLogLine.Format(new Error(ThrownFailures.JournalWriteOnFullDisk(), "src", typeof(JsonLogLineTests), "failed"), stackTraces: true))
             .GetProperty("error");
 
-        Assert.Contains(nameof(Thrown), error.GetProperty("stack").GetString());
-        Assert.Contains(nameof(Thrown), error.GetProperty("inner").GetProperty("stack").GetString());
+        Assert.Contains(nameof(ThrownFailures.JournalWriteOnFullDisk), error.GetProperty("stack").GetString());
+        Assert.Contains(nameof(ThrownFailures.JournalWriteOnFullDisk), error.GetProperty("inner").GetProperty("stack").GetString());
         Assert.DoesNotContain("IOException", error.GetProperty("stack").GetString());
     }
 

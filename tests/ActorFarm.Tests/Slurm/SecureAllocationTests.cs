@@ -35,6 +35,9 @@ public partial class SecureAllocationTests
         var port = FreePort.Next();
         var seed = $"127.0.0.1:{port}";
         job.Environment["ACTORFARM_PORT"] = port.ToString();
+        // The dashboard on the head node, asked for as a user would (docs/dashboard.md).
+        var dashboardPort = FreePort.Next();
+        job.Environment["ACTORFARM_DASHBOARD"] = dashboardPort.ToString();
         // Submitted like a user on the login node would: from a directory of one's own, with no access file in it.
         using var client = new TempDirectory("actorfarm-client");
         var refusedRuns = Directory.CreateDirectory(client.File("refused-runs")).FullName;
@@ -66,6 +69,28 @@ public partial class SecureAllocationTests
         Assert.True(hints.Count == 1, $"expected one 'to submit into this farm' line, got {hints.Count}\n{output}");
         Assert.Equal(seed, hints[0].Groups[1].Value);
         Assert.Equal(accessFile, hints[0].Groups[2].Value);
+
+        // The dashboard: its address and the way to it in the job's output, never its token; the
+        // token derived from the access file opens it, and it lists every worker node.
+        var dashboard = DashboardHint().Match(output);
+        Assert.True(dashboard.Success, $"no dashboard line\n{output}");
+        Assert.Equal($"http://127.0.0.1:{dashboardPort}/", dashboard.Groups[1].Value);
+        Assert.Contains($"ssh -N -L {dashboardPort}:127.0.0.1:{dashboardPort}", output);
+        Assert.Contains($"access --dashboard-token --access-file {accessFile}", output);
+        var token = ActorFarm.Dashboard.DashboardToken.For(accessFile);
+        Assert.DoesNotContain(token, output);
+        using (var http = new HttpClient())
+        {
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            string[] listed = [];
+            await Waiting.UntilAsync(() =>
+            {
+                var snapshot = System.Text.Json.Nodes.JsonNode.Parse(http.GetStringAsync($"{dashboard.Groups[1].Value}api/snapshot").GetAwaiter().GetResult())!;
+                listed = snapshot["farm"]?["nodes"]?.AsArray().Select(n => (string)n!["name"]!).Order().ToArray() ?? [];
+                return listed.Length == SlurmCluster.Nodes;
+            }, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500));
+            Assert.Equal(Enumerable.Range(1, SlurmCluster.Nodes).Select(i => $"n{i}"), listed);
+        }
 
         // Without an access file a client does not even try.
         var (noFileExit, _, noFileErrors) = await RunClientAsync(client.Path, "submit", "--manifest", refused, "--cluster", seed);
@@ -142,6 +167,9 @@ public partial class SecureAllocationTests
 
     private static List<string> Lines(string text) =>
         text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+
+    [GeneratedRegex(@"dashboard: (http://\S+) on ")]
+    private static partial Regex DashboardHint();
 
     [GeneratedRegex(@"^node (\S+) up at (\S+)", RegexOptions.Multiline)]
     private static partial Regex NodeUpLine();
