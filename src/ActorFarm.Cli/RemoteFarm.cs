@@ -34,7 +34,23 @@ internal sealed class RemoteFarm(Option<bool> verbose, bool clusterRequired = tr
     }
 
     /// <summary>Connects, runs <paramref name="use"/>, disconnects; maps farm failures to exit code 3 and bad options to 2.</summary>
-    public async Task<int> RunAsync(ParseResult parse, IOutput output, Func<FarmClient, Task<int>> use, CancellationToken ct)
+    public Task<int> RunAsync(ParseResult parse, IOutput output, Func<FarmClient, Task<int>> use, CancellationToken ct) =>
+        RunAsync(parse, output, (client, _) => use(client), ct);
+
+    /// <summary>
+    /// As <see cref="RunAsync(ParseResult, IOutput, Func{FarmClient, Task{int}}, CancellationToken)"/>, for a command
+    /// that outlives a farm restart (<c>dashboard</c>): the first connection must succeed, later
+    /// calls connect anew once the farm was found gone.
+    /// </summary>
+    public Task<int> RunReconnectingAsync(ParseResult parse, IOutput output, Func<IFarmClient, Task<int>> use, CancellationToken ct) =>
+        RunAsync(parse, output, async (client, options) =>
+        {
+            await using var reconnecting = new Embedding.ConnectingFarmClient(options, client);
+            return await use(reconnecting);
+        }, ct);
+
+    private async Task<int> RunAsync(ParseResult parse, IOutput output, Func<FarmClient, FarmConnectionOptions, Task<int>> use,
+        CancellationToken ct)
     {
         FarmConnectionOptions options;
         try
@@ -78,7 +94,7 @@ internal sealed class RemoteFarm(Option<bool> verbose, bool clusterRequired = tr
         {
             try
             {
-                return await use(client);
+                return await use(client, options);
             }
             catch (FarmUnavailableException e)
             {

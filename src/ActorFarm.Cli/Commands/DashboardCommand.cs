@@ -29,7 +29,8 @@ internal static class DashboardCommand
         command.SetAction(async (parse, ct) =>
         {
             var output = OutputFormat.For(parse.GetValue(json), parse.GetValue(verbose));
-            return await remote.RunAsync(parse, output, async client =>
+            // A farm restarted while the dashboard runs is reached again (the page says meanwhile that it does not answer).
+            return await remote.RunReconnectingAsync(parse, output, async client =>
             {
                 var options = DashboardStart.Options(parse.GetValue(listen), parse.GetValue(readOnly), remote.AccessFilePath(parse))!;
                 await using var server = await DashboardStart.TryStartAsync(client, options, output, showToken: true, ct);
