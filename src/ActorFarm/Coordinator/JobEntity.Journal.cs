@@ -207,6 +207,12 @@ internal sealed partial class JobEntity
             case JobCancelled e:
                 var holders = _ledger!.LeaseHolders();
                 Apply(e);
+                // Results that arrived while the cancellation was being written are not the job's:
+                // it ended before them, so the final counts are the journal's and match the results
+                // file (their batches are acknowledged by the ended job, as any later one).
+                _unrecorded.Clear();
+                _succeeded = _recordedSucceeded;
+                _failed = _recordedFailed;
                 foreach (var node in holders) node.Tell(new StopJobTasks(_jobId));
                 _log.Info("Job {0} cancelled: {1}", _jobId, e.Reason);
                 _cancelRequested?.Asker.Tell(Status());
