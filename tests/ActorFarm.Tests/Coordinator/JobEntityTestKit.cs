@@ -41,7 +41,19 @@ public abstract class JobEntityTestKit : Akka.TestKit.Xunit2.TestKit, IDisposabl
         return FarmConfig.Build(new FarmOptions { StateDirectory = state.Path, Config = TestFarm.TestConfig });
     }
 
-    protected IActorRef Start(string jobId) => Sys.ActorOf(JobEntity.Props(jobId, _settings, _directory.Ref), jobId);
+    /// <summary>
+    /// Starts the job's entity; each start of the same job (a recovery) under a name of its own:
+    /// a stopped actor's name is freed only after its Terminated went out, so a restart right
+    /// after it could find the name still taken.
+    /// </summary>
+    protected IActorRef Start(string jobId)
+    {
+        var life = _lives.TryGetValue(jobId, out var n) ? n + 1 : 1;
+        _lives[jobId] = life;
+        return Sys.ActorOf(JobEntity.Props(jobId, _settings, _directory.Ref), life == 1 ? jobId : $"{jobId}-life{life}");
+    }
+
+    private readonly Dictionary<string, int> _lives = new();
 
     /// <summary>Asks for the job's status until it has ended and its results file is written.</summary>
     protected JobStatusReport AwaitSettled(IActorRef entity, string jobId)
