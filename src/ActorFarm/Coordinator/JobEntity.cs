@@ -19,7 +19,7 @@ namespace ActorFarm.Coordinator;
 /// </summary>
 /// <remarks>
 /// Every field is declared here; the handlers live in the partial files named after what they
-/// do (Dispatch, Journal, Failover, Leaving, Acks, Watchers, Metrics). The phase is the current
+/// do (Dispatch, Journal, JournalFaults, Failover, Leaving, Acks, Watchers, Metrics). The phase is the current
 /// behaviour, one of:
 /// <list type="bullet">
 /// <item><see cref="Locking"/>, <see cref="LockedElsewhere"/>: on a PostgreSQL journal, the job's
