@@ -24,6 +24,7 @@ var root = new RootCommand("ActorFarm: run a command thousands to millions of ti
     ResultsCommand.Create(),
     AccessCommand.Create(),
     DashboardCommand.Create(),
+    AllocCommand.Create(),
 };
 
 var parsed = root.Parse(args);

@@ -27,6 +27,9 @@ internal sealed class RemoteFarm(Option<bool> verbose, bool clusterRequired = tr
     public string? AccessFilePath(ParseResult parse) =>
         (_extra.ReadAccess(parse, FarmAccess.DefaultPath(".actorfarm"), create: false) as FarmAccess.FromFile)?.Path;
 
+    /// <summary>Whether <c>--insecure</c> was given: whatever this client starts must speak plain TCP too.</summary>
+    public bool IsInsecure(ParseResult parse) => parse.GetValue(_extra.Insecure);
+
     public void AddTo(Command command)
     {
         command.Options.Add(_cluster);

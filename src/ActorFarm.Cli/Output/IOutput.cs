@@ -54,6 +54,15 @@ internal interface IOutput
     /// </summary>
     void Error(string message, Exception? cause = null);
 
+    /// <summary><c>alloc add</c>: the new queue's number.</summary>
+    void AllocationQueueAdded(int queueId, AllocationQueueSpec spec);
+
+    /// <summary><c>alloc list</c>: every queue and its allocations.</summary>
+    void AllocationQueues(IReadOnlyList<AllocationQueueView> queues);
+
+    /// <summary><c>alloc remove</c>: what was cancelled.</summary>
+    void AllocationQueueRemoved(AllocationQueueRemoved removed);
+
     /// <summary>Something the user must know that is no failure (an access file was created): one line on standard error.</summary>
     void Notice(string message) => CliLog.Notice(message);
 

@@ -42,6 +42,31 @@ internal sealed class JsonOutput(bool verbose) : IOutput
 
     public void JobList(IReadOnlyList<JobListEntry> jobs) => Write(new { @event = "jobs", jobs });
 
+    public void AllocationQueueAdded(int queueId, AllocationQueueSpec spec) =>
+        Write(new { @event = "allocation-queue-added", queueId, spec = SpecJson(spec) });
+
+    public void AllocationQueues(IReadOnlyList<AllocationQueueView> queues) =>
+        Write(new
+        {
+            @event = "allocation-queues",
+            queues = queues.Select(q => new { queueId = q.QueueId, spec = SpecJson(q.Spec), allocations = q.Allocations, paused = q.Paused }),
+        });
+
+    public void AllocationQueueRemoved(AllocationQueueRemoved removed) =>
+        Write(new { @event = "allocation-queue-removed", queueId = removed.QueueId, cancelled = removed.CancelledAllocations });
+
+    // The environment stays out: it names files and programs, nothing a script needs back.
+    private static object SpecJson(AllocationQueueSpec spec) => new
+    {
+        maxNodes = spec.MaxNodes,
+        nodesPerAllocation = spec.NodesPerAllocation,
+        timeLimitSeconds = spec.TimeLimit.TotalSeconds,
+        idleTimeoutSeconds = spec.IdleTimeout.TotalSeconds,
+        backlog = spec.Backlog,
+        sbatchArguments = spec.SbatchArguments,
+        workerScript = spec.WorkerScript,
+    };
+
     public void ResultsWritten(string jobId, string path) => Write(new { @event = "results", jobId, path });
 
     public void NodeUp(string nodeName, string address, IReadOnlyList<string> roles, int? slots, IReadOnlyList<string> handlers) =>

@@ -79,6 +79,35 @@ internal sealed class TextOutput(bool verbose) : IOutput
         table.Write();
     }
 
+    public void AllocationQueueAdded(int queueId, AllocationQueueSpec spec) =>
+        Console.WriteLine($"allocation queue {queueId}: up to {spec.MaxNodes} node(s) in allocations of {spec.NodesPerAllocation} for " +
+            $"{Allocation.AllocationPlan.Format(spec.TimeLimit)}, released after {Allocation.AllocationPlan.Format(spec.IdleTimeout)} idle");
+
+    public void AllocationQueues(IReadOnlyList<AllocationQueueView> queues)
+    {
+        if (queues.Count == 0)
+        {
+            Console.WriteLine("no allocation queues");
+            return;
+        }
+        var table = new TextTable("queue", "allocation", "state", "nodes", "busy slots", "submitted");
+        foreach (var queue in queues)
+        {
+            var spec = queue.Spec;
+            table.AddRow(queue.QueueId.ToString(), "", queue.Paused ?? "active",
+                $"{queue.Allocations.Length * spec.NodesPerAllocation}/{spec.MaxNodes}", "",
+                $"{spec.NodesPerAllocation} per allocation, {Allocation.AllocationPlan.Format(spec.TimeLimit)}, idle {Allocation.AllocationPlan.Format(spec.IdleTimeout)}");
+            foreach (var allocation in queue.Allocations)
+                table.AddRow("", allocation.JobId, allocation.State, allocation.Nodes.ToString(), allocation.BusySlots.ToString(),
+                    allocation.SubmittedAt.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss"));
+        }
+        table.Write();
+    }
+
+    public void AllocationQueueRemoved(AllocationQueueRemoved removed) =>
+        Console.WriteLine($"allocation queue {removed.QueueId} removed" +
+            (removed.CancelledAllocations.Length > 0 ? $"; cancelled allocations {string.Join(", ", removed.CancelledAllocations)}" : ""));
+
     public void ResultsWritten(string jobId, string path) => Console.WriteLine($"results of {jobId}: {path}");
 
     public void NodeUp(string nodeName, string address, IReadOnlyList<string> roles, int? slots, IReadOnlyList<string> handlers) =>

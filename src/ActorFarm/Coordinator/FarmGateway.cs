@@ -17,13 +17,14 @@ internal sealed class FarmGateway : ReceiveActor
     public const string Name = "farm-gateway";
     public const string Path = "/user/" + Name;
 
-    public FarmGateway(IActorRef jobs, IActorRef directory, string? queryPluginId)
+    public FarmGateway(IActorRef jobs, IActorRef directory, IActorRef allocations, string? queryPluginId)
     {
         // A page must fit one remote message to the client.
         var recordsBudget = WireLimits.From(Context.System.Settings.Config).RecordsBudget;
         Receive<IJobCommand>(command => jobs.Forward(command));
         Receive<ListJobs>(list => directory.Forward(list));
         Receive<GetFarmOverview>(overview => directory.Forward(overview));
+        Receive<IAllocationMessage>(command => allocations.Forward(command));
         Receive<GetResults>(query =>
         {
             JournalResults.ReadPageAsync(Context.System, query.JobId, query.FromSequenceNr, query.MaxRecords, query.FromRecord, recordsBudget,
@@ -35,7 +36,8 @@ internal sealed class FarmGateway : ReceiveActor
 
     /// <param name="jobs">The job region (sharding) the gateway forwards job commands to.</param>
     /// <param name="directory">The job directory singleton's proxy (job lists).</param>
+    /// <param name="allocations">The allocation queues singleton's proxy (<c>actorfarm alloc</c>).</param>
     /// <param name="queryPluginId">The read journal results pages come from (default: Akka.Persistence.Sql's own).</param>
-    public static Props Props(IActorRef jobs, IActorRef directory, string? queryPluginId = null) =>
-        Akka.Actor.Props.Create(() => new FarmGateway(jobs, directory, queryPluginId));
+    public static Props Props(IActorRef jobs, IActorRef directory, IActorRef allocations, string? queryPluginId = null) =>
+        Akka.Actor.Props.Create(() => new FarmGateway(jobs, directory, allocations, queryPluginId));
 }

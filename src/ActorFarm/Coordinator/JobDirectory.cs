@@ -103,7 +103,7 @@ internal sealed class JobDirectory : ReceivePersistentActor
     private void HandleRegister(RegisterNode register)
     {
         var heard = new FarmNode(register.NodeName, MemberAddress(register.Node), register.Slots, register.Busy, register.Handlers,
-            DateTimeOffset.UtcNow);
+            DateTimeOffset.UtcNow, register.Allocation);
         var known = _nodes.ContainsKey(register.Node);
         _nodes[register.Node] = heard;
         if (!known)

@@ -94,6 +94,17 @@ internal sealed class ConnectingFarmClient : IFarmClient, IAsyncDisposable
     public Task<JobInsight> InsightAsync(string jobId, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
         UseAsync(c => c.InsightAsync(jobId, timeout, cancellationToken), cancellationToken);
 
+    public Task<AllocationQueueAdded> AddAllocationQueueAsync(AllocationQueueSpec spec, TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default) =>
+        UseAsync(c => c.AddAllocationQueueAsync(spec, timeout, cancellationToken), cancellationToken);
+
+    public Task<AllocationQueueView[]> AllocationQueuesAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        UseAsync(c => c.AllocationQueuesAsync(timeout, cancellationToken), cancellationToken);
+
+    public Task<AllocationQueueRemoved> RemoveAllocationQueueAsync(int queueId, TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default) =>
+        UseAsync(c => c.RemoveAllocationQueueAsync(queueId, timeout, cancellationToken), cancellationToken);
+
     public Task<JobRerun> RerunAsync(string jobId, RerunSelection selection = RerunSelection.Failed, TimeSpan? timeout = null,
         CancellationToken cancellationToken = default) =>
         UseAsync(c => c.RerunAsync(jobId, selection, timeout, cancellationToken), cancellationToken);

@@ -1,3 +1,4 @@
+using ActorFarm.Allocation;
 using ActorFarm.Coordinator;
 using ActorFarm.Embedding;
 using ActorFarm.Node;
@@ -39,7 +40,8 @@ internal sealed record FarmActors(IActorRef Gateway, IActorRef Jobs, IActorRef D
         var jobSettings = JobEntitySettings.From(config, options.Journal);
         var directory = StartDirectory(system, options, coordinator);
         var jobs = await StartJobRegion(system, options, coordinator, jobSettings, directory);
-        var gateway = system.ActorOf(FarmGateway.Props(jobs, directory, options.Journal.QueryPluginId), options.GatewayName);
+        var allocations = StartAllocationQueues(system, options, coordinator, directory, jobs);
+        var gateway = system.ActorOf(FarmGateway.Props(jobs, directory, allocations, options.Journal.QueryPluginId), options.GatewayName);
         if (coordinator)
             FarmShutdown.AwaitWorkerDrainsBeforeLeaving(system, jobs, config.GetTimeSpan("actorfarm.node.drain-grace"));
         if (options.OfferToClusterClients)
@@ -90,6 +92,29 @@ internal sealed record FarmActors(IActorRef Gateway, IActorRef Jobs, IActorRef D
             .WithSingletonIdentificationInterval(farm.GetTimeSpan("singleton-proxy.singleton-identification-interval"))
             .WithRole(options.CoordinatorRole);
         return system.ActorOf(ClusterSingletonProxy.Props($"/user/{options.DirectoryName}", proxySettings), options.DirectoryName + "-proxy");
+    }
+
+    /// <summary>
+    /// The allocation queues (automatic SLURM allocations), a singleton beside the directory: it
+    /// runs sbatch, squeue and scancel where it lives, so on a coordinator (e.g. the login node).
+    /// </summary>
+    private static IActorRef StartAllocationQueues(ActorSystem system, ActorFarmOptions options, bool coordinator,
+        IActorRef directory, IActorRef jobs)
+    {
+        var farm = JobRegionConfig;
+        var name = options.DirectoryName + "-allocations";
+        if (coordinator)
+        {
+            var managerSettings = ClusterSingletonManagerSettings.Create(
+                    farm.GetConfig("singleton").WithFallback(system.Settings.Config.GetConfig("akka.cluster.singleton")))
+                .WithRole(options.CoordinatorRole);
+            var props = AllocationQueues.Props(AllocationSettings.From(system.Settings.Config), directory, jobs, options.Journal);
+            system.ActorOf(ClusterSingletonManager.Props(props, PoisonPill.Instance, managerSettings), name);
+        }
+        var proxySettings = ClusterSingletonProxySettings.Create(system)
+            .WithSingletonIdentificationInterval(farm.GetTimeSpan("singleton-proxy.singleton-identification-interval"))
+            .WithRole(options.CoordinatorRole);
+        return system.ActorOf(ClusterSingletonProxy.Props($"/user/{name}", proxySettings), name + "-proxy");
     }
 
     private static Task<IActorRef> StartJobRegion(ActorSystem system, ActorFarmOptions options, bool coordinator,

@@ -191,6 +191,20 @@ public sealed class FarmClient : IFarmClient, IAsyncDisposable
     public Task<JobInsight> InsightAsync(string jobId, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
         _endpoint.AskAsync<JobInsight>(new GetJobInsight(jobId), timeout ?? DefaultTimeout, cancellationToken);
 
+    /// <inheritdoc />
+    public Task<AllocationQueueAdded> AddAllocationQueueAsync(AllocationQueueSpec spec, TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default) =>
+        _endpoint.AskAsync<AllocationQueueAdded>(new AddAllocationQueue(spec), timeout ?? DefaultTimeout, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<AllocationQueueView[]> AllocationQueuesAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        (await _endpoint.AskAsync<AllocationQueueList>(ListAllocationQueues.Instance, timeout ?? DefaultTimeout, cancellationToken)).Queues;
+
+    /// <inheritdoc />
+    public Task<AllocationQueueRemoved> RemoveAllocationQueueAsync(int queueId, TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default) =>
+        _endpoint.AskAsync<AllocationQueueRemoved>(new RemoveAllocationQueue(queueId), timeout ?? DefaultTimeout, cancellationToken);
+
     /// <summary>
     /// The job's status at once, then about once per <paramref name="pollInterval"/> until it has
     /// ended and its results file is written (<see cref="JobStatusReport.IsSettled"/>), which is the

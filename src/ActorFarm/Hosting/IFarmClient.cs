@@ -41,6 +41,24 @@ public interface IFarmClient
     Task<JobInsight> InsightAsync(string jobId, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Creates an allocation queue: while jobs have tasks the farm's nodes cannot start, the
+    /// coordinator submits SLURM allocations whose nodes join this farm, and releases them when
+    /// idle (docs/slurm.md, "A farm on the login node"). Returns the queue's number.
+    /// </summary>
+    Task<AllocationQueueAdded> AddAllocationQueueAsync(AllocationQueueSpec spec, TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>The farm's allocation queues and their allocations.</summary>
+    Task<AllocationQueueView[]> AllocationQueuesAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Removes an allocation queue and cancels its allocations (their running tasks go back to
+    /// their jobs, unrun). <see cref="AllocationQueueRemoved.Error"/> says why nothing was removed.
+    /// </summary>
+    Task<AllocationQueueRemoved> RemoveAllocationQueueAsync(int queueId, TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// The job's status at once, then about once per <paramref name="pollInterval"/> until it has
     /// ended and its results file is written (<see cref="JobStatusReport.IsSettled"/>), which is the
     /// last item. It survives a coordinator fail-over; a farm that is gone ends it with

@@ -53,6 +53,12 @@ internal sealed record NodeSettings(
     /// </summary>
     public TimeSpan InterruptedTaskHold { get; init; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// The SLURM allocation (job id) this node runs in, told to the directory with every heartbeat
+    /// so an allocation queue can tell its allocations' nodes apart; null outside SLURM.
+    /// </summary>
+    public string? Allocation { get; init; }
+
     public static NodeSettings From(Config config, string nodeName, int? slotsOverride = null, DateTimeOffset? leaveAt = null)
     {
         var c = config.GetConfig("actorfarm.node");
@@ -74,6 +80,8 @@ internal sealed record NodeSettings(
             UnackedResendAfter = c.GetTimeSpan("unacked-resend-after", TimeSpan.FromSeconds(30)),
             InterruptedTaskHold = c.GetTimeSpan("interrupted-task-hold"),
             MaxPayloadBytes = c.GetByteSize("max-payload-bytes", null) ?? DefaultMaxPayloadBytes,
+            Allocation = c.GetString("allocation", "") is { Length: > 0 } allocation ? allocation
+                : Environment.GetEnvironmentVariable("SLURM_JOB_ID") is { Length: > 0 } slurmJob ? slurmJob : null,
         };
     }
 }

@@ -105,7 +105,7 @@ internal sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
 
     private void Register() =>
         _directory.Tell(new RegisterNode(Self, _settings.NodeName, _settings.Slots, _settings.Handlers?.Order(StringComparer.Ordinal).ToArray(),
-            BusySlots()));
+            BusySlots(), _settings.Allocation));
 
     // A slot may hold several leases (an inline handler's batch): busy slots are counted, not
     // leases. A scan, but once per heartbeat, never per task.

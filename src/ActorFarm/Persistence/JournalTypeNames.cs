@@ -27,6 +27,10 @@ internal static class JournalTypeNames
         new(typeof(TasksReopened), "tasks-reopened.v1"),
         new(typeof(JobRegistered), "directory.job-registered.v1"),
         new(typeof(JobClosed), "directory.job-closed.v1"),
+        new(typeof(AllocationQueueCreated), "allocation.queue-created.v1"),
+        new(typeof(AllocationQueueDeleted), "allocation.queue-deleted.v1"),
+        new(typeof(AllocationSubmitted), "allocation.submitted.v1"),
+        new(typeof(AllocationEnded), "allocation.ended.v1"),
     ];
 
     /// <summary>Task results as compact rows (<see cref="TaskResultsRows"/>), written since this version.</summary>

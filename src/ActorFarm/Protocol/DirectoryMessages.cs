@@ -13,9 +13,12 @@ internal interface IDirectoryMessage : IWireMessage;
 /// directory answers with <see cref="ActiveJobs"/> each time and on every change.
 /// <paramref name="Handlers"/> names the in-process handlers the node can run (null: the node does
 /// not say, e.g. a host with its own executor, and is taken to run any); <paramref name="Busy"/>
-/// is how many of its slots run a task now (the farm overview's busy slots).
+/// is how many of its slots run a task now (the farm overview's busy slots); <paramref name="Allocation"/>
+/// the SLURM job the node runs in (<c>actorfarm.node.allocation</c>), null outside SLURM: an
+/// allocation queue releases an allocation by what its nodes report.
 /// </summary>
-internal sealed record RegisterNode(IActorRef Node, string NodeName, int Slots, string[]? Handlers = null, int Busy = 0) : IDirectoryMessage;
+internal sealed record RegisterNode(IActorRef Node, string NodeName, int Slots, string[]? Handlers = null, int Busy = 0,
+    string? Allocation = null) : IDirectoryMessage;
 
 /// <summary>The active jobs, highest priority first.</summary>
 internal sealed record ActiveJobs(ActiveJob[] Jobs) : IDirectoryMessage;

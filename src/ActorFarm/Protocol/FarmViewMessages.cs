@@ -36,6 +36,7 @@ public sealed record FarmMember(string Address, string Status, string[] Roles, b
 /// <summary>
 /// One worker node's supervisor as it last told the directory (every <c>register-interval</c>):
 /// its name, member address, slots, slots running a task, the in-process handlers it runs (null:
-/// any) and when it was last heard.
+/// any), when it was last heard, and the SLURM allocation (job id) it runs in, if any.
 /// </summary>
-public sealed record FarmNode(string Name, string Address, int Slots, int Busy, string[]? Handlers, DateTimeOffset LastHeard);
+public sealed record FarmNode(string Name, string Address, int Slots, int Busy, string[]? Handlers, DateTimeOffset LastHeard,
+    string? Allocation = null);

@@ -41,7 +41,7 @@ public class AddressAndSeedConfigTests
             config.GetStringList("akka.cluster.seed-nodes"));
         Assert.Equal(["lighthouse"], config.GetStringList("akka.cluster.roles"));
         // The farm's serializers and downing, so that it agrees with every other member.
-        Assert.Equal("keep-majority", config.GetString("akka.cluster.split-brain-resolver.active-strategy"));
+        Assert.Equal("keep-oldest", config.GetString("akka.cluster.split-brain-resolver.active-strategy"));
         Assert.NotEmpty(config.GetString("akka.actor.serializers.hyperion-wire"));
     }
 
