@@ -17,6 +17,12 @@ internal static class Samples
     private static readonly DateTimeOffset Started = new(2024, 5, 1, 12, 0, 1, 250, TimeSpan.Zero);
     private static readonly DateTimeOffset Ended = Started.AddSeconds(3.5);
 
+    /// <summary>An allocation queue with every field set.</summary>
+    public static AllocationQueueSpec QueueSpec() => new(8, 2, TimeSpan.FromHours(1), TimeSpan.FromMinutes(5), 2,
+        ["--partition=short", "--account=proj 1"], "/opt/actorfarm/slurm/actorfarm-workers.sbatch", "/home/me/study",
+        new Dictionary<string, string> { ["ACTORFARM_ACCESS_FILE"] = "/home/me/study/.actorfarm/access.pem", ["ACTORFARM_SLOTS"] = "4" },
+        "big nodes");
+
     /// <summary>A process job with all four sweep axis kinds and every option set.</summary>
     public static JobSpec FullSpec() => new()
     {
@@ -86,12 +92,23 @@ internal static class Samples
         {
             ["RegisterNode"] = r => new RegisterNode(r, "node-a", 16),
             ["RegisterNode(busy)"] = r => new RegisterNode(r, "node-a", 16, ["noop", "sleep"], Busy: 9),
+            ["RegisterNode(allocation)"] = r => new RegisterNode(r, "n1", 32, null, Busy: 31, Allocation: "4711"),
             ["GetFarmOverview"] = _ => GetFarmOverview.Instance,
+            ["AddAllocationQueue"] = _ => new AddAllocationQueue(QueueSpec()),
+            ["AllocationQueueAdded"] = _ => new AllocationQueueAdded(3),
+            ["RemoveAllocationQueue"] = _ => new RemoveAllocationQueue(3),
+            ["AllocationQueueRemoved"] = _ => new AllocationQueueRemoved(3, ["4711", "4712"]),
+            ["AllocationQueueRemoved(unknown)"] = _ => new AllocationQueueRemoved(9, [], "no allocation queue 9"),
+            ["ListAllocationQueues"] = _ => ListAllocationQueues.Instance,
+            ["AllocationQueueList"] = _ => new AllocationQueueList([
+                new AllocationQueueView(3, QueueSpec(), [new AllocationView("4711", "RUNNING", 2, 5, Started)], null),
+                new AllocationQueueView(4, QueueSpec() with { Name = "" }, [], "sbatch failed (invalid partition); trying again at 12:00:10"),
+            ]),
             ["FarmOverview"] = _ => new FarmOverview(
                 [new FarmMember("akka.ssl.tcp://actorfarm@10.0.0.5:4053", "Up", ["coordinator", "worker"], true),
                     new FarmMember("akka.ssl.tcp://actorfarm@10.0.0.6:4053", "Leaving", [], false)],
                 [new FarmNode("node-a", "akka.ssl.tcp://actorfarm@10.0.0.5:4053", 16, 9, null, Accepted),
-                    new FarmNode("node-b", "akka.ssl.tcp://actorfarm@10.0.0.6:4053", 4, 0, ["sleep"], Ended)], Ended),
+                    new FarmNode("node-b", "akka.ssl.tcp://actorfarm@10.0.0.6:4053", 4, 0, ["sleep"], Ended, "4711")], Ended),
             ["GetJobInsight"] = _ => new GetJobInsight("job-1"),
             ["JobInsight"] = _ => new JobInsight("job-1", new DurationHistogram([.. Enumerable.Range(0, DurationHistogram.BucketCount).Select(i => (long)i)]),
                 [new FailedTask(7, new Dictionary<string, string> { ["x"] = "0.5", ["seed"] = "3" }, TaskOutcome.Failed, 3, 2, "node-a",
@@ -157,6 +174,10 @@ internal static class Samples
             ["TasksReopened"] = () => new TasksReopened(RerunSelection.Failed, Ended),
             ["JobRegistered"] = () => new JobRegistered("job-1", "render", 7, Accepted),
             ["JobClosed"] = () => new JobClosed("job-1", JobPhase.Finished, Ended),
+            ["AllocationQueueCreated"] = () => new AllocationQueueCreated(3, "0123456789", QueueSpec(), Accepted),
+            ["AllocationQueueDeleted"] = () => new AllocationQueueDeleted(3, Ended),
+            ["AllocationSubmitted"] = () => new AllocationSubmitted(3, "4711", Started),
+            ["AllocationEnded"] = () => new AllocationEnded(3, "4711", "TIMEOUT", Ended),
         };
 
     /// <summary>Concrete types implementing <typeparamref name="T"/> in the ActorFarm assembly.</summary>
