@@ -22,17 +22,17 @@ farm_allocation_end() {
 }
 
 # Worker nodes get --leave-at so they never start a task that would outlast the allocation and
-# are gone ACTORFARM_END_MARGIN seconds before its end: time for the coordinator and the
-# Lighthouse to leave before SLURM kills what is left.
+# are gone ACTORFARM_END_MARGIN seconds before its end: time for the launcher to stop the
+# submission, the coordinator and the Lighthouse (a few seconds) before SLURM kills what is left.
 farm_plan_walltime() {
-  local end margin="${ACTORFARM_END_MARGIN:-20}"
+  local end margin="${ACTORFARM_END_MARGIN:-10}"
   end="$(farm_allocation_end)"
   if [ -z "$end" ]; then
     farm_log "the allocation has no time limit"
     return 0
   fi
   export ACTORFARM_LEAVE_AT=$((end - margin))
-  FARM_STOP_AT=$((ACTORFARM_LEAVE_AT - FARM_DRAIN_SECONDS))
+  FARM_STOP_AT=$((ACTORFARM_LEAVE_AT - FARM_LEAVE_SECONDS))
   farm_log "the allocation ends at $(date -d "@$end" '+%F %T'); worker nodes drain from $(date -d "@$FARM_STOP_AT" +%T) and are gone by $(date -d "@$ACTORFARM_LEAVE_AT" +%T)"
   if [ $((FARM_STOP_AT - $(date +%s))) -lt 60 ]; then
     farm_log "warning: less than 60 s remain before the nodes drain, and starting the farm takes some of it; ask for a longer --time"

@@ -17,9 +17,11 @@ source "$FARM_LIB/node-env.sh"
 # shellcheck source=slurm/lib/allocation.sh
 source "$FARM_LIB/allocation.sh"
 
-# A worker node starts leaving this long before its --leave-at: actorfarm.node.drain-grace
-# (10 s) plus the 5 s it keeps to leave the cluster.
-readonly FARM_DRAIN_SECONDS=15
+# A worker node starts leaving this long before its --leave-at (NodeSettings): 2 s to give back
+# its queued tasks and send its last results, 5 s to leave the cluster. No drain grace: under a
+# --leave-at a node starts only tasks that end in time (those of jobs declaring expected-duration
+# whenever they fit, the others only while a whole drain grace is left).
+readonly FARM_LEAVE_SECONDS=7
 readonly FARM_WORKER_STEP_NAME=actorfarm-workers
 # Exit codes, as `actorfarm submit --wait` has them.
 readonly FARM_EXIT_BAD_INPUT=2 FARM_EXIT_FARM_ERROR=3 FARM_EXIT_INTERRUPTED=130
@@ -205,12 +207,18 @@ farm_start_workers() {
   FARM_WORKERS_PID=$!
 }
 
+# Started with the farm, not after it: its own start-up overlaps the farm's, and it connects as
+# soon as the coordinator offers the farm, so it may wait as long as the farm may take to start.
 farm_start_submit() {
   local args=(submit --manifest "$FARM_MANIFEST" --cluster "$ACTORFARM_SEEDS" --wait
-    --progress "${ACTORFARM_PROGRESS:-plain}")
+    --progress "${ACTORFARM_PROGRESS:-plain}") config="$FARM_RUN_DIR/submit.hocon"
   # shellcheck disable=SC2207 # one flag or none
   args+=($(farm_security_args))
-  [ -z "${ACTORFARM_CONFIG:-}" ] || args+=(--config "$ACTORFARM_CONFIG")
+  {
+    echo "actorfarm.client.connect-timeout = ${ACTORFARM_START_TIMEOUT:-120}s"
+    [ -z "${ACTORFARM_CONFIG:-}" ] || cat "$ACTORFARM_CONFIG"
+  } >"$config"
+  args+=(--config "$config")
   "$ACTORFARM_DOTNET" "$ACTORFARM_CLI" "${args[@]}" &
   FARM_SUBMIT_PID=$!
 }
@@ -294,7 +302,8 @@ farm_stop_workers() {
     fi
   fi
   farm_log "waiting for the worker nodes to drain and leave"
-  farm_wait_for_exit "$FARM_WORKERS_PID" $((FARM_DRAIN_SECONDS + 30)) "the worker step"
+  # A node asked to leave drains for up to actorfarm.node.drain-grace (10 s), then leaves.
+  farm_wait_for_exit "$FARM_WORKERS_PID" 45 "the worker step"
 }
 
 # Stops everything still running, in the order that loses nothing. Safe to call twice.
@@ -365,6 +374,11 @@ farm_start_failure() {
 
 # Starts the farm and the submission. A stop asked for meanwhile ends it early (FARM_STOP_REASON
 # is set; farm_follow then returns at once and the shutdown stops what did start).
+# Two rounds, each started at once: the Lighthouse (it writes the access file every other process
+# reads) with the manifest's validation, then the coordinator, the worker nodes and the
+# submission. The submission retries until the coordinator offers the farm, so it no longer waits
+# for the coordinator before starting its own (CPU-bound) start-up. The nodes do wait for the
+# Lighthouse: a node that finds no seed retries its join only seconds later.
 farm_start() {
   local timeout="${ACTORFARM_START_TIMEOUT:-120}"
   farm_start_lighthouse
@@ -376,18 +390,19 @@ farm_start() {
   fi
   farm_start_coordinator
   farm_start_workers
+  farm_start_submit
+  # Only to report: the farm's start-up time, or that the coordinator failed to start.
   if ! farm_wait_for_line "$FARM_RUN_DIR/coordinator.out" "^node .* up at" "$FARM_COORDINATOR_PID" "$timeout"; then
     [ -z "$FARM_STOP_REASON" ] || return 0
     farm_die $FARM_EXIT_FARM_ERROR "$(farm_start_failure "the coordinator" "$FARM_COORDINATOR_PID" "$timeout")"
   fi
-  farm_log "the farm is up after $SECONDS s; submitting $FARM_MANIFEST"
+  farm_log "the farm is up after $SECONDS s"
   [ -z "${ACTORFARM_DASHBOARD:-}" ] || farm_print_dashboard
   if [ -n "${ACTORFARM_ACCESS_FILE:-}" ]; then
     farm_log "to submit into this farm: actorfarm submit --cluster $ACTORFARM_SEEDS --access-file $ACTORFARM_ACCESS_FILE --manifest ..."
   else
     farm_log "to submit into this farm: actorfarm submit --cluster $ACTORFARM_SEEDS --insecure --manifest ..."
   fi
-  farm_start_submit
 }
 
 # Where the dashboard is and how to reach it from a laptop: the coordinator prints its address

@@ -42,5 +42,8 @@ public sealed record PerfOptions
     /// </summary>
     public string ProfilesPath => Path.Combine(RepositoryRoot, "perf", "PROFILES.md");
 
+    /// <summary>Figures measured by hand with the scripts beside the harness (a SLURM allocation's useful time), kept in RESULTS.md.</summary>
+    public string ByHandPath => Path.Combine(RepositoryRoot, "perf", "BY-HAND.md");
+
     public bool Runs(string part) => Only is null || string.Equals(Only, part, StringComparison.OrdinalIgnoreCase);
 }

@@ -58,7 +58,22 @@ public sealed class PerfReport
         text.AppendLine();
 
         foreach (var section in _sections) section.Render(text);
+        if (File.Exists(options.ByHandPath))
+            AppendByHand(text, options.ByHandPath);
         return text.ToString();
+    }
+
+    /// <summary>
+    /// Figures this harness cannot measure (they need a SLURM cluster), measured by hand and kept in
+    /// perf/BY-HAND.md, so that regenerating RESULTS.md does not drop them. Each names its own date,
+    /// machine and command.
+    /// </summary>
+    private static void AppendByHand(StringBuilder text, string path)
+    {
+        text.AppendLine("*The sections below come from [BY-HAND.md](BY-HAND.md), measured by hand, not by this run: each names its own date, machine and command.*");
+        text.AppendLine();
+        foreach (var line in File.ReadLines(path).SkipWhile(l => !l.StartsWith("## ", StringComparison.Ordinal)))
+            text.AppendLine(line);
     }
 
     /// <summary>How the farm's programs under test were compiled: the harness runs those next to it.</summary>

@@ -68,7 +68,7 @@ internal sealed record FarmActors(IActorRef Gateway, IActorRef Jobs, IActorRef D
             };
             slots = settings.Slots;
             node = system.ActorOf(NodeSupervisor.Props(settings, directory, jobs, executor), options.NodeActorName);
-            FarmShutdown.DrainBeforeLeaving(system, node, settings.DrainGrace);
+            FarmShutdown.DrainBeforeLeaving(system, node, settings);
             if (options.ObserveStopSignals)
                 FarmShutdown.TellNodeOfStopSignals(system, node);
             if (settings.DrainAt is { } drainAt)

@@ -18,11 +18,16 @@ internal static class FarmShutdown
     /// <summary>
     /// A worker node that leaves (dispose, SIGTERM, end of allocation) first stops taking tasks,
     /// gives back the queued ones and lets the running ones finish within the grace: nothing it
-    /// held is lost, and little is run twice.
+    /// held is lost, and little is run twice. The grace is taken when the drain starts: a node
+    /// with a leave time gives its tasks only what is left before it (<see cref="NodeSettings.GraceAt"/>).
     /// </summary>
-    public static void DrainBeforeLeaving(ActorSystem system, IActorRef node, TimeSpan grace) =>
+    public static void DrainBeforeLeaving(ActorSystem system, IActorRef node, NodeSettings settings) =>
         WaitBeforeLeaving(system, "drain-node",
-            () => node.Ask<NodeSupervisor.Drained>(new NodeSupervisor.Drain(grace), grace + TimeSpan.FromSeconds(5)),
+            () =>
+            {
+                var grace = settings.GraceAt(DateTimeOffset.UtcNow);
+                return node.Ask<NodeSupervisor.Drained>(new NodeSupervisor.Drain(grace), grace + TimeSpan.FromSeconds(5));
+            },
             "The node did not drain in time; tasks it still held run again elsewhere.");
 
     /// <summary>
@@ -61,7 +66,7 @@ internal static class FarmShutdown
         }, TaskScheduler.Default);
     }
 
-    /// <summary>Leaves the cluster at <paramref name="drainAt"/> (a node's end of allocation, less its drain).</summary>
+    /// <summary>Leaves the cluster at <paramref name="drainAt"/> (a node's end of allocation, less its drain and leave).</summary>
     public static void LeaveOnSchedule(ActorSystem system, DateTimeOffset drainAt)
     {
         var delay = drainAt - DateTimeOffset.UtcNow;

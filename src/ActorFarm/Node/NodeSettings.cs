@@ -17,7 +17,7 @@ internal sealed record NodeSettings(
     TimeSpan DrainGrace,
     DateTimeOffset? LeaveAt = null)
 {
-    /// <summary>Leaving starts this long before <see cref="LeaveAt"/> plus the drain grace: time to leave the cluster.</summary>
+    /// <summary>Every task has ended this long before <see cref="LeaveAt"/>: time to leave the cluster.</summary>
     public static readonly TimeSpan LeaveMargin = TimeSpan.FromSeconds(5);
 
     /// <summary>How big the node's messages may be (this process's frame size), see <see cref="WireLimits"/>.</summary>
@@ -43,8 +43,37 @@ internal sealed record NodeSettings(
     /// <summary>A result batch not acknowledged for this long was lost on the way and is sent again.</summary>
     public TimeSpan UnackedResendAfter { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// A scheduled leave drains this long before <see cref="WorkEndsAt"/>: enough to give back the
+    /// queued leases and send the last results. It needs no drain grace of its own: every task
+    /// started under a <see cref="LeaveAt"/> was admitted only if it ends by <see cref="WorkEndsAt"/>.
+    /// </summary>
+    public static readonly TimeSpan ScheduledDrain = TimeSpan.FromSeconds(2);
+
+    /// <summary>Every task has ended by then (or is killed and given back): the node then leaves, gone by <see cref="LeaveAt"/>.</summary>
+    public DateTimeOffset? WorkEndsAt => LeaveAt - LeaveMargin;
+
+    /// <summary>
+    /// The last moment a task of a job without <c>expected-duration</c> may start under a
+    /// <see cref="LeaveAt"/>: it gets at least the drain grace before <see cref="WorkEndsAt"/>, as a
+    /// running task does when a node is stopped. A task whose duration is declared starts whenever
+    /// it fits before <see cref="WorkEndsAt"/>.
+    /// </summary>
+    public DateTimeOffset? LastOpenEndedStartAt => WorkEndsAt - DrainGrace;
+
     /// <summary>When the node stops taking tasks and drains, so that it is gone by <see cref="LeaveAt"/>.</summary>
-    public DateTimeOffset? DrainAt => LeaveAt - DrainGrace - LeaveMargin;
+    public DateTimeOffset? DrainAt => WorkEndsAt - ScheduledDrain;
+
+    /// <summary>
+    /// How long running tasks may still take when a drain starts at <paramref name="now"/>: the
+    /// drain grace, but never past <see cref="WorkEndsAt"/> (the node would not be gone in time).
+    /// </summary>
+    public TimeSpan GraceAt(DateTimeOffset now)
+    {
+        if (WorkEndsAt is not { } end) return DrainGrace;
+        var left = end - now;
+        return left < TimeSpan.Zero ? TimeSpan.Zero : left < DrainGrace ? left : DrainGrace;
+    }
 
     /// <summary>
     /// How long a task that ended by a signal (exit code 129–192) is held before it is reported

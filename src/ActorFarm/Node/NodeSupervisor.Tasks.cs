@@ -211,17 +211,24 @@ internal sealed partial class NodeSupervisor
     }
 
     /// <summary>
-    /// A node that must leave at a known time does not start a task expected to outlast it: the
-    /// lease goes back (no attempt used) and the node stops asking that job for tasks.
+    /// A node that must leave at a known time does not start a task that could outlast it: one
+    /// expected to end after <see cref="NodeSettings.WorkEndsAt"/>, or, for a job that declares no
+    /// <c>expected-duration</c>, any task once less than the drain grace is left. The lease goes back
+    /// (no attempt used) and the node stops asking that job for tasks.
     /// </summary>
     private bool FitsBeforeLeaving(QueuedTask task, NodeJob job)
     {
-        if (_settings.DrainAt is not { } drainAt || job.Spec!.ExpectedDuration is not { } expected) return true;
-        if (DateTimeOffset.UtcNow + expected <= drainAt + _settings.DrainGrace) return true;
+        if (_settings.WorkEndsAt is not { } workEnds) return true;
+        var now = DateTimeOffset.UtcNow;
+        var expected = job.Spec!.ExpectedDuration;
+        if (expected is { } e ? now + e <= workEnds : now <= _settings.LastOpenEndedStartAt) return true;
         if (!job.Unfit)
         {
             job.Unfit = true;
-            _log.Info("Job {0}: tasks take up to {1}, more than this node has left; leaving them for other nodes", task.JobId, expected);
+            if (expected is not null)
+                _log.Info("Job {0}: tasks take up to {1}, more than this node has left; leaving them for other nodes", task.JobId, expected);
+            else
+                _log.Info("Job {0}: tasks declare no expected-duration and less than the drain grace is left; leaving them for other nodes", task.JobId);
         }
         _jobs.Tell(new ReturnLeases(task.JobId, Self, [task.Lease]));
         return false;

@@ -182,6 +182,45 @@ public sealed class NodeSupervisorTests() : Akka.TestKit.Xunit2.TestKit(TestFarm
     }
 
     [Fact]
+    public void Near_a_scheduled_leave_only_tasks_that_declare_a_duration_that_fits_still_start()
+    {
+        // Less than the drain grace is left before the node's work ends: a task of unknown
+        // duration could be cut, one declared to take 1 s still fits.
+        var leaveAt = DateTimeOffset.UtcNow + NodeSettings.LeaveMargin + TimeSpan.FromSeconds(20);
+        var (directory, jobs, node) = StartNode(s => s with { LeaveAt = leaveAt, DrainGrace = TimeSpan.FromSeconds(30) });
+        using var output = new TempDirectory();
+        var openEnded = Specs.Handler("open", "noop", 5, output.Path) with { Priority = 1 };
+        var declared = Specs.Handler("declared", "noop", 5, output.Path) with { ExpectedDuration = TimeSpan.FromSeconds(1) };
+        node.Tell(new ActiveJobs([new ActiveJob("open-1", "open", 1, "o"), new ActiveJob("declared-1", "declared", 0, "d")]), directory.Ref);
+
+        Assert.Equal("open-1", jobs.ExpectMsg<RequestTasks>().JobId);
+        node.Tell(new TaskBatch("open-1", "o", openEnded, [new TaskLease(0, 1)], Exhausted: false), jobs.Ref);
+
+        Assert.Equal("open-1", jobs.FishForMessage<ReturnLeases>(_ => true).JobId);
+        Assert.Equal("declared-1", jobs.FishForMessage<RequestTasks>(_ => true).JobId);
+        node.Tell(new TaskBatch("declared-1", "d", declared, [new TaskLease(0, 1)], Exhausted: true), jobs.Ref);
+        var ran = jobs.FishForMessage<TaskResults>(_ => true);
+        Assert.Equal(("declared-1", TaskOutcome.Succeeded), (ran.JobId, ran.Results.Single().Outcome));
+    }
+
+    [Fact]
+    public void A_drain_under_a_leave_time_gives_running_tasks_only_what_is_left_before_it()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var settings = NodeSettings.From(Sys.Settings.Config, "n1") with
+        {
+            DrainGrace = TimeSpan.FromSeconds(10),
+            LeaveAt = now + NodeSettings.LeaveMargin + TimeSpan.FromSeconds(4),
+        };
+
+        Assert.Equal(TimeSpan.FromSeconds(4), settings.GraceAt(now));
+        Assert.Equal(TimeSpan.FromSeconds(10), settings.GraceAt(now - TimeSpan.FromSeconds(60)));
+        Assert.Equal(TimeSpan.Zero, settings.GraceAt(now + TimeSpan.FromSeconds(60)));
+        Assert.Equal(TimeSpan.FromSeconds(10), (settings with { LeaveAt = null }).GraceAt(now));
+        Assert.Equal(settings.LeaveAt - NodeSettings.LeaveMargin - NodeSettings.ScheduledDrain, settings.DrainAt);
+    }
+
+    [Fact]
     public void A_node_never_asks_a_job_whose_handler_it_lacks_and_gives_back_leases_it_gets_anyway()
     {
         var (directory, jobs, node) = StartNode(s => s with { Handlers = new HashSet<string> { "noop" } });

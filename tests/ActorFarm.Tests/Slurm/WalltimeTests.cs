@@ -12,13 +12,15 @@ namespace ActorFarm.Tests.Slurm;
 [Collection(SlurmCollection.Name)]
 public class WalltimeTests
 {
-    private const int Tasks = 60;
+    // Two minutes of work for the 2 slots of one node: more than a 1-minute allocation holds,
+    // however fast the farm starts.
+    private const int Tasks = 240;
 
     [SlurmFact]
     public async Task An_allocation_that_ends_mid_job_stops_in_time_and_the_next_one_completes_it()
     {
         using var job = new FarmBatchJob("walltime").WithCountingTasks(Tasks, sleepSeconds: 1, extraKeys: "expected-duration = 3s");
-        // Worker nodes gone 8 s before the end (default 20 s): a 60 s allocation keeps some work time.
+        // Worker nodes gone 8 s before the end (default 10 s): set as a user would.
         job.Environment["ACTORFARM_END_MARGIN"] = "8";
 
         var first = await job.RunAsync("--nodes=1", "--exclusive", "--time=1");
