@@ -24,14 +24,21 @@ farm_allocation_end() {
 # Worker nodes get --leave-at so they never start a task that would outlast the allocation and
 # are gone ACTORFARM_END_MARGIN seconds before its end: time for the launcher to stop the
 # submission, the coordinator and the Lighthouse (a few seconds) before SLURM kills what is left.
+# Prints the leave time (Unix seconds) for an allocation ending at $1. The one place the margin's
+# default lives: the launcher and an allocation queue's worker script both ask here.
+farm_leave_at() {
+  echo $(($1 - ${ACTORFARM_END_MARGIN:-10}))
+}
+
 farm_plan_walltime() {
-  local end margin="${ACTORFARM_END_MARGIN:-10}"
+  local end
   end="$(farm_allocation_end)"
   if [ -z "$end" ]; then
     farm_log "the allocation has no time limit"
     return 0
   fi
-  export ACTORFARM_LEAVE_AT=$((end - margin))
+  ACTORFARM_LEAVE_AT="$(farm_leave_at "$end")"
+  export ACTORFARM_LEAVE_AT
   FARM_STOP_AT=$((ACTORFARM_LEAVE_AT - FARM_LEAVE_SECONDS))
   farm_log "the allocation ends at $(date -d "@$end" '+%F %T'); worker nodes drain from $(date -d "@$FARM_STOP_AT" +%T) and are gone by $(date -d "@$ACTORFARM_LEAVE_AT" +%T)"
   if [ $((FARM_STOP_AT - $(date +%s))) -lt 60 ]; then
