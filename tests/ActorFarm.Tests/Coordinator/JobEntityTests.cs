@@ -77,6 +77,32 @@ public sealed class JobEntityTests() : JobEntityTestKit("actorfarm-entity", Time
     }
 
     [Fact]
+    public void The_results_file_holds_each_journaled_result_before_the_job_ends()
+    {
+        var spec = Specs.Handler("live", "noop", 6, _output.Path);
+        var jobId = JobIds.For(spec);
+        var entity = Start(jobId);
+        entity.Tell(new SubmitJob(jobId, spec), TestActor);
+        ExpectMsg<JobSubmitted>();
+        entity.Tell(new RequestTasks(jobId, _node.Ref, "n1", 6, NeedSpec: true), _node.Ref);
+        _node.ExpectMsg<TaskBatch>();
+        entity.Tell(new TaskResults(jobId, _node.Ref, "n1", 1, [Succeeded(0), Succeeded(1), Succeeded(2)]), _node.Ref);
+        _node.ExpectMsg<ResultsAcknowledged>();
+
+        var file = ActorFarm.Results.Files.ResultsFileWriter.DefaultPath(spec);
+        AwaitCondition(() => File.Exists(file) && ResultsFile.Read(file).Count == 3, TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(50));
+        Assert.Equal([0L, 1L, 2L], ResultsFile.Read(file).Select(r => r.Index()).Order());
+        entity.Tell(new GetJobStatus(jobId), TestActor);
+        Assert.Equal(JobPhase.Running, ExpectMsg<JobStatusReport>().Phase);
+
+        entity.Tell(new TaskResults(jobId, _node.Ref, "n1", 2, [Succeeded(3), Succeeded(4), Succeeded(5)]), _node.Ref);
+        _node.ExpectMsg<ResultsAcknowledged>();
+        var status = AwaitSettled(entity, jobId);
+        Assert.Equal(file, status.ResultsFile);
+        Assert.Equal(Enumerable.Range(0, 6).Select(i => (long)i), ResultsFile.Read(file).Select(r => r.Index()).Order());
+    }
+
+    [Fact]
     public void A_batch_is_acknowledged_even_when_it_brings_nothing_to_journal()
     {
         var spec = Specs.Handler("stale", "noop", 3, _output.Path);
