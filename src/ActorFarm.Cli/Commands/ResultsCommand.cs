@@ -89,6 +89,10 @@ internal static class ResultsCommand
             output.JobList(await client.ListAsync(cancellationToken: ct));
             return ExitCodes.Success;
         }
+        // A name instead of an id: the newest job of that name, as when reading a journal.
+        if ((await client.StatusAsync(id, cancellationToken: ct)).Phase == Protocol.JobPhase.Unknown
+            && (await client.ListAsync(cancellationToken: ct)).FirstOrDefault(j => j.Name == id) is { } named)
+            id = named.JobId;
         var written = await client.ExportResultsAsync(id, request.Format, request.Path, history: request.History, cancellationToken: ct);
         output.ResultsWritten(id, written);
         return ExitCodes.Success;

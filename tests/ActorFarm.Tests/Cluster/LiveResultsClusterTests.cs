@@ -10,6 +10,7 @@ namespace ActorFarm.Tests.Cluster;
 /// with SIGKILL mid-job leaves rows for journaled results only, each task once; started again
 /// on the same journal it finishes the file with every task exactly once. Combined capture
 /// writes one log per worker node, and every row names the log that holds its task's block.
+/// `actorfarm results` finds the job by its name through the farm.
 /// </summary>
 [Collection(ProcessHeavyCollection.Name)]
 public class LiveResultsClusterTests(ITestOutputHelper output)
@@ -54,6 +55,11 @@ public class LiveResultsClusterTests(ITestOutputHelper output)
 
         var rows = WholeRows(results);
         Assert.Equal(Enumerable.Range(0, Tasks).Select(i => (long)i), rows.Select(Index).Order());
+        // Through the farm, the job named by its name: the same rows.
+        var copy = cluster.Directory.File("copy.jsonl");
+        var (copyExit, copyOutput) = await cluster.RunClientAsync(TimeSpan.FromMinutes(2), "results", "live", "-o", copy);
+        Assert.True(copyExit == 0, copyOutput);
+        Assert.Equal(rows.Select(Index).Order(), WholeRows(copy).Select(Index).Order());
 
         // One combined log per worker node; each row points at the one that holds its task's block.
         var logs = rows.Select(r => r.GetProperty("stdout").GetString()!).Distinct().Order().ToList();
