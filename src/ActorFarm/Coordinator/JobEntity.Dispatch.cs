@@ -170,14 +170,15 @@ internal sealed partial class JobEntity
 
     private void StartExport()
     {
+        // A fault the appender reported while the job ran is behind: what follows writes the file
+        // or says why it could not (until then the ended job is not settled).
+        _exportError = null;
         if (_appender is not null)
         {
             _appender.Tell(ResultsAppender.Complete.Instance);
             return;
         }
         CancelExport();
-        // A fault of the appender is behind: this export writes the file or says why it failed.
-        _exportError = null;
         _export = new CancellationTokenSource();
         var generation = _exportGeneration;
         // After a rerun, the failures it superseded are left out: one row per task, its latest.
@@ -256,10 +257,15 @@ internal sealed partial class JobEntity
         return Context.ActorOf(ResultsAppender.Props(_jobId, _spec!, _resultsFile!, staged, start), $"results-{++_appenders}");
     }
 
-    /// <summary>The file misses rows the journal has (a write failed): the status says so until the end writes it.</summary>
+    /// <summary>
+    /// The file misses rows the journal has (a write failed): a running job's status says so
+    /// until the end writes the file. Once the job has ended the appender's answer to Complete
+    /// (NotWritten) follows, and the export decides; an error shown meanwhile would settle the
+    /// job before that.
+    /// </summary>
     private void HandleAppenderFaulted(ResultsAppender.Faulted faulted)
     {
-        if (!Sender.Equals(_appender)) return;
+        if (!Sender.Equals(_appender) || _phase != JobPhase.Running) return;
         _exportError = faulted.Reason;
     }
 
