@@ -43,4 +43,16 @@ public class ResultRowTests
         Assert.Null(ranOnA.Stderr);
         Assert.Null(ranNowhere.Stdout);
     }
+
+    [Theory]
+    [InlineData(OutputCapture.Files)]
+    [InlineData(OutputCapture.Combined)]
+    public void A_handler_task_s_row_names_no_output_file_since_a_handler_writes_none(OutputCapture capture)
+    {
+        var spec = Specs.Handler("job", "noop", 4, "/tmp/out") with { Output = new OutputSpec { Directory = "/tmp/out", Capture = capture } };
+        var row = ResultRow.For(spec, OutputLayout.JobDirectory(spec),
+            new TaskRecord(2, 1, TaskOutcome.Succeeded, 0, "node-a", At, At, null, false), new Dictionary<string, string>());
+        Assert.Null(row.Stdout);
+        Assert.Null(row.Stderr);
+    }
 }
