@@ -170,6 +170,9 @@ internal sealed partial class JobEntity
 
     private void StartExport()
     {
+        // A fault the appender reported while the job ran is behind: what follows writes the file
+        // or says why it could not (until then the ended job is not settled).
+        _exportError = null;
         if (_appender is not null)
         {
             _appender.Tell(ResultsAppender.Complete.Instance);
@@ -225,7 +228,8 @@ internal sealed partial class JobEntity
     /// <summary>The file written while the job ran is lost: export it from the journal instead.</summary>
     private void HandleAppendFailed(ResultsAppender.NotWritten failed)
     {
-        _log.Warning("Job {0}: {1}; exporting the results from the journal", _jobId, failed.Reason);
+        // The appender said so in a warning already; a failure of the export is an error of its own.
+        _log.Info("Job {0}: {1}; exporting the results from the journal", _jobId, failed.Reason);
         StopAppender();
         StartExport();
     }
@@ -234,6 +238,35 @@ internal sealed partial class JobEntity
     {
         if (_appender is not null) Context.Stop(_appender);
         _appender = null;
+    }
+
+    /// <summary>
+    /// An appender that first writes the file from the journal up to the last event this life
+    /// knows (the results after it reach the appender as they are journaled), leaving out the
+    /// failures of the latest rerun; for an ended job, <paramref name="keep"/> says when the
+    /// file on disk is whole already.
+    /// </summary>
+    private IActorRef StartAppender(ResultsAppender.KeepIf? keep) =>
+        StartAppender(new ResultsAppender.FromJournal(_lastSequenceNr, _rerunSequenceNr, _settings.Journal?.QueryPluginId, keep));
+
+    private IActorRef StartAppender(ResultsAppender.Start start)
+    {
+        // A random int names the staged file: OutputLayout bounds the derived paths with one, and
+        // two lives of the job (one dying, one starting) never share it.
+        var staged = $"{_resultsFile}.{Random.Shared.Next()}.partial";
+        return Context.ActorOf(ResultsAppender.Props(_jobId, _spec!, _resultsFile!, staged, start), $"results-{++_appenders}");
+    }
+
+    /// <summary>
+    /// The file misses rows the journal has (a write failed): a running job's status says so
+    /// until the end writes the file. Once the job has ended the appender's answer to Complete
+    /// (NotWritten) follows, and the export decides; an error shown meanwhile would settle the
+    /// job before that.
+    /// </summary>
+    private void HandleAppenderFaulted(ResultsAppender.Faulted faulted)
+    {
+        if (!Sender.Equals(_appender) || _phase != JobPhase.Running) return;
+        _exportError = faulted.Reason;
     }
 
     private void HandleExportFailed(ResultsExportFailed failure)

@@ -113,12 +113,15 @@ internal sealed partial class JobEntity
             // remembered, every old job started with every farm, and a farm stopping while they
             // started waited 10 s for the shard region (messages buffered for shards handed off).
             _leaveWhenExported = startedByTheShard;
-            if (ResultsFileWrittenSinceTheEnd())
-                HandleExported(new ResultsExported(_resultsFile, _exportGeneration));
-            else
-                StartExport();
+            // The file its end wrote is kept when it is whole; otherwise it is written again.
+            _appender ??= StartAppender(_endedAt is { } ended
+                ? new ResultsAppender.KeepIf(ended, _recordedSucceeded + _recordedFailed)
+                : null);
+            StartExport();
             return;
         }
+        // The file goes on from what the journal holds, whatever the previous life left in it.
+        _appender ??= StartAppender(keep: null);
         _log.Info("Job {0} recovered: {1} of {2} tasks already done", _jobId, _ledger!.Recorded, _spec.TaskCount);
         // Nodes that stayed up may still hold leases of the previous life: give them a moment
         // to re-attach before handing out anything, so their tasks are not run twice.
@@ -130,23 +133,6 @@ internal sealed partial class JobEntity
         _directory.Tell(new JobActivated(_jobId, _spec.Name, _spec.Priority, _incarnation, _spec.Command.Handler));
         Become(Running);
         CheckFinished();
-    }
-
-    /// <summary>
-    /// Whether the results file on disk is the one this end of the job wrote. An ended job is
-    /// recovered when its shard still remembers it (its farm stopped before it passivated) or when
-    /// a message starts it on demand; rewriting its results from the journal each time made a
-    /// state directory with a few finished jobs slow to start. The export writes a temporary file
-    /// and renames it, and it starts only once
-    /// the end is journaled: a file there, last written at or after the end, is complete and
-    /// current. One written before (the previous end of a job rerun since) or none at all is
-    /// exported again. Clocks that disagree (a coordinator moved to another machine, an NFS server)
-    /// at worst export once more.
-    /// </summary>
-    private bool ResultsFileWrittenSinceTheEnd()
-    {
-        if (_endedAt is not { } ended || !File.Exists(_resultsFile)) return false;
-        return File.GetLastWriteTimeUtc(_resultsFile) >= ended.UtcDateTime;
     }
 
     // ---- accepting ------------------------------------------------------------------------
@@ -168,7 +154,7 @@ internal sealed partial class JobEntity
     {
         Apply(accepted);
         _resultsFile = ResultsFileWriter.DefaultPath(accepted.Spec);
-        _appender = Context.ActorOf(ResultsAppender.Props(accepted.Spec, _resultsFile, $"{_resultsFile}.{_incarnation}.partial"), "results");
+        _appender = StartAppender(ResultsAppender.Fresh.Instance);
         _log.Info("Job {0} accepted: {1} tasks", _jobId, accepted.Spec.TaskCount);
         _directory.Tell(new JobActivated(_jobId, accepted.Spec.Name, accepted.Spec.Priority, _incarnation, accepted.Spec.Command.Handler));
         Become(Running);

@@ -67,9 +67,11 @@ internal sealed partial class JobEntity
             _writing = null;
             _lastSequenceNr = written.SequenceNr;
             Apply((TasksReopened)written.Event, written.SequenceNr);
-            // The file of the run before is complete or abandoned; the rerun's is exported at its end.
+            // The file of the run before is complete or abandoned: the rerun's starts from the
+            // journal, its superseded failures left out, and its results are appended.
             StopAppender();
             CancelExport();
+            _appender = StartAppender(keep: null);
             SetReceiveTimeout(null);
             _leaveWhenExported = false;
             _log.Info("Job {0}: rerun {1} journaled; reading which tasks run again", _jobId, _reruns);

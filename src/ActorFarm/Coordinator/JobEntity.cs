@@ -105,8 +105,8 @@ internal sealed partial class JobEntity : ReceiveActor, IWithTimers, IWithUnboun
     // Status queries held until the job settles (JobEntity.Watchers.cs).
     private readonly HashSet<IActorRef> _heldStatusQueries = new();
 
-    // The results file: written as the job runs by the appender (only in a life that accepted the
-    // job: it then sees every result event), otherwise exported from the journal at the end.
+    // The results file: kept by the appender as results are journaled, in every life (a recovered
+    // one rewrites it from the journal first); exported from the journal only when that failed.
     private string? _resultsFile;
     private bool _exported;
     // Started by its shard (remembered) in the Ended phase with nothing asked of it: it leaves
@@ -114,6 +114,8 @@ internal sealed partial class JobEntity : ReceiveActor, IWithTimers, IWithUnboun
     private bool _leaveWhenExported;
     private string? _exportError;
     private IActorRef? _appender;
+    // Appenders started by this life: each has a name of its own (a stopped one may not be gone yet).
+    private int _appenders;
     // The export from the journal in flight, if any. A rerun that starts while the export of the
     // job's previous end still runs (a recovered finished job exports at once) cancels it: left
     // to finish, it would write the file late, with the rerun's first results next to the
@@ -331,6 +333,7 @@ internal sealed partial class JobEntity : ReceiveActor, IWithTimers, IWithUnboun
         Receive<ReattachLeases>(HandleReattach);
         Receive<Terminated>(HandleTerminated);
         Receive<ClusterEvent.MemberDowned>(HandleDowned);
+        Receive<Results.ResultsAppender.Faulted>(HandleAppenderFaulted);
         Receive<RetryDue>(_ => OnRetryDue());
         Receive<AwaitNodesDrained>(HandleAwaitNodesDrained);
         Receive<JobJournal.SnapshotFailed>(f => _log.Warning("Job {0}: snapshot failed: {1}", _jobId, f.Cause.Message));
@@ -357,6 +360,7 @@ internal sealed partial class JobEntity : ReceiveActor, IWithTimers, IWithUnboun
         Receive<ResultsExported>(HandleExported);
         Receive<Results.ResultsAppender.Written>(HandleAppended);
         Receive<Results.ResultsAppender.NotWritten>(HandleAppendFailed);
+        Receive<Results.ResultsAppender.Faulted>(HandleAppenderFaulted);
         Receive<ResultsExportFailed>(HandleExportFailed);
         Receive<HandOff>(_ => StopWhenFlushed());
         Receive<ReceiveTimeout>(_ => Context.Parent.Tell(new Passivate(HandOff.Instance)));

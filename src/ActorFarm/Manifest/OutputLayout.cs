@@ -12,7 +12,7 @@ namespace ActorFarm.Manifest;
 /// &lt;output.directory, ${job} expanded&gt;/&lt;job&gt;/
 ///     results.jsonl, results.csv       (and their .partial files while written)
 ///     tasks/&lt;index&gt;.out, .err        capture = files
-///     output.log                       capture = combined
+///     output.&lt;node&gt;.log               capture = combined, one log per node
 /// </code>
 /// <c>output.directory</c> may hold <c>${job}</c> and no other placeholder: the results file is
 /// one per job, so a directory that changes from task to task (<c>${index}</c>, an axis,
@@ -25,7 +25,11 @@ internal static class OutputLayout
     public const string ResultsJsonlFile = "results.jsonl";
     public const string ResultsCsvFile = "results.csv";
     public const string TasksDirectory = "tasks";
-    public const string CombinedLogFile = "output.log";
+    public const string CombinedLogPrefix = "output.";
+    public const string CombinedLogExtension = ".log";
+
+    /// <summary>Longest node part of a combined log's name (<see cref="NodeFileName"/>).</summary>
+    public const int MaxNodeFileNameLength = 80;
 
     /// <summary>The only placeholder <c>output.directory</c> may hold.</summary>
     public static IReadOnlyList<string> AllowedPlaceholders { get; } = [Placeholders.Job];
@@ -37,10 +41,11 @@ internal static class OutputLayout
     public const int MaxNameBytes = 255;
 
     // The longest names derived inside a job directory: "results.jsonl.<incarnation>.partial"
-    // (an int incarnation) and "tasks/<index>.out" (a long index).
-    private static readonly int LongestDerivedSuffix = Math.Max(
+    // (an int incarnation), "tasks/<index>.out" (a long index) and "output.<node>.log".
+    private static readonly int LongestDerivedSuffix = Math.Max(Math.Max(
         ("/" + ResultsJsonlFile + "." + int.MaxValue + ".partial").Length,
-        ("/" + TasksDirectory + "/" + long.MaxValue + ".out").Length);
+        ("/" + TasksDirectory + "/" + long.MaxValue + ".out").Length),
+        ("/" + CombinedLogPrefix + CombinedLogExtension).Length + MaxNodeFileNameLength);
 
     private static readonly ConditionalWeakTable<JobSpec, string> JobDirectories = new();
 
@@ -74,8 +79,37 @@ internal static class OutputLayout
     /// <summary>A task's stderr file (<c>tasks/&lt;index&gt;.err</c>).</summary>
     public static string TaskStderr(string jobDirectory, long index) => TaskFile(jobDirectory, index, ".err");
 
-    /// <summary>The job's combined log (<c>output.log</c>).</summary>
-    public static string CombinedLog(string jobDirectory) => Path.Combine(jobDirectory, CombinedLogFile);
+    /// <summary>
+    /// The combined log of the tasks one node ran (<c>output.&lt;node&gt;.log</c>). One file per
+    /// node, never one per job: nodes of a cluster append to the shared file system at once, and
+    /// appends from several machines to one file interleave (NFS does not make them atomic). A
+    /// row names the log of the node that ran its task, so it points at the file holding its block.
+    /// </summary>
+    public static string CombinedLog(string jobDirectory, string node) =>
+        Path.Combine(jobDirectory, CombinedLogPrefix + NodeFileName(node) + CombinedLogExtension);
+
+    /// <summary>
+    /// A node's name as part of a file name: letters, digits, <c>.</c>, <c>-</c> and <c>_</c> stay,
+    /// every other byte of its UTF-8 becomes <c>%XX</c> (<c>host:4053</c> → <c>host%3A4053</c>), so
+    /// two names never share a file and none holds a <c>/</c>. A name longer than
+    /// <see cref="MaxNodeFileNameLength"/> once encoded keeps its start and a hash of the whole.
+    /// </summary>
+    public static string NodeFileName(string node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        var encoded = new StringBuilder(node.Length);
+        foreach (var b in Encoding.UTF8.GetBytes(node))
+        {
+            if (b is >= (byte)'a' and <= (byte)'z' or >= (byte)'A' and <= (byte)'Z' or >= (byte)'0' and <= (byte)'9'
+                or (byte)'.' or (byte)'-' or (byte)'_')
+                encoded.Append((char)b);
+            else
+                encoded.Append('%').Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+        }
+        if (encoded.Length <= MaxNodeFileNameLength) return encoded.ToString();
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(node)).AsSpan(0, 8));
+        return encoded.ToString(0, MaxNodeFileNameLength - hash.Length - 1) + "~" + hash;
+    }
 
     /// <summary>Why the paths derived for this job would not fit the file system, or null.</summary>
     public static string? PathProblem(JobSpec spec)

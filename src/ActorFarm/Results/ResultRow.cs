@@ -17,13 +17,16 @@ internal readonly record struct ResultRow(TaskRecord Record, Dictionary<string, 
     /// <param name="parameters">The sweep values of the record's index.</param>
     public static ResultRow For(JobSpec spec, string jobDirectory, TaskRecord record, Dictionary<string, string> parameters) =>
         // Paths only where output was captured, and never for a task whose process did not start
-        // (its output files may not exist): a row points only at files that are there.
-        record.Outcome == TaskOutcome.FailedToStart ? new ResultRow(record, parameters, null, null)
+        // (its output files may not exist): a row points only at files that are there. A result
+        // no node reported (a cancelled rerun's task that did not run again) has no log either,
+        // and an in-process handler writes no output at all, whatever the capture says.
+        record.Outcome == TaskOutcome.FailedToStart || spec.Command.Handler is not null ? new ResultRow(record, parameters, null, null)
         : spec.Output.Capture switch
         {
             OutputCapture.Files => new ResultRow(record, parameters,
                 OutputLayout.TaskStdout(jobDirectory, record.Index), OutputLayout.TaskStderr(jobDirectory, record.Index)),
-            OutputCapture.Combined => new ResultRow(record, parameters, OutputLayout.CombinedLog(jobDirectory), null),
+            OutputCapture.Combined when record.Node.Length > 0 =>
+                new ResultRow(record, parameters, OutputLayout.CombinedLog(jobDirectory, record.Node), null),
             _ => new ResultRow(record, parameters, null, null),
         };
 

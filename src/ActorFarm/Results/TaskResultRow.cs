@@ -18,7 +18,7 @@ namespace ActorFarm.Results;
 /// <param name="Message">The handler's message (any outcome), or a note on a successful run; null when none.</param>
 /// <param name="Error">Why the task did not succeed (exit text, timeout, failure to start, handler exception...); never set on a success.</param>
 /// <param name="Payload">What the handler returned with its result (<see cref="HandlerResult.Payload"/>); null when none.</param>
-/// <param name="Stdout">The path of the task's captured standard output (the job's combined log with <c>capture = combined</c>); null when not captured.</param>
+/// <param name="Stdout">The path of the task's captured standard output (with <c>capture = combined</c>, the combined log of the node that ran it, <c>output.&lt;node&gt;.log</c>); null when not captured.</param>
 /// <param name="Stderr">The path of its captured standard error; null when not captured separately.</param>
 /// <param name="OutputTruncated">Captured output was cut at the job's output limit.</param>
 public sealed record TaskResultRow(

@@ -35,6 +35,10 @@ public sealed class JobEntityRerunTests() : JobEntityTestKit("actorfarm-rerun", 
         // Only the failed tasks are handed out, each as attempt 2.
         entity.Tell(new RequestTasks(jobId, _node.Ref, "n1", 10, NeedSpec: true), _node.Ref);
         Assert.Equal([new TaskLease(1, 2), new TaskLease(3, 2)], _node.ExpectMsg<TaskBatch>().Leases);
+        // While the rerun runs, the results file is rewritten without the failures it runs again.
+        var file = Path.Combine(_output.Path, "rerun-basic", "results.jsonl");
+        AwaitCondition(() => File.Exists(file) && ResultsFile.Read(file).Select(r => r.Index()).Order().SequenceEqual([0L, 2L]),
+            TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(50));
         entity.Tell(new TaskResults(jobId, _node.Ref, "n1", 2, [Result(1, 2, TaskOutcome.Succeeded), Result(3, 2, TaskOutcome.Succeeded)]), _node.Ref);
         _node.ExpectMsg<ResultsAcknowledged>();
 

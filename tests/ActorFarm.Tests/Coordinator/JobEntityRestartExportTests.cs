@@ -8,12 +8,14 @@ namespace ActorFarm.Tests.Coordinator;
 
 /// <summary>
 /// An ended job is started again with every start of its farm (remembered entities). Its results
-/// file is written again from the journal only when the one on disk is not this end's: missing,
-/// or last written before the job ended (left by the end before a rerun).
+/// file is written again from the journal only when the one on disk is not this end's whole file:
+/// missing, last written before the job ended (left by the end before a rerun), or not one whole
+/// line per result (a write the kill of its process cut).
 /// </summary>
 public sealed class JobEntityRestartExportTests() : JobEntityTestKit("actorfarm-restart-export", TimeSpan.FromMilliseconds(300))
 {
-    private const string KeptByTheRestart = "{\"kept\":\"by the restart\"}\n";
+    // Three whole lines, as many as the job has results: what its end wrote, as far as a restart can tell.
+    private const string KeptByTheRestart = "{\"kept\":1}\n{\"kept\":2}\n{\"kept\":3}\n";
 
     [Fact]
     public void A_restarted_ended_job_keeps_the_results_file_its_end_wrote()
@@ -44,6 +46,22 @@ public sealed class JobEntityRestartExportTests() : JobEntityTestKit("actorfarm-
         File.SetLastWriteTimeUtc(file, ended.UtcDateTime - TimeSpan.FromMinutes(5));
         AwaitSettled(Start(jobId), jobId);
         Assert.Equal([0L, 1L, 2L], ResultsFile.Read(file).Select(r => r.Index()).Order());
+    }
+
+    [Fact]
+    public void A_restarted_ended_job_writes_its_results_again_when_the_file_lacks_rows_or_ends_in_a_cut_row()
+    {
+        var (jobId, file, _) = FinishAndStop("torn");
+        foreach (var torn in new[] { "{\"kept\":1}\n{\"kept\":2}\n", "{\"kept\":1}\n{\"kept\":2}\n{\"kept\":3}\n{\"ke" })
+        {
+            File.WriteAllText(file, torn);
+            var entity = Start(jobId);
+            AwaitSettled(entity, jobId);
+            Assert.Equal([0L, 1L, 2L], ResultsFile.Read(file).Select(r => r.Index()).Order());
+            Watch(entity);
+            entity.Tell(PoisonPill.Instance);
+            ExpectTerminated(entity);
+        }
     }
 
     /// <summary>Runs a 3-task job to its end (results file written), then stops its entity.</summary>

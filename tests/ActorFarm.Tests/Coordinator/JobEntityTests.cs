@@ -39,8 +39,10 @@ public sealed class JobEntityTests() : JobEntityTestKit("actorfarm-entity", Time
         Watch(first);
         first.Tell(PoisonPill.Instance);
         ExpectTerminated(first);
-        // The results file the first life was writing as it went is abandoned, not left half-written.
-        Assert.Empty(Directory.GetFiles(_output.Path, "*", SearchOption.AllDirectories));
+        // The results file the first life wrote as it went holds only journaled results (0 and 1), each once.
+        var leftBehind = ResultsFile.Read(ActorFarm.Results.Files.ResultsFileWriter.DefaultPath(spec)).Select(r => r.Index()).ToList();
+        Assert.Subset(new HashSet<long> { 0, 1 }, leftBehind.ToHashSet());
+        Assert.Equal(leftBehind.Distinct().Count(), leftBehind.Count);
 
         var second = Start(jobId);
         var secondLife = _directory.ExpectMsg<JobActivated>().Incarnation;
@@ -72,6 +74,32 @@ public sealed class JobEntityTests() : JobEntityTestKit("actorfarm-entity", Time
         Assert.Equal(10, status.Succeeded);
         var rows = ResultsFile.Read(status.ResultsFile!);
         Assert.Equal(Enumerable.Range(0, 10).Select(i => (long)i), rows.Select(r => r.Index()).Order());
+    }
+
+    [Fact]
+    public void The_results_file_holds_each_journaled_result_before_the_job_ends()
+    {
+        var spec = Specs.Handler("live", "noop", 6, _output.Path);
+        var jobId = JobIds.For(spec);
+        var entity = Start(jobId);
+        entity.Tell(new SubmitJob(jobId, spec), TestActor);
+        ExpectMsg<JobSubmitted>();
+        entity.Tell(new RequestTasks(jobId, _node.Ref, "n1", 6, NeedSpec: true), _node.Ref);
+        _node.ExpectMsg<TaskBatch>();
+        entity.Tell(new TaskResults(jobId, _node.Ref, "n1", 1, [Succeeded(0), Succeeded(1), Succeeded(2)]), _node.Ref);
+        _node.ExpectMsg<ResultsAcknowledged>();
+
+        var file = ActorFarm.Results.Files.ResultsFileWriter.DefaultPath(spec);
+        AwaitCondition(() => File.Exists(file) && ResultsFile.Read(file).Count == 3, TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(50));
+        Assert.Equal([0L, 1L, 2L], ResultsFile.Read(file).Select(r => r.Index()).Order());
+        entity.Tell(new GetJobStatus(jobId), TestActor);
+        Assert.Equal(JobPhase.Running, ExpectMsg<JobStatusReport>().Phase);
+
+        entity.Tell(new TaskResults(jobId, _node.Ref, "n1", 2, [Succeeded(3), Succeeded(4), Succeeded(5)]), _node.Ref);
+        _node.ExpectMsg<ResultsAcknowledged>();
+        var status = AwaitSettled(entity, jobId);
+        Assert.Equal(file, status.ResultsFile);
+        Assert.Equal(Enumerable.Range(0, 6).Select(i => (long)i), ResultsFile.Read(file).Select(r => r.Index()).Order());
     }
 
     [Fact]

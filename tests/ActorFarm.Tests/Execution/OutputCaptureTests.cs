@@ -83,7 +83,7 @@ public class OutputCaptureTests
             Shell(i, $"for n in 1 2 3 4 5; do echo \"task {i} line $n\"; sleep 0.01; done; echo \"task {i} complaint\" >&2; exit {i % 3}"),
             1, "n", default)));
 
-        var log = Path.Combine(dir.Path, "job", "output.log");
+        var log = Path.Combine(dir.Path, "job", "output.n.log");
         Assert.All(outcomes, o => Assert.Equal(TaskEndReason.Exited, o.Reason));
         Assert.All(outcomes, o => Assert.Equal(log, o.StdoutPath));
         var text = File.ReadAllText(log);
@@ -115,7 +115,7 @@ public class OutputCaptureTests
 
         Assert.True(truncated.OutputTruncated);
         Assert.Equal(TaskEndReason.TimedOut, timedOut.Reason);
-        var text = File.ReadAllText(Path.Combine(dir.Path, "job", "output.log"));
+        var text = File.ReadAllText(Path.Combine(dir.Path, "job", "output.n.log"));
         Assert.Equal(
             "==> task 1 attempt 1 exit 0 <==\nno newline\n" +
             "==> task 2 attempt 1 exit 0 <==\n" + new string('x', 1000) + Notice +

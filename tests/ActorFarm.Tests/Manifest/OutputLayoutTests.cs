@@ -35,7 +35,30 @@ public class OutputLayoutTests(ITestOutputHelper output)
         Assert.Equal(Path.Combine(jobDirectory, "results.jsonl"), ResultsFileWriter.DefaultPath(job));
         Assert.Equal(Path.Combine(jobDirectory, "results.csv"), ResultsFileWriter.DefaultPath(job, ResultsFormat.Csv));
         Assert.Equal(Path.Combine(jobDirectory, "tasks", "7.out"), OutputLayout.TaskStdout(OutputLayout.JobDirectory(job), 7));
-        Assert.Equal(Path.Combine(jobDirectory, "output.log"), OutputLayout.CombinedLog(OutputLayout.JobDirectory(job)));
+        Assert.Equal(Path.Combine(jobDirectory, "output.n1.log"), OutputLayout.CombinedLog(OutputLayout.JobDirectory(job), "n1"));
+    }
+
+    [Theory]
+    [InlineData("n1", "n1")]
+    [InlineData("node-2.cluster_a", "node-2.cluster_a")]
+    [InlineData("host:4053", "host%3A4053")]
+    [InlineData("a/b", "a%2Fb")]
+    [InlineData("..", "..")]
+    [InlineData("a b%", "a%20b%25")]
+    [InlineData("nœud", "n%C5%93ud")]
+    public void A_node_name_becomes_a_file_name_without_a_slash_and_without_sharing_one(string node, string fileName) =>
+        Assert.Equal(fileName, OutputLayout.NodeFileName(node));
+
+    [Fact]
+    public void Node_names_that_differ_never_share_a_combined_log_and_a_long_one_is_bounded()
+    {
+        // Replacing characters by '_' would give "a:b" and "a_b" one file; encoding them keeps them apart.
+        Assert.NotEqual(OutputLayout.NodeFileName("a:b"), OutputLayout.NodeFileName("a_b"));
+        var longA = OutputLayout.NodeFileName(new string('x', 300) + "a");
+        var longB = OutputLayout.NodeFileName(new string('x', 300) + "b");
+        Assert.NotEqual(longA, longB);
+        Assert.Equal(OutputLayout.MaxNodeFileNameLength, longA.Length);
+        Assert.Equal("output." + longA + ".log", Path.GetFileName(OutputLayout.CombinedLog("/out/job", new string('x', 300) + "a")));
     }
 
     [Fact]

@@ -25,4 +25,34 @@ public class ResultRowTests
         Assert.Equal(hasOutput, row.Stdout is not null);
         Assert.Equal(hasOutput, row.Stderr is not null);
     }
+
+    [Fact]
+    public void A_combined_capture_row_points_at_the_log_of_the_node_that_ran_its_task()
+    {
+        var spec = Specs.Process("job", ["/bin/true"], [new IntRangeAxis { Name = "i", From = 0, To = 3 }], "/tmp/out", capture: OutputCapture.Combined);
+        var jobDirectory = OutputLayout.JobDirectory(spec);
+        var parameters = new Dictionary<string, string> { ["i"] = "2" };
+
+        var ranOnA = ResultRow.For(spec, jobDirectory, new TaskRecord(2, 1, TaskOutcome.Succeeded, 0, "host:4053", At, At, null, false), parameters);
+        var ranOnB = ResultRow.For(spec, jobDirectory, new TaskRecord(3, 1, TaskOutcome.Failed, 1, "node-b", At, At, null, false), parameters);
+        // A rerun cancelled before this task ran again: no node, no block in any log.
+        var ranNowhere = ResultRow.For(spec, jobDirectory, new TaskRecord(1, 2, TaskOutcome.Cancelled, null, "", At, At, null, false), parameters);
+
+        Assert.Equal(Path.Combine(jobDirectory, "output.host%3A4053.log"), ranOnA.Stdout);
+        Assert.Equal(Path.Combine(jobDirectory, "output.node-b.log"), ranOnB.Stdout);
+        Assert.Null(ranOnA.Stderr);
+        Assert.Null(ranNowhere.Stdout);
+    }
+
+    [Theory]
+    [InlineData(OutputCapture.Files)]
+    [InlineData(OutputCapture.Combined)]
+    public void A_handler_task_s_row_names_no_output_file_since_a_handler_writes_none(OutputCapture capture)
+    {
+        var spec = Specs.Handler("job", "noop", 4, "/tmp/out") with { Output = new OutputSpec { Directory = "/tmp/out", Capture = capture } };
+        var row = ResultRow.For(spec, OutputLayout.JobDirectory(spec),
+            new TaskRecord(2, 1, TaskOutcome.Succeeded, 0, "node-a", At, At, null, false), new Dictionary<string, string>());
+        Assert.Null(row.Stdout);
+        Assert.Null(row.Stderr);
+    }
 }

@@ -6,7 +6,8 @@ using System.Text;
 namespace ActorFarm.Node.Execution;
 
 /// <summary>
-/// A job's <c>output.log</c> for combined capture: each task's output is appended as one block,
+/// A node's log of a job for combined capture (<c>output.&lt;node&gt;.log</c>, see
+/// <see cref="ActorFarm.Manifest.OutputLayout.CombinedLog"/>): each task's output is appended as one block,
 /// <code>
 /// ==> task &lt;index&gt; attempt &lt;attempt&gt; exit &lt;code|timeout|cancelled&gt; &lt;==
 /// stdout…

@@ -23,7 +23,7 @@ internal enum TaskEndReason
 /// The result of one attempt of one task. <see cref="ExitCode"/> is null unless <see cref="Reason"/>
 /// is <see cref="TaskEndReason.Exited"/>. <see cref="StdoutPath"/> and <see cref="StderrPath"/> are
 /// the per-task files (<see cref="ActorFarm.Manifest.OutputCapture.Files"/>) or both the job's
-/// <c>output.log</c> (<see cref="ActorFarm.Manifest.OutputCapture.Combined"/>); null when nothing was captured.
+/// log on this node, <c>output.&lt;node&gt;.log</c> (<see cref="ActorFarm.Manifest.OutputCapture.Combined"/>); null when nothing was captured.
 /// <see cref="Error"/> is the runner's own text (why the attempt failed, or a note on a run that
 /// succeeded, such as output that could not be captured); <see cref="Message"/> and
 /// <see cref="Payload"/> are what a handler returned.

@@ -30,7 +30,8 @@ internal static class ProcessRunner
 
     private const string Shell = "/bin/sh";
 
-    public static async Task<ExecutionOutcome> RunAsync(JobSpec job, RenderedTask task, int attempt, Task<TaskTrees> trees, CancellationToken cancellationToken)
+    public static async Task<ExecutionOutcome> RunAsync(JobSpec job, RenderedTask task, int attempt, string nodeName, Task<TaskTrees> trees,
+        CancellationToken cancellationToken)
     {
         var started = DateTimeOffset.UtcNow;
         if (cancellationToken.IsCancellationRequested)
@@ -51,7 +52,7 @@ internal static class ProcessRunner
         TaskOutput output;
         try
         {
-            output = TaskOutput.Open(job, task);
+            output = TaskOutput.Open(job, task, nodeName);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -51,7 +51,7 @@ internal sealed class TaskExecutor : ITaskExecutor, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(nodeName);
         return job.Command.Handler is { } handlerName
             ? RunHandler(handlerName, job, task, attempt, nodeName, cancellationToken)
-            : ProcessRunner.RunAsync(job, task, attempt, _trees.Value, cancellationToken);
+            : ProcessRunner.RunAsync(job, task, attempt, nodeName, _trees.Value, cancellationToken);
     }
 
     /// <summary>What keeps the tasks' process trees (made on first use).</summary>

@@ -4,7 +4,7 @@ namespace ActorFarm.Node.Execution;
 
 /// <summary>
 /// The output capture of one process attempt, as the job's <see cref="OutputSpec"/> asks:
-/// per-task files, a block in the job's combined log, or nothing. Opened before the process
+/// per-task files, a block in this node's combined log of the job, or nothing. Opened before the process
 /// starts (so an unwritable output directory fails the start, not a running task) and
 /// finished after its pipes are drained.
 /// </summary>
@@ -35,7 +35,10 @@ internal sealed class TaskOutput : IAsyncDisposable
 
     /// <exception cref="IOException">A directory or file cannot be created.</exception>
     /// <exception cref="UnauthorizedAccessException">A directory or file cannot be created.</exception>
-    public static TaskOutput Open(JobSpec job, RenderedTask task)
+    /// <param name="job">The job, for its output spec and layout.</param>
+    /// <param name="task">The task whose attempt is captured.</param>
+    /// <param name="nodeName">This node's name: combined capture writes the node's own log.</param>
+    public static TaskOutput Open(JobSpec job, RenderedTask task, string nodeName)
     {
         var spec = job.Output;
         switch (spec.Capture)
@@ -61,7 +64,7 @@ internal sealed class TaskOutput : IAsyncDisposable
             {
                 var directory = OutputLayout.JobDirectory(job);
                 Directory.CreateDirectory(directory);
-                var log = CombinedOutputLog.For(OutputLayout.CombinedLog(directory));
+                var log = CombinedOutputLog.For(OutputLayout.CombinedLog(directory, nodeName));
                 return new TaskOutput(new BufferOutputSink(), new BufferOutputSink(), spec.MaxBytesPerTask, log, log.Path, log.Path);
             }
             default:

@@ -58,5 +58,7 @@ internal sealed class CsvResultsWriter : IResultsWriter
     private static string Quote(string value) =>
         value.AsSpan().IndexOfAny(",\"\n\r") < 0 ? value : "\"" + value.Replace("\"", "\"\"") + "\"";
 
+    public void Flush() => _writer.Flush();
+
     public void Dispose() => _writer.Dispose();
 }

@@ -4,4 +4,7 @@ namespace ActorFarm.Results.Files;
 internal interface IResultsWriter : IDisposable
 {
     void Write(in ResultRow row);
+
+    /// <summary>Hands every row written so far to the stream (which the caller flushes to the file).</summary>
+    void Flush();
 }

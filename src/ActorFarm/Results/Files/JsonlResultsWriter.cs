@@ -64,6 +64,12 @@ internal sealed class JsonlResultsWriter : IResultsWriter
         if (_buffer.WrittenCount >= FlushAt) Drain();
     }
 
+    public void Flush()
+    {
+        _json.Flush();
+        Drain();
+    }
+
     private void Drain()
     {
         _stream.Write(_buffer.WrittenSpan);

@@ -95,13 +95,16 @@ internal static class JournalResults
     /// <param name="supersededBefore">The job's latest rerun: failures journaled before it are left out.</param>
     /// <param name="cancellationToken">Stops the read.</param>
     /// <param name="queryPluginId">The read journal's plugin id (default: Akka.Persistence.Sql's own).</param>
+    /// <param name="toSequenceNr">The last event read: a job's live results file is rebuilt up to where its entity
+    /// stands, and the events after it reach the file from the entity.</param>
     public static async IAsyncEnumerable<ResultsPage> StreamAsync(ActorSystem system, string jobId, long supersededBefore = 0,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default, string? queryPluginId = null)
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default, string? queryPluginId = null,
+        long toSequenceNr = long.MaxValue)
     {
         var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(queryPluginId ?? SqlReadJournal.Identifier);
         var materializer = system.Materializer(namePrefix: "results-stream");
         var first = true;
-        await foreach (var envelope in journal.CurrentEventsByPersistenceId(JobIds.PersistenceId(jobId), 1L, long.MaxValue)
+        await foreach (var envelope in journal.CurrentEventsByPersistenceId(JobIds.PersistenceId(jobId), 1L, toSequenceNr)
                            .RunAsAsyncEnumerable(materializer).WithCancellation(cancellationToken))
         {
             if (first)
