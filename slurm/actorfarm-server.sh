@@ -54,10 +54,15 @@ cli="${ACTORFARM_CLI:-$home/src/ActorFarm.Cli/bin/Release/net10.0/ActorFarm.Cli.
 lighthouse="${ACTORFARM_LIGHTHOUSE:-$home/lighthouse/bin/Release/net10.0/ActorFarm.Lighthouse.dll}"
 access_file="${ACTORFARM_ACCESS_FILE:-$state_dir/access.pem}"
 
+# A process that has exited but not been reaped (a zombie) is not running.
+alive() {
+  kill -0 "$1" 2>/dev/null && ! grep -q '^[0-9]* (.*) Z' "/proc/$1/stat" 2>/dev/null
+}
+
 running() {
   local pid
   pid="$(cat "$run_dir/$1.pid" 2>/dev/null)" || return 1
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+  [ -n "$pid" ] && alive "$pid"
 }
 
 wait_for_line() {
@@ -117,7 +122,7 @@ stop_one() {
   pid="$(cat "$run_dir/$name.pid")"
   kill -TERM "$pid"
   for _ in $(seq 1 300); do
-    kill -0 "$pid" 2>/dev/null || return 0
+    alive "$pid" || return 0
     sleep 0.2
   done
   die 3 "the $name (pid $pid) did not stop within 60 s"
