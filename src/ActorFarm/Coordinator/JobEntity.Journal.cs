@@ -127,7 +127,7 @@ internal sealed partial class JobEntity
             _awaitingReattach = true;
             Timers.StartSingleTimer(nameof(ReattachGraceOver), ReattachGraceOver.Instance, _settings.ReattachGrace);
         }
-        _directory.Tell(new JobActivated(_jobId, _spec.Name, _spec.Priority, _incarnation, _spec.Command.Handler));
+        AnnounceActive();
         Become(Running);
         CheckFinished();
     }
@@ -148,6 +148,10 @@ internal sealed partial class JobEntity
         if (_endedAt is not { } ended || !File.Exists(_resultsFile)) return false;
         return File.GetLastWriteTimeUtc(_resultsFile) >= ended.UtcDateTime;
     }
+
+    /// <summary>Tells the directory the job has work, with what a node needs to know before it asks (handler, slots per task).</summary>
+    private void AnnounceActive() =>
+        _directory.Tell(new JobActivated(_jobId, _spec!.Name, _spec.Priority, _incarnation, _spec.Command.Handler, _spec.SlotsPerTask));
 
     // ---- accepting ------------------------------------------------------------------------
 
@@ -170,7 +174,7 @@ internal sealed partial class JobEntity
         _resultsFile = ResultsFileWriter.DefaultPath(accepted.Spec);
         _appender = Context.ActorOf(ResultsAppender.Props(accepted.Spec, _resultsFile, $"{_resultsFile}.{_incarnation}.partial"), "results");
         _log.Info("Job {0} accepted: {1} tasks", _jobId, accepted.Spec.TaskCount);
-        _directory.Tell(new JobActivated(_jobId, accepted.Spec.Name, accepted.Spec.Priority, _incarnation, accepted.Spec.Command.Handler));
+        AnnounceActive();
         Become(Running);
         submitter.Tell(new JobSubmitted(_jobId, Resumed: false, Status()));
         CheckFinished();

@@ -84,7 +84,7 @@ internal sealed partial class JobEntity
                 OnRecovered();
                 return;
             }
-            _directory.Tell(new JobActivated(_jobId, _spec!.Name, _spec.Priority, _incarnation, _spec.Command.Handler));
+            AnnounceActive();
             Become(Running);
             asker.Tell(new JobRerun(_jobId, RerunOutcome.Started, reopened, Status()));
             Stash.UnstashAll();
