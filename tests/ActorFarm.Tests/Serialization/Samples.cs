@@ -145,17 +145,22 @@ internal static class Samples
         {
             ["JobAccepted"] = () => new JobAccepted("job-1", FullSpec(), Accepted),
             ["JobAccepted(handler)"] = () => new JobAccepted("job-2", HandlerSpec(), Accepted),
+            ["JobAccepted(resources)"] = () => new JobAccepted("job-3", FullSpec() with { Cpus = 4, MaxFails = 10 }, Accepted),
             ["TaskResultsRecorded"] = () => new TaskResultsRecorded(Records()),
             ["JobFinished"] = () => new JobFinished(999_995, 5, Ended),
             ["JobCancelled"] = () => new JobCancelled("operator asked", Ended),
+            ["JobCancelled(max-fails)"] = () => new JobCancelled("stopped after 3 failed tasks (max-fails = 3)", Ended, 3),
             ["JobSnapshot"] = () => new JobSnapshot("job-1", FullSpec(), JobPhase.Running, Accepted, null, 70, 2,
                 [ulong.MaxValue, 0, 0x8000_0000_0000_0001, 0x0123_4567_89AB_CDEF]),
             ["JobSnapshot(ended)"] = () => new JobSnapshot("job-2", HandlerSpec(), JobPhase.Finished, Accepted, Ended, 10, 0, []),
             ["JobSnapshot(rerun)"] = () => new JobSnapshot("job-2", HandlerSpec(), JobPhase.Running, Accepted, null, 8, 1, [0b1011], 2, 4_017),
             ["JobSnapshot(insights)"] = () => new JobSnapshot("job-2", HandlerSpec(), JobPhase.Running, Accepted, null, 8, 1, [0b1011], 0, 0,
                 [.. Enumerable.Range(0, DurationHistogram.BucketCount).Select(i => (long)i * 3)], Records().Where(r => r.Outcome != TaskOutcome.Succeeded).ToArray()),
+            ["JobSnapshot(rerun resumes)"] = () => new JobSnapshot("job-2", HandlerSpec(), JobPhase.Running, Accepted, null, 8, 1, [0b1011], 2, 4_017,
+                RerunResumesUnrun: true),
             ["TasksReopened"] = () => new TasksReopened(RerunSelection.Failed, Ended),
             ["JobRegistered"] = () => new JobRegistered("job-1", "render", 7, Accepted),
+            ["JobRegistered(cpus)"] = () => new JobRegistered("job-1", "render", 7, Accepted, "render", 4),
             ["JobClosed"] = () => new JobClosed("job-1", JobPhase.Finished, Ended),
         };
 
