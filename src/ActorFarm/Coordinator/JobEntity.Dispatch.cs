@@ -162,6 +162,12 @@ internal sealed partial class JobEntity
         FlushResults();
     }
 
+    /// <summary>
+    /// A cancellation waiting to be journaled: its reason, who waits for the answer (nobody when
+    /// the job stops itself), and the max-fails that stopped the job (null for a client's).
+    /// </summary>
+    private readonly record struct CancelRequest(string Reason, IActorRef Asker, int? MaxFails);
+
     private void CheckFinished()
     {
         if (_phase != JobPhase.Running || _writing is not null || _journal is null || _unrecorded.Count > 0) return;

@@ -394,12 +394,6 @@ internal sealed partial class JobEntity : ReceiveActor, IWithTimers, IWithUnboun
     /// <summary>The journal child stopped; handled after anything it said before it stopped.</summary>
     private sealed record JournalStopped(IActorRef Journal, Exception Cause) : INoSerializationVerificationNeeded;
 
-    /// <summary>
-    /// A cancellation waiting to be journaled: its reason, who waits for the answer (nobody when
-    /// the job stops itself), and the max-fails that stopped the job (null for a client's).
-    /// </summary>
-    private readonly record struct CancelRequest(string Reason, IActorRef Asker, int? MaxFails);
-
     /// <summary>A batch is acknowledged once every final result absorbed up to it is journaled.</summary>
     private readonly record struct PendingAck(long Watermark, IActorRef Node, long BatchId);
 
