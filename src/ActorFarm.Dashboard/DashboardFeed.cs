@@ -194,7 +194,9 @@ internal sealed class DashboardFeed : IAsyncDisposable
         var ended = status.HasEnded;
         return new JobView(status.JobId, status.Name.Length > 0 ? status.Name : job.Name, status.Phase, status.Total, status.Succeeded,
             status.Failed, status.Running, status.Pending, status.AcceptedAt, status.EndedAt, status.ResultsFile,
-            status.Fault ?? status.ResultsError, job.Waiting,
+            // What the card's warning line says: a fault, a results file not written, or why the job
+            // ended early (cancelled, or stopped by its max-fails).
+            status.Fault ?? status.ResultsError ?? status.EndReason, job.Waiting,
             ended ? null : trend.RatePerSecond,
             ended ? null : trend.EtaSeconds(status.Pending + status.Running),
             trend.Points.Select(p => new[] { p.At.ToUnixTimeMilliseconds(), p.Done }).ToArray(),

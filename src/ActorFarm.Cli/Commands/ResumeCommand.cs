@@ -34,10 +34,18 @@ internal static class ResumeCommand
             if (!RunCommand.TryReadConfig(parse.GetValue(config), output, out var extra)) return ExitCodes.BadInput;
             var farm = RunCommand.EmbeddedFarm(stateDir, parse.GetValue(slots), parse.GetValue(verbose), extra,
                 CommonOptions.HandlerPaths(parse.GetValue(handlers)));
-            return await FarmSession.RunAsync(farm, output, parse.GetValue(progress), parse.GetValue(csv), async client =>
+            var nodeSlots = EmbeddedSlots.Of(parse.GetValue(slots), extra);
+            var unfit = 0;
+            var exitCode = await FarmSession.RunAsync(farm, output, parse.GetValue(progress), parse.GetValue(csv), async client =>
             {
-                var unfinished = (await client.ListAsync(cancellationToken: ct))
-                    .Where(j => j.Phase == JobPhase.Running).Select(j => j.JobId).ToList();
+                var running = (await client.ListAsync(cancellationToken: ct)).Where(j => j.Phase == JobPhase.Running).ToList();
+                // A job wider than this run's one node would wait for ever: said, and not followed.
+                foreach (var wide in running.Where(j => j.Cpus > nodeSlots))
+                {
+                    output.Error($"job {wide.JobId}: each task takes {wide.Cpus} slots, more than this machine's farm has ({nodeSlots}); resume with --slots {wide.Cpus} or more");
+                    unfit++;
+                }
+                var unfinished = running.Where(j => j.Cpus <= nodeSlots).Select(j => j.JobId).ToList();
                 foreach (var id in unfinished)
                 {
                     var status = await client.StatusAsync(id, cancellationToken: ct);
@@ -45,6 +53,7 @@ internal static class ResumeCommand
                 }
                 return unfinished;
             }, ct);
+            return unfit > 0 && exitCode is ExitCodes.Success or ExitCodes.TasksFailed ? ExitCodes.BadInput : exitCode;
         });
         return command;
     }

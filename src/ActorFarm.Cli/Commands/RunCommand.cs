@@ -40,6 +40,11 @@ internal static class RunCommand
             if (loaded is null) return ExitCodes.BadInput;
 
             if (!TryReadConfig(parse.GetValue(config), output, out var extra)) return ExitCodes.BadInput;
+            if (EmbeddedSlots.Problems(loaded, EmbeddedSlots.Of(parse.GetValue(slots), extra)) is { Count: > 0 } unfit)
+            {
+                output.ManifestInvalid(loaded.SourceFile, unfit);
+                return ExitCodes.BadInput;
+            }
             var farm = EmbeddedFarm(parse.GetValue(state)!, parse.GetValue(slots), parse.GetValue(verbose), extra,
                 CommonOptions.HandlerPaths(parse.GetValue(handlers)));
             return await FarmSession.RunAsync(farm, output, parse.GetValue(progress), parse.GetValue(csv), async client =>

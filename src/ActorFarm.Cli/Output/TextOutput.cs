@@ -33,7 +33,8 @@ internal sealed class TextOutput(bool verbose) : IOutput
         var s = rerun.Status;
         var what = rerun.Outcome switch
         {
-            RerunOutcome.Started => $"rerunning {rerun.Reopened:N0} failed task{(rerun.Reopened == 1 ? "" : "s")} (rerun {s.Reruns}; attempts continue)",
+            // Failed tasks, and after a max-fails stop also the tasks that never ran.
+            RerunOutcome.Started => $"running {rerun.Reopened:N0} task{(rerun.Reopened == 1 ? "" : "s")} again (rerun {s.Reruns}; attempts continue)",
             RerunOutcome.AlreadyRunning => $"rerun {s.Reruns} is already running, {rerun.Reopened:N0} task{(rerun.Reopened == 1 ? "" : "s")} to go",
             RerunOutcome.NothingToRerun => "nothing to rerun: every task succeeded",
             _ => rerun.Reason ?? "not rerun",
@@ -50,6 +51,9 @@ internal sealed class TextOutput(bool verbose) : IOutput
                 new TextCell(j.Failed.ToString("N0"), j.Failed > 0 ? "red" : null), j.ResultsFile ?? "-");
         }
         table.Write();
+        // Why a job ended early (cancelled, or stopped by its max-fails): one line each under the table.
+        foreach (var j in jobs)
+            if (j.EndReason is { } reason) Console.WriteLine($"{j.Name}: {PhaseName(j.Phase)}, {reason}");
         Console.WriteLine($"elapsed {elapsed:hh\\:mm\\:ss\\.f}");
     }
 
@@ -61,6 +65,7 @@ internal sealed class TextOutput(bool verbose) : IOutput
         if (s.Reruns > 0) Console.WriteLine($"  reruns    {s.Reruns} (failed tasks run again; attempts continue)");
         if (s.AcceptedAt is { } accepted) Console.WriteLine($"  accepted  {accepted.ToLocalTime():yyyy-MM-dd HH:mm:ss}");
         if (s.EndedAt is { } ended) Console.WriteLine($"  ended     {ended.ToLocalTime():yyyy-MM-dd HH:mm:ss}");
+        if (s.EndReason is { } reason) Console.WriteLine($"  reason    {reason}");
         if (s.ResultsFile is { } file) Console.WriteLine($"  results   {file}");
         if (s.ResultsError is { } error) Console.WriteLine($"  results   not written: {error}");
     }

@@ -83,7 +83,7 @@ internal static class AllocationPlan
         var starting = queue.Allocations.Values.Count(a => !a.Releasing && IsStarting(a, queue.Spec.NodesPerAllocation, now, settings))
             + (queue.Submitting ? 1 : 0);
         var submit = demand.Complete
-            && demand.PendingTasks > demand.FreeSlots
+            && demand.WaitingSlots > demand.FreeSlots
             && !queue.Submitting
             && now >= queue.RetryAfter
             && starting < queue.Spec.Backlog

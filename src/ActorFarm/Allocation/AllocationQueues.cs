@@ -222,8 +222,8 @@ internal sealed class AllocationQueues : ReceivePersistentActor, IWithTimers
             .. spec.SbatchArguments, // after ours: the user's --output or --export win
             spec.WorkerScript,
         ];
-        _log.Info("Allocation queue {0}: {1} tasks wait, {2} slots free: submitting an allocation of {3} node(s) for {4}",
-            queue.Id, demand.PendingTasks, demand.FreeSlots, spec.NodesPerAllocation, AllocationPlan.Format(spec.TimeLimit));
+        _log.Info("Allocation queue {0}: waiting tasks need {1} slots, {2} are free: submitting an allocation of {3} node(s) for {4}",
+            queue.Id, demand.WaitingSlots, demand.FreeSlots, spec.NodesPerAllocation, AllocationPlan.Format(spec.TimeLimit));
         var queueId = queue.Id;
         _slurm.SubmitAsync(arguments, environment).PipeTo(Self,
             success: jobId => new Submitted(queueId, jobId),

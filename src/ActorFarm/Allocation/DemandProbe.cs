@@ -12,9 +12,11 @@ namespace ActorFarm.Allocation;
 internal sealed class DemandProbe : ReceiveActor
 {
     private readonly IActorRef _replyTo;
-    private readonly HashSet<string> _awaitedJobs = new(StringComparer.Ordinal);
+    // Running jobs not heard from yet, and the slots each of their tasks takes (cpus).
+    private readonly Dictionary<string, int> _awaitedJobs = new(StringComparer.Ordinal);
     private bool _listed;
     private FarmOverview? _overview;
+    // Slots the waiting tasks need: a task of a job with cpus = k needs k.
     private long _pending;
 
     public DemandProbe(IActorRef directory, IActorRef jobs, IActorRef replyTo, TimeSpan timeout)
@@ -23,15 +25,15 @@ internal sealed class DemandProbe : ReceiveActor
         Receive<JobList>(list =>
         {
             foreach (var job in list.Jobs.Where(j => j.Phase == JobPhase.Running))
-                if (_awaitedJobs.Add(job.JobId))
+                if (_awaitedJobs.TryAdd(job.JobId, Math.Max(1, job.Cpus)))
                     jobs.Tell(new GetJobStatus(job.JobId));
             _listed = true;
             ReplyWhenComplete();
         });
         Receive<JobStatusReport>(status =>
         {
-            if (!_awaitedJobs.Remove(status.JobId)) return;
-            if (status.Phase == JobPhase.Running && !status.Halted) _pending += status.Pending;
+            if (!_awaitedJobs.Remove(status.JobId, out var cpus)) return;
+            if (status.Phase == JobPhase.Running && !status.Halted) _pending += status.Pending * cpus;
             ReplyWhenComplete();
         });
         Receive<FarmOverview>(overview =>

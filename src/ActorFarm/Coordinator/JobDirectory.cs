@@ -59,7 +59,7 @@ internal sealed class JobDirectory : ReceivePersistentActor
     public override string PersistenceId => PersistenceIdValue;
 
     private void Apply(JobRegistered e) =>
-        _jobs[e.JobId] = new JobListEntry(e.JobId, e.Name, e.Priority, JobPhase.Running, e.At, e.Handler);
+        _jobs[e.JobId] = new JobListEntry(e.JobId, e.Name, e.Priority, JobPhase.Running, e.At, e.Handler, Cpus: e.Cpus);
 
     private void Apply(JobClosed e)
     {
@@ -80,7 +80,8 @@ internal sealed class JobDirectory : ReceivePersistentActor
             Broadcast();
             return;
         }
-        Persist(new JobRegistered(activated.JobId, activated.Name, activated.Priority, DateTimeOffset.UtcNow, activated.Handler), e =>
+        Persist(new JobRegistered(activated.JobId, activated.Name, activated.Priority, DateTimeOffset.UtcNow, activated.Handler,
+            activated.Cpus), e =>
         {
             Apply(e);
             _log.Info("Job {0} active (priority {1})", e.JobId, e.Priority);
@@ -125,15 +126,20 @@ internal sealed class JobDirectory : ReceivePersistentActor
 
     /// <summary>
     /// Why a running job makes no progress, as far as the directory can tell: its handler is on no
-    /// registered node (its tasks wait until such a node registers; they are never offered to the
-    /// others). Null when some node can run it, or when no node has registered yet.
+    /// registered node, or no node has as many slots as each of its tasks takes (its tasks wait
+    /// until such a node registers; they are never offered to the others). Null when some node can
+    /// run it, or when no node has registered yet.
     /// </summary>
     private string? WaitingReason(JobListEntry job)
     {
-        if (job.Phase != JobPhase.Running || job.Handler is not { } handler || _nodes.Count == 0) return null;
-        return _nodes.Values.Any(node => node.Handlers is null || node.Handlers.Contains(handler, StringComparer.Ordinal))
-            ? null
-            : $"no node has handler '{handler}'";
+        if (job.Phase != JobPhase.Running || _nodes.Count == 0) return null;
+        var handler = job.Handler;
+        bool HasHandler(FarmNode node) =>
+            handler is null || node.Handlers is null || node.Handlers.Contains(handler, StringComparer.Ordinal);
+        if (!_nodes.Values.Any(HasHandler)) return $"no node has handler '{handler}'";
+        if (_nodes.Values.Any(node => HasHandler(node) && node.Slots >= job.Cpus)) return null;
+        var largest = _nodes.Values.Where(HasHandler).Max(node => node.Slots);
+        return $"no node has {job.Cpus} slots (each task takes cpus = {job.Cpus}; the largest node has {largest})";
     }
 
     private void WarnOfJobsNoNodeCanRun()
@@ -163,6 +169,6 @@ internal sealed class JobDirectory : ReceivePersistentActor
         .Where(j => j.Phase == JobPhase.Running)
         .OrderByDescending(j => j.Priority)
         .ThenBy(j => j.RegisteredAt)
-        .Select(j => new ActiveJob(j.JobId, j.Name, j.Priority, _incarnations.GetValueOrDefault(j.JobId, ""), j.Handler))
+        .Select(j => new ActiveJob(j.JobId, j.Name, j.Priority, _incarnations.GetValueOrDefault(j.JobId, ""), j.Handler, j.Cpus))
         .ToArray());
 }

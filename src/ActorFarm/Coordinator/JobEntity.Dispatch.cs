@@ -99,6 +99,7 @@ internal sealed partial class JobEntity
         }
         CountRequeued(requeued - crashed, retryLater + crashed);
         if (retryLater > 0) ScheduleRetry();
+        StopIfTooManyFailed();
         if (requeued > 0 || retryLater > 0) WakeHungryNodes();
         FlushResults();
     }
@@ -133,20 +134,39 @@ internal sealed partial class JobEntity
         }
         if (_cancelRequested is { } cancel && _phase == JobPhase.Running)
         {
-            Write(new JobCancelled(cancel.Reason, DateTimeOffset.UtcNow));
+            Write(new JobCancelled(cancel.Reason, DateTimeOffset.UtcNow, cancel.MaxFails));
             return;
         }
         CheckFinished();
         if (_stopWhenFlushed && _writing is null) Context.Stop(Self);
     }
 
-    private void HandleCancel(CancelJob cancel)
+    private void HandleCancel(CancelJob cancel) => RequestCancel(cancel.Reason, Sender, maxFails: null);
+
+    /// <summary>
+    /// Stops the job: nothing more is leased (<see cref="MayLease"/>), results that already arrived
+    /// are journaled first, then the cancellation, which kills the running tasks. The first reason
+    /// stands; a client asking while the job stops itself gets the answer.
+    /// </summary>
+    private void RequestCancel(string reason, IActorRef asker, int? maxFails)
     {
-        // Results that already arrived are kept: they are journaled before the cancellation.
-        if (_cancelRequested is null) RecordTasksTheRerunDidNotRun();
-        _cancelRequested ??= (cancel.Reason, Sender);
+        if (_cancelRequested is { } pending)
+        {
+            if (pending.Asker.IsNobody()) _cancelRequested = pending with { Asker = asker };
+        }
+        else
+        {
+            RecordTasksTheRerunDidNotRun();
+            _cancelRequested = new CancelRequest(reason, asker, maxFails);
+        }
         FlushResults();
     }
+
+    /// <summary>
+    /// A cancellation waiting to be journaled: its reason, who waits for the answer (nobody when
+    /// the job stops itself), and the max-fails that stopped the job (null for a client's).
+    /// </summary>
+    private readonly record struct CancelRequest(string Reason, IActorRef Asker, int? MaxFails);
 
     private void CheckFinished()
     {

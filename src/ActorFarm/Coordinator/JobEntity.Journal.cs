@@ -63,6 +63,8 @@ internal sealed partial class JobEntity
     {
         _phase = JobPhase.Cancelled;
         _endedAt = e.At;
+        _endReason = e.Reason;
+        _stoppedByMaxFails = e.MaxFails is not null;
         _ledger?.Clear();
     }
 
@@ -76,6 +78,7 @@ internal sealed partial class JobEntity
         _recordedFailed = s.Failed;
         _reruns = s.Reruns;
         _rerunSequenceNr = s.RerunSequenceNr;
+        _rerunResumesUnrun = s.RerunResumesUnrun;
         _ledger = new TaskLedger(s.Spec.TaskCount, CompletionBitmap.FromWords(s.Spec.TaskCount, s.CompletedBits));
         _insights.Restore(s.DurationCounts, s.RecentFailures);
         if (_phase != JobPhase.Running) _ledger.Clear();
@@ -91,6 +94,9 @@ internal sealed partial class JobEntity
         _recordedSucceeded = _recordedFailed = _succeeded = _failed = 0;
         _reruns = 0;
         _rerunSequenceNr = 0;
+        _rerunResumesUnrun = false;
+        _endReason = null;
+        _stoppedByMaxFails = false;
         _lastSequenceNr = 0;
     }
 
@@ -130,10 +136,16 @@ internal sealed partial class JobEntity
             _awaitingReattach = true;
             Timers.StartSingleTimer(nameof(ReattachGraceOver), ReattachGraceOver.Instance, _settings.ReattachGrace);
         }
-        _directory.Tell(new JobActivated(_jobId, _spec.Name, _spec.Priority, _incarnation, _spec.Command.Handler));
+        AnnounceActive();
         Become(Running);
+        // Failures journaled up to max-fails, and the stop not yet: it is written before anything runs.
+        StopIfTooManyFailed();
         CheckFinished();
     }
+
+    /// <summary>Tells the directory the job has work, with what a node needs to know before it asks (handler, slots per task).</summary>
+    private void AnnounceActive() =>
+        _directory.Tell(new JobActivated(_jobId, _spec!.Name, _spec.Priority, _incarnation, _spec.Command.Handler, _spec.SlotsPerTask));
 
     // ---- accepting ------------------------------------------------------------------------
 
@@ -156,7 +168,7 @@ internal sealed partial class JobEntity
         _resultsFile = ResultsFileWriter.DefaultPath(accepted.Spec);
         _appender = StartAppender(ResultsAppender.Fresh.Instance);
         _log.Info("Job {0} accepted: {1} tasks", _jobId, accepted.Spec.TaskCount);
-        _directory.Tell(new JobActivated(_jobId, accepted.Spec.Name, accepted.Spec.Priority, _incarnation, accepted.Spec.Command.Handler));
+        AnnounceActive();
         Become(Running);
         submitter.Tell(new JobSubmitted(_jobId, Resumed: false, Status()));
         CheckFinished();
@@ -200,7 +212,8 @@ internal sealed partial class JobEntity
                 _succeeded = _recordedSucceeded;
                 _failed = _recordedFailed;
                 foreach (var node in holders) node.Tell(new StopJobTasks(_jobId));
-                _log.Info("Job {0} cancelled: {1}", _jobId, e.Reason);
+                if (e.MaxFails is null) _log.Info("Job {0} cancelled: {1}", _jobId, e.Reason);
+                else _log.Warning("Job {0} {1}", _jobId, e.Reason);
                 _cancelRequested?.Asker.Tell(Status());
                 _cancelRequested = null;
                 OnEnded();
@@ -217,6 +230,6 @@ internal sealed partial class JobEntity
         _eventsSinceSnapshot = 0;
         _journal!.Tell(new JobJournal.TakeSnapshot(new JobSnapshot(_jobId, _spec!, _phase, _acceptedAt!.Value, _endedAt,
             _recordedSucceeded, _recordedFailed, _ledger!.Bitmap.CopyWords(), _reruns, _rerunSequenceNr,
-            _insights.DurationCounts(), _insights.Failures())));
+            _insights.DurationCounts(), _insights.Failures(), _rerunResumesUnrun)));
     }
 }

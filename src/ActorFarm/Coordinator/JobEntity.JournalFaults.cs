@@ -175,6 +175,8 @@ internal sealed partial class JobEntity
         _log.Warning("journal: writable again at {0}; job {1} resumed after {2:0.0} s", _journalLocation, _jobId, pausedFor.TotalSeconds);
         ClearFault();
         Become(Running);
+        // The pause dropped a pending stop (its asker was answered then): max-fails asks again.
+        StopIfTooManyFailed();
         WakeHungryNodes();
         ReleaseHeldStatuses();
     }

@@ -14,9 +14,11 @@ internal sealed partial class JobEntity
     /// <summary>A finished job asked to rerun: journal the rerun, then find its tasks.</summary>
     private void HandleRerunOfEnded(RerunJob rerun)
     {
-        if (_phase == JobPhase.Cancelled)
+        // A job its own max-fails stopped is resumed: its failed tasks run again, and so do those
+        // it never got to run. One a client cancelled stays cancelled.
+        if (_phase == JobPhase.Cancelled && !_stoppedByMaxFails)
         {
-            Refuse($"job {_jobId} was cancelled; only a finished job can be rerun (submit it again as a new job)");
+            Refuse($"job {_jobId} was cancelled; only a finished job, or one stopped by its max-fails, can be rerun (submit it again as a new job)");
             return;
         }
         if (_recordedFailed == 0)
@@ -79,14 +81,14 @@ internal sealed partial class JobEntity
         });
         Receive<ReopenScanned>(scanned =>
         {
-            var reopened = _ledger!.Reopen(scanned.Tasks);
+            var reopened = _ledger!.Reopen(scanned.Tasks, resumeUnrun: _rerunResumesUnrun);
             _log.Info("Job {0}: rerun {1}: {2} tasks run again", _jobId, _reruns, reopened);
             if (asker is null)
             {
                 OnRecovered();
                 return;
             }
-            _directory.Tell(new JobActivated(_jobId, _spec!.Name, _spec.Priority, _incarnation, _spec.Command.Handler));
+            AnnounceActive();
             Become(Running);
             asker.Tell(new JobRerun(_jobId, RerunOutcome.Started, reopened, Status()));
             Stash.UnstashAll();
@@ -142,6 +144,10 @@ internal sealed partial class JobEntity
         _endedAt = null;
         _reruns++;
         _rerunSequenceNr = sequenceNr;
+        // A job stopped by its max-fails has tasks that never ran: this rerun runs them too.
+        _rerunResumesUnrun = _stoppedByMaxFails;
+        _stoppedByMaxFails = false;
+        _endReason = null;
         // The rule reopens every task whose latest result is a failure: each gets a newer one
         // before the job ends again (a cancelled rerun records one for those it did not run).
         _recordedFailed = 0;

@@ -52,9 +52,15 @@ internal sealed partial class JobEntity : ReceiveActor, IWithTimers, IWithUnboun
     private DateTimeOffset? _endedAt;
     private TaskLedger? _ledger;
     private long _recordedSucceeded, _recordedFailed;
-    // Reruns (JobEntity.Rerun.cs): how many, and the sequence number of the latest one's event.
+    // Why a cancelled job ended (its JobCancelled's reason), and whether its max-fails stopped it
+    // (JobEntity.MaxFails.cs): such a job may be resumed by a rerun.
+    private string? _endReason;
+    private bool _stoppedByMaxFails;
+    // Reruns (JobEntity.Rerun.cs): how many, the sequence number of the latest one's event, and
+    // whether it also runs the tasks that never ran (it resumes a job its max-fails stopped).
     private int _reruns;
     private long _rerunSequenceNr;
+    private bool _rerunResumesUnrun;
     // Task durations and the latest failures (JobInsights.cs), from every results event applied.
     private readonly JobInsights _insights = new();
 
@@ -94,8 +100,8 @@ internal sealed partial class JobEntity : ReceiveActor, IWithTimers, IWithUnboun
     private long _finalsJournaled;
     private readonly Queue<PendingAck> _pendingAcks = new();
 
-    // Cancellation asked while a write was in flight: written next.
-    private (string Reason, IActorRef Asker)? _cancelRequested;
+    // Cancellation asked (by a client, or by the job's max-fails) while a write was in flight: written next.
+    private CancelRequest? _cancelRequested;
 
     // Leaving (JobEntity.Leaving.cs): this node leaves; nothing more is leased.
     private bool _leaving;
@@ -189,7 +195,7 @@ internal sealed partial class JobEntity : ReceiveActor, IWithTimers, IWithUnboun
         ? JobStatusReport.Unknown(_jobId) with { Fault = _fault?.Describe(), Halted = _halted }
         : new JobStatusReport(_jobId, _spec.Name, _phase, _spec.TaskCount, _succeeded, _failed,
             _ledger?.Leased ?? 0, _acceptedAt, _endedAt, _exported ? _resultsFile : null, _exportError,
-            _fault?.Describe(), _halted, _reruns, _rerunSequenceNr);
+            _fault?.Describe(), _halted, _reruns, _rerunSequenceNr, _endReason);
 
     private JobInsight Insight() => _insights.ToInsight(_jobId, _spec);
 

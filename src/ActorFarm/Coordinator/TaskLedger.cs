@@ -22,6 +22,9 @@ internal sealed class TaskLedger
     private long _cursor;
     // Set by Reopen: the tasks still to come are reruns, whose attempts do not start at 1.
     private bool _rerunning;
+    // A rerun that resumes a stopped job issues fresh indices again from 0; the tasks it reopened
+    // (their bits cleared, queued in _ready) are skipped once by the cursor, so none runs twice.
+    private HashSet<long>? _queuedBeforeCursor;
 
     public TaskLedger(long total, CompletionBitmap? recorded = null)
     {
@@ -60,6 +63,7 @@ internal sealed class TaskLedger
                 break;
             }
             _cursor = next + 1;
+            if (_queuedBeforeCursor?.Remove(next) == true) continue;
             // Past the cursor only re-attached leases can be live (see Adopt).
             if (!_leased.ContainsKey(next)) Grant(node, new Pending(next, 1, 1), into);
         }
@@ -90,21 +94,27 @@ internal sealed class TaskLedger
     /// Reopens finished tasks for a rerun: each one's bit is cleared and it is queued to run as
     /// the given attempt (its previous attempts + 1: attempts continue, they never start over).
     /// The retry policy applies afresh from that attempt. Fresh indices are never issued again,
-    /// so only these tasks run. Returns how many were reopened.
+    /// so only these tasks run; unless <paramref name="resumeUnrun"/> (the job was stopped by its
+    /// max-fails): then the tasks that have no result at all run too, as fresh tasks (attempt 1),
+    /// the cursor starting again from 0. Returns how many tasks will run.
     /// </summary>
-    public long Reopen(IEnumerable<TaskLease> nextAttempts)
+    public long Reopen(IEnumerable<TaskLease> nextAttempts, bool resumeUnrun = false)
     {
         _cursor = Total;
         _rerunning = true;
+        // Counted before the reopened bits are cleared: those are reopened, not unrun.
+        long unrun = resumeUnrun ? Total - Recorded : 0;
         long reopened = 0;
         foreach (var task in nextAttempts)
         {
             if (task.Index < 0 || task.Index >= Total || _leased.ContainsKey(task.Index)) continue;
             _recorded.Clear(task.Index);
             _ready.Enqueue(new Pending(task.Index, task.Attempt, task.Attempt));
+            if (resumeUnrun) (_queuedBeforeCursor ??= new()).Add(task.Index);
             reopened++;
         }
-        return reopened;
+        if (resumeUnrun) _cursor = 0;
+        return reopened + unrun;
     }
 
     /// <summary>
@@ -201,6 +211,7 @@ internal sealed class TaskLedger
         _leased.Clear();
         _ready.Clear();
         _delayed.Clear();
+        _queuedBeforeCursor = null;
         _cursor = Total;
     }
 

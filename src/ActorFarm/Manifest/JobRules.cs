@@ -161,6 +161,22 @@ internal static partial class JobRules
         return false;
     }
 
+    /// <summary>A task takes at least one slot: zero would let a node run any number at once.</summary>
+    public static bool Cpus(IErrorSink r, KeyPath path, int cpus)
+    {
+        if (cpus >= 1) return true;
+        r.Error(path, $"must be at least 1 (the slots each task takes on a node), got {cpus}");
+        return false;
+    }
+
+    /// <summary>A job stopped before any task failed would never run: at least one failure is allowed to stop it.</summary>
+    public static bool MaxFails(IErrorSink r, KeyPath path, int maxFails)
+    {
+        if (maxFails >= 1) return true;
+        r.Error(path, $"must be at least 1 (the number of failed tasks that stops the job; leave max-fails out to never stop), got {maxFails}");
+        return false;
+    }
+
     public static bool RetryExitCode(IErrorSink r, KeyPath path, int code)
     {
         if (code != 0) return true;

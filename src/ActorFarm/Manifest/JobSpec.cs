@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace ActorFarm.Manifest;
 
 /// <summary>
@@ -39,6 +41,20 @@ public sealed record JobSpec
     /// <summary>Higher runs first when several jobs are active.</summary>
     public int Priority { get; init; }
 
+    /// <summary>
+    /// Slots of a node each task takes (<c>cpus = k</c>); null means 1. A node of S slots runs at
+    /// most ⌊free slots / k⌋ of the job's tasks at once, and a node with fewer than k slots none.
+    /// Null rather than 1 by default so that the ids of jobs journaled before the key existed stay
+    /// the same (<see cref="Protocol.JobIds"/> leaves unset keys out).
+    /// </summary>
+    public int? Cpus { get; init; }
+
+    /// <summary>
+    /// Stop the job once this many of its tasks have failed for good (<c>max-fails = N</c>): it hands
+    /// out nothing more, its running tasks are killed and what finished is kept. Null: never.
+    /// </summary>
+    public int? MaxFails { get; init; }
+
     /// <summary>Where results and captured output go.</summary>
     public required OutputSpec Output { get; init; }
 
@@ -47,6 +63,10 @@ public sealed record JobSpec
 
     /// <summary>Number of tasks in the job.</summary>
     public long TaskCount => Sweep.Count;
+
+    /// <summary>Slots each task takes: <see cref="Cpus"/>, or 1. Not serialized: it is derived, and the job id hashes what is written.</summary>
+    [JsonIgnore]
+    public int SlotsPerTask => Cpus ?? 1;
 }
 
 /// <summary>

@@ -9,7 +9,7 @@ namespace ActorFarm.Manifest;
 internal static partial class JobSpecReader
 {
     public static readonly string[] JobKeys =
-        ["command", "shell", "handler", "handler-args", "sweep", "sweep-mode", "env", "workdir", "timeout", "expected-duration", "retry", "priority", "output"];
+        ["command", "shell", "handler", "handler-args", "sweep", "sweep-mode", "env", "workdir", "timeout", "expected-duration", "retry", "priority", "cpus", "max-fails", "output"];
 
     private static readonly string[] RetryKeys = ["max-attempts", "exit-codes", "on-timeout", "backoff", "max-backoff"];
 
@@ -46,6 +46,10 @@ internal static partial class JobSpecReader
 
         var retry = ReadRetry(r, node.Get("retry"), path.Child("retry"));
         int priority = r.ReadInt(node.Get("priority"), path.Child("priority")) ?? 0;
+        var cpusPath = path.Child("cpus");
+        int? cpus = r.ReadInt(node.Get("cpus"), cpusPath) is { } k && JobRules.Cpus(r, cpusPath, k) ? k : null;
+        var maxFailsPath = path.Child("max-fails");
+        int? maxFails = r.ReadInt(node.Get("max-fails"), maxFailsPath) is { } n && JobRules.MaxFails(r, maxFailsPath, n) ? n : null;
         var (output, outputTemplate) = ReadOutput(r, node.Get("output"), path.Child("output"));
 
         // Axes with errors count as defined, so a bad axis is reported once, not again at each use.
@@ -70,6 +74,8 @@ internal static partial class JobSpecReader
             ExpectedDuration = expected,
             Retry = retry,
             Priority = priority,
+            Cpus = cpus,
+            MaxFails = maxFails,
             Output = output,
             SourceFile = sourceFile,
         };

@@ -70,6 +70,8 @@ public static class JobSpecValidator
             JobRules.Timeout(this, path.Child("timeout"), spec.Timeout);
             JobRules.ExpectedDuration(this, path.Child("expected-duration"), spec.ExpectedDuration);
             CheckRetry(path.Child("retry"));
+            if (spec.Cpus is { } cpus) JobRules.Cpus(this, path.Child("cpus"), cpus);
+            if (spec.MaxFails is { } maxFails) JobRules.MaxFails(this, path.Child("max-fails"), maxFails);
             var outputTemplate = CheckOutput(path.Child("output"));
 
             JobRules.Templates(this, path, JobRules.DefinedPlaceholders(axisNames), command?.Argv, command?.ShellCommand,

@@ -43,12 +43,14 @@ internal static class TaskRenderer
         string? baseDir = job.SourceFile is null ? null : Path.GetDirectoryName(job.SourceFile);
         string? workdir = job.WorkingDirectory is null ? null : Rooted(Placeholders.Expand(job.WorkingDirectory, scope), baseDir);
 
+        var environment = ExpandAll(job.Environment, scope);
+        ResourceEnvironment.Apply(job, environment);
         return new RenderedTask(
             index,
             parameters,
             argv,
             shell,
-            ExpandAll(job.Environment, scope),
+            environment,
             workdir,
             ExpandAll(cmd.HandlerArgs, scope));
     }

@@ -37,6 +37,12 @@ internal sealed class NodeJob(string id, int maxPrefetchPerSlot)
     /// <summary>Named in the directory's latest <see cref="ActiveJobs"/>.</summary>
     public bool Listed { get; set; }
 
+    /// <summary>The slots per task the directory listed the job with (<see cref="ActiveJob.Cpus"/>), for before the spec is known.</summary>
+    public int ListedCpus { get; set; } = 1;
+
+    /// <summary>Slots each task of the job takes on this node: the spec's, else what the directory said.</summary>
+    public int Cpus => Spec?.SlotsPerTask ?? ListedCpus;
+
     /// <summary>The incarnation of the job entity our leases came from (see <see cref="ObserveIncarnation"/>).</summary>
     public string? Incarnation { get; private set; }
 
@@ -54,8 +60,18 @@ internal sealed class NodeJob(string id, int maxPrefetchPerSlot)
     /// <summary>A worker crashed mid-task of this job: which task of a batch did is unknown, so they go one per worker from then on.</summary>
     public bool Unbatched { get; set; }
 
-    /// <summary>Tasks handed to one worker at once.</summary>
-    public int BatchSize => Unbatched ? 1 : Prefetch.BatchPerWorker;
+    /// <summary>
+    /// Tasks handed to one worker at once. A task of several slots goes alone: a batch runs its
+    /// tasks in turn on one worker, so it would hold the slots of them all for the time of each.
+    /// </summary>
+    public int BatchSize => Unbatched || Cpus > 1 ? 1 : Prefetch.BatchPerWorker;
+
+    /// <summary>
+    /// Tasks the node may hold per slot beyond those running, in tasks of this job. None for a job
+    /// of several slots per task: a prefetched wide task would wait for k slots to free up while it
+    /// could be running on another node, and its tasks are rarely short enough to need one.
+    /// </summary>
+    public int PrefetchPerSlot => Cpus > 1 ? 0 : Prefetch.PrefetchPerSlot;
 
     public IReadOnlyList<TaskResult> Buffered => _buffered;
 
@@ -160,6 +176,9 @@ internal sealed class NodeJob(string id, int maxPrefetchPerSlot)
         foreach (var batch in _unacked)
             foreach (var result in batch.Results) yield return new TaskLease(result.Index, result.Attempt);
     }
+
+    /// <summary>The slots the tasks asked for in the request in flight will take.</summary>
+    public int OutstandingSlots => (Outstanding?.Credits ?? 0) * Cpus;
 
     /// <summary>Results sent and not acknowledged.</summary>
     public int UnackedResults => _unacked.Sum(b => b.Results.Length);

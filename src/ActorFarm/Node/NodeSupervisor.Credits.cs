@@ -12,6 +12,12 @@ internal sealed partial class NodeSupervisor
     /// per job at a time; a lower-priority job is asked only once every higher one said it has
     /// nothing right now. Only while serving.
     /// </summary>
+    /// <remarks>
+    /// Credits are counted in slots: everything the node holds (running, queued, asked for) counts
+    /// the slots its tasks take, and a job whose tasks take k slots is asked for ⌊room / k⌋ of them.
+    /// A job whose next task does not fit yet is still the one the node waits for: asking a lower
+    /// one instead would fill the slots it waits for with one-slot tasks, again and again.
+    /// </remarks>
     private void RequestMore()
     {
         foreach (var listed in _activeJobs)
@@ -19,10 +25,10 @@ internal sealed partial class NodeSupervisor
             var job = JobFor(listed.JobId);
             if (job.Exhausted || job.Unfit || !CanRun(job, listed)) continue;
             if (job.Outstanding is not null) return;
-            var capacity = _settings.Slots * (1 + job.Prefetch.PrefetchPerSlot);
-            var inHand = _busyLeases + _queue.Count + _nodeJobs.Values.Sum(j => j.Outstanding?.Credits ?? 0);
+            var capacity = _settings.Slots * (1 + job.PrefetchPerSlot);
+            var inHand = _busyLeaseSlots + _queuedSlots + _nodeJobs.Values.Sum(j => j.OutstandingSlots);
             // No more than one message can carry back (a very large node asks in several rounds).
-            var credits = Math.Min(capacity - inHand, _settings.Wire.MaxLeasesPerMessage);
+            var credits = Math.Min((capacity - inHand) / job.Cpus, _settings.Wire.MaxLeasesPerMessage);
             if (credits <= 0) return;
             job.Outstanding = new NodeJob.PendingRequest(credits, DateTime.UtcNow);
             _jobs.Tell(new RequestTasks(job.Id, Self, _settings.NodeName, credits, NeedSpec: job.Spec is null));
@@ -30,9 +36,12 @@ internal sealed partial class NodeSupervisor
         }
     }
 
-    /// <summary>A job whose handler this node lacks is never asked for tasks: they would fail here for good.</summary>
+    /// <summary>
+    /// A job whose handler this node lacks is never asked for tasks: they would fail here for good;
+    /// nor one whose tasks take more slots than the node has: they would never start here.
+    /// </summary>
     private bool CanRun(NodeJob job, ActiveJob listed) =>
-        _settings.CanRun(job.Spec is { } spec ? spec.Command.Handler : listed.Handler);
+        _settings.CanRun(job.Spec is { } spec ? spec.Command.Handler : listed.Handler) && job.Cpus <= _settings.Slots;
 
     /// <summary>A request lost on the way (the job moving to another node) is forgotten and asked again.</summary>
     private void ExpireRequests()

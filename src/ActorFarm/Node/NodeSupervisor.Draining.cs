@@ -36,7 +36,7 @@ internal sealed partial class NodeSupervisor
             ReturnLeasesOf(group.Key, leases);
             queued += leases.Length;
         }
-        _queue.Clear();
+        ClearQueue();
         _returned += queued;
 
         var running = _slots.Where(s => s.JobId is not null).Sum(s => s.Leases.Length);

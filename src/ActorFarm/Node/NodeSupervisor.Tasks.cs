@@ -29,6 +29,7 @@ internal sealed partial class NodeSupervisor
         {
             var job = JobFor(listed.JobId);
             job.Listed = true;
+            job.ListedCpus = listed.Cpus;
             ObserveIncarnation(job, listed.Incarnation);
         }
         var ids = active.Jobs.Select(j => j.JobId).ToHashSet();
@@ -53,8 +54,8 @@ internal sealed partial class NodeSupervisor
     private void StopJob(string jobId)
     {
         var keep = _queue.Where(q => q.JobId != jobId).ToList();
-        _queue.Clear();
-        foreach (var q in keep) _queue.Enqueue(q);
+        ClearQueue();
+        foreach (var q in keep) Enqueue(q);
         foreach (var slot in _slots)
             if (slot.JobId == jobId) slot.Worker?.Tell(new CancelRunningTask(jobId));
     }
@@ -83,16 +84,36 @@ internal sealed partial class NodeSupervisor
     {
         var job = NoteBatch(batch);
         if (batch.Leases.Length == 0) return;
-        if (job.Spec is not { } spec || !_settings.CanRun(spec.Command.Handler))
+        if (job.Spec is not { } spec || !_settings.CanRun(spec.Command.Handler) || job.Cpus > _settings.Slots)
         {
-            // The job ended (we forgot its spec) or needs a handler this node lacks (the directory
-            // did not say so, e.g. it had just moved): give them back unrun, no attempt used; the
-            // job is not asked again (RequestMore).
+            // The job ended (we forgot its spec), needs a handler this node lacks or more slots than
+            // it has (the directory did not say so, e.g. it had just moved): give them back unrun,
+            // no attempt used; the job is not asked again (RequestMore).
             _jobs.Tell(new ReturnLeases(batch.JobId, Self, batch.Leases));
             return;
         }
-        foreach (var lease in batch.Leases) _queue.Enqueue(new QueuedTask(batch.JobId, lease));
+        foreach (var lease in batch.Leases) Enqueue(new QueuedTask(batch.JobId, lease, job.Cpus));
         Dispatch();
+    }
+
+    private void Enqueue(QueuedTask task)
+    {
+        _queue.Enqueue(task);
+        _queuedSlots += task.Cpus;
+    }
+
+    private QueuedTask Dequeue()
+    {
+        var task = _queue.Dequeue();
+        _queuedSlots -= task.Cpus;
+        return task;
+    }
+
+    /// <summary>The queue is given back whole (a drain).</summary>
+    private void ClearQueue()
+    {
+        _queue.Clear();
+        _queuedSlots = 0;
     }
 
     /// <summary>The node is leaving: leases that still arrive go back unrun, no attempt used.</summary>
@@ -147,8 +168,9 @@ internal sealed partial class NodeSupervisor
     }
 
     /// <summary>
-    /// Hands queued leases to idle workers. O(1) per task: the idle slots are kept in a stack,
-    /// so a node of thousands of slots does not scan them all for every finished task.
+    /// Hands queued leases to idle workers, each once the slots its task takes are free. O(1) per
+    /// task: the idle slots are kept in a stack, so a node of thousands of slots does not scan them
+    /// all for every finished task.
     /// </summary>
     private void Dispatch()
     {
@@ -158,16 +180,15 @@ internal sealed partial class NodeSupervisor
             slot.Idle = false;
             if (slot.Worker is null || slot.JobId is not null || slot.Resting) continue; // stale: crashed or resting meanwhile
             var free = _idle.Count + 1;
-            QueuedTask next;
-            NodeJob? job;
-            do
+            // The head of the queue waits until its slots are free, first in, first out: a task
+            // of k slots is never overtaken for ever by one-slot tasks behind it. (Credits are
+            // counted in slots, so a wide task is only asked for when the node has room for it.)
+            if (!NextRunnable(out var job) || job.Cpus > FreeSlots)
             {
-                if (!_queue.TryDequeue(out next))
-                {
-                    MarkIdle(index);
-                    return;
-                }
-            } while (!Runnable(next, out job));
+                MarkIdle(index);
+                return;
+            }
+            var next = Dequeue();
 
             // Very short tasks go several at a time, the queue shared fairly among the free slots.
             var size = Math.Min(job.BatchSize, Math.Max(1, (_queue.Count + 1) / free));
@@ -176,16 +197,33 @@ internal sealed partial class NodeSupervisor
             var count = 1;
             while (count < size && _queue.TryPeek(out var following) && following.JobId == next.JobId)
             {
-                _queue.Dequeue();
+                Dequeue();
                 if (FitsBeforeLeaving(following, job)) leases[count++] = following.Lease;
             }
             slot.JobId = next.JobId;
             slot.Leases = count == size ? leases : leases[..count];
-            _busyLeases += slot.Leases.Length;
-            _slotGauges?.AddBusy(1);
+            slot.Cpus = next.Cpus;
+            _usedSlots += slot.Cpus;
+            _busyLeaseSlots += slot.Leases.Length * slot.Cpus;
+            _slotGauges?.AddBusy(slot.Cpus);
             FarmMetrics.TasksStarted.Add(slot.Leases.Length, _nodeTag);
             slot.Worker.Tell(new RunTasks(next.JobId, job.Spec!, slot.Leases));
         }
+    }
+
+    /// <summary>
+    /// Drops the queue's head while it may not start (its job forgotten meanwhile, or it would not
+    /// finish before the node leaves: given back), and gives the job of the head that may.
+    /// </summary>
+    private bool NextRunnable([NotNullWhen(true)] out NodeJob? job)
+    {
+        while (_queue.TryPeek(out var head))
+        {
+            if (Runnable(head, out job)) return true;
+            Dequeue();
+        }
+        job = null;
+        return false;
     }
 
     /// <summary>A queued task may start: its job is known with its spec (not forgotten meanwhile) and it fits before the node leaves.</summary>
@@ -203,10 +241,15 @@ internal sealed partial class NodeSupervisor
     /// <summary>The slot's worker no longer holds its leases (finished, crashed, given up).</summary>
     private void Release(Slot slot)
     {
-        if (slot.JobId is not null) _slotGauges?.AddBusy(-1);
-        _busyLeases -= slot.Leases.Length;
+        if (slot.JobId is not null)
+        {
+            _slotGauges?.AddBusy(-slot.Cpus);
+            _usedSlots -= slot.Cpus;
+        }
+        _busyLeaseSlots -= slot.Leases.Length * slot.Cpus;
         slot.JobId = null;
         slot.Leases = [];
+        slot.Cpus = 0;
         slot.Returned = false;
     }
 

@@ -40,13 +40,19 @@ internal sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     // ---- slots and tasks (NodeSupervisor.Tasks.cs) ---------------------------------------------
+    // One worker per slot. A task of a job with cpus = k runs on one worker but holds k slots
+    // (Slot.Cpus): the node's capacity is counted in slots, its workers only carry the tasks, and
+    // since every running task holds at least one slot, free slots never outnumber idle workers.
     private readonly Slot[] _slots;
-    // Slots whose worker is ready and holds nothing (may hold stale entries: checked on pop),
-    // and the leases all workers hold: both kept as they change, never counted by a scan.
+    // Slots whose worker is ready and holds nothing (may hold stale entries: checked on pop).
     private readonly Stack<int> _idle = new();
-    private int _busyLeases;
-    // Leases received and not yet handed to a worker, in arrival order.
+    // Kept as they change, never counted by a scan: the slots held by running tasks, and what the
+    // leases the workers hold stand for in slots (a batch of n one-slot tasks: n, for credits).
+    private int _usedSlots;
+    private int _busyLeaseSlots;
+    // Leases received and not yet handed to a worker, in arrival order, and the slots they will take.
     private readonly Queue<QueuedTask> _queue = new();
+    private int _queuedSlots;
 
     // ---- jobs (NodeJob.cs; created and removed as its remarks say) ---------------------------
     // The directory's latest list of active jobs, highest priority first.
@@ -107,15 +113,12 @@ internal sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
         _directory.Tell(new RegisterNode(Self, _settings.NodeName, _settings.Slots, _settings.Handlers?.Order(StringComparer.Ordinal).ToArray(),
             BusySlots(), _settings.Allocation));
 
-    // A slot may hold several leases (an inline handler's batch): busy slots are counted, not
-    // leases. A scan, but once per heartbeat, never per task.
-    private int BusySlots()
-    {
-        var busy = 0;
-        foreach (var slot in _slots)
-            if (slot.JobId is not null) busy++;
-        return busy;
-    }
+    // A worker may hold several leases (an inline handler's batch), and a task several slots
+    // (cpus): busy slots are the slots held, not leases nor workers.
+    private int BusySlots() => _usedSlots;
+
+    /// <summary>Slots no running task holds.</summary>
+    private int FreeSlots => _settings.Slots - _usedSlots;
 
     // ---- behaviours ---------------------------------------------------------------------------
 
@@ -250,6 +253,9 @@ internal sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
         /// <summary>The tasks handed to the worker (while <see cref="JobId"/> is set).</summary>
         public TaskLease[] Leases { get; set; } = [];
 
+        /// <summary>The node's slots its task holds (the job's cpus) while <see cref="JobId"/> is set.</summary>
+        public int Cpus { get; set; }
+
         /// <summary>The lease was given back while the task still ran (drain deadline).</summary>
         public bool Returned { get; set; }
 
@@ -264,7 +270,8 @@ internal sealed partial class NodeSupervisor : ReceiveActor, IWithTimers
         public bool Resting { get; set; }
     }
 
-    private readonly record struct QueuedTask(string JobId, TaskLease Lease);
+    /// <summary>A lease waiting for a worker, and the slots its task will take.</summary>
+    private readonly record struct QueuedTask(string JobId, TaskLease Lease, int Cpus);
 
     private readonly record struct HeldResult(string JobId, int Slot, TaskResult Result, DateTime ReleaseAt);
 

@@ -18,8 +18,12 @@ internal sealed record TaskResultsRecorded(TaskRecord[] Results) : IJobEvent;
 /// <summary>Every task has a final result.</summary>
 internal sealed record JobFinished(long Succeeded, long Failed, DateTimeOffset At) : IJobEvent;
 
-/// <summary>A user cancelled the job; unfinished tasks will not run.</summary>
-internal sealed record JobCancelled(string Reason, DateTimeOffset At) : IJobEvent;
+/// <summary>
+/// The job was cancelled; unfinished tasks will not run. By a user, or by the job itself when its
+/// failed tasks reached its <c>max-fails</c>: then <paramref name="MaxFails"/> is that limit (absent
+/// in rows written before the key existed: a user's cancellation), and a rerun may resume the job.
+/// </summary>
+internal sealed record JobCancelled(string Reason, DateTimeOffset At, int? MaxFails = null) : IJobEvent;
 
 /// <summary>
 /// A rerun: the tasks of the finished job that <paramref name="Selection"/> picks run again. A rule,
@@ -36,6 +40,8 @@ internal sealed record TasksReopened(RerunSelection Selection, DateTimeOffset At
 /// (absent in snapshots of earlier versions: 0) carry the latest <see cref="TasksReopened"/>;
 /// <paramref name="DurationCounts"/> and <paramref name="RecentFailures"/> (absent before: empty)
 /// the job's insights (<c>Coordinator/JobInsights</c>), which replay after it could not rebuild.
+/// <paramref name="RerunResumesUnrun"/> (absent before: false): the latest rerun also runs the
+/// tasks that never ran, because it resumes a job stopped by its <c>max-fails</c>.
 /// </summary>
 internal sealed record JobSnapshot(
     string JobId,
@@ -49,4 +55,5 @@ internal sealed record JobSnapshot(
     int Reruns = 0,
     long RerunSequenceNr = 0,
     long[]? DurationCounts = null,
-    TaskRecord[]? RecentFailures = null) : IJobEvent;
+    TaskRecord[]? RecentFailures = null,
+    bool RerunResumesUnrun = false) : IJobEvent;

@@ -27,14 +27,17 @@ internal sealed record ActiveJobs(ActiveJob[] Jobs) : IDirectoryMessage;
 /// An active job; <paramref name="Incarnation"/> is that of its entity (see <see cref="TaskBatch"/>).
 /// <paramref name="Handler"/> is the in-process handler its tasks need (null: a process job, which
 /// every worker node runs), so a node that lacks it never asks the job for tasks.
+/// <paramref name="Cpus"/> is the slots each of its tasks takes (<c>cpus</c>): a node with fewer
+/// never asks it, and one with more counts its credits in slots before it knows the spec.
 /// </summary>
-internal sealed record ActiveJob(string JobId, string Name, int Priority, string Incarnation, string? Handler = null);
+internal sealed record ActiveJob(string JobId, string Name, int Priority, string Incarnation, string? Handler = null, int Cpus = 1);
 
 /// <summary>
 /// A job entity has pending work (sent on acceptance and after every recovery, with its new
-/// incarnation and the handler its tasks need, null for a process job).
+/// incarnation, the handler its tasks need, null for a process job, and the slots each task takes).
 /// </summary>
-internal sealed record JobActivated(string JobId, string Name, int Priority, string Incarnation, string? Handler = null) : IDirectoryMessage;
+internal sealed record JobActivated(string JobId, string Name, int Priority, string Incarnation, string? Handler = null, int Cpus = 1)
+    : IDirectoryMessage;
 
 /// <summary>A job ended (finished or cancelled).</summary>
 internal sealed record JobDeactivated(string JobId, JobPhase Phase) : IDirectoryMessage;
@@ -49,7 +52,8 @@ internal sealed record JobList(JobListEntry[] Jobs) : IDirectoryMessage;
 
 /// <summary>
 /// A job the directory knows. <paramref name="Waiting"/> says why a running job cannot make
-/// progress (e.g. "no node has handler 'render'"); null when nothing holds it back.
+/// progress (e.g. "no node has handler 'render'", "no node has 8 slots"); null when nothing holds it
+/// back. <paramref name="Cpus"/> is the slots each of its tasks takes on a node (<c>cpus</c>).
 /// </summary>
 public sealed record JobListEntry(string JobId, string Name, int Priority, JobPhase Phase, DateTimeOffset RegisteredAt,
-    string? Handler = null, string? Waiting = null);
+    string? Handler = null, string? Waiting = null, int Cpus = 1);

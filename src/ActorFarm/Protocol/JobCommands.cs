@@ -34,6 +34,8 @@ internal sealed record CancelJob(string JobId, string Reason) : IJobCommand;
 /// <paramref name="Reruns"/> counts the reruns of the job (<see cref="RerunJob"/>);
 /// <paramref name="RerunSequenceNr"/> is the journal position of the latest one: a result journaled
 /// before it that is not a success was superseded by the rerun (see <see cref="GetResults"/>).
+/// <paramref name="EndReason"/> says why a cancelled job ended: the reason its canceller gave, or
+/// "stopped after N failed tasks (max-fails = N)" when its failures stopped it; null otherwise.
 /// </summary>
 public sealed record JobStatusReport(
     string JobId,
@@ -50,7 +52,8 @@ public sealed record JobStatusReport(
     string? Fault = null,
     bool Halted = false,
     int Reruns = 0,
-    long RerunSequenceNr = 0) : IWireMessage
+    long RerunSequenceNr = 0,
+    string? EndReason = null) : IWireMessage
 {
     /// <summary>Tasks with a final result, succeeded or failed.</summary>
     public long Done => Succeeded + Failed;

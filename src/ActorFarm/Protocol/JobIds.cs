@@ -21,7 +21,9 @@ internal static class JobIds
     public static string For(JobSpec spec)
     {
         // SourceFile is where the job came from, not what it does: moving the manifest keeps the id.
-        var canonical = JsonSerializer.SerializeToUtf8Bytes(spec with { SourceFile = null }, Canonical);
+        // cpus = 1 is the default written out: the same job as one without the key, so the same id.
+        var canonical = JsonSerializer.SerializeToUtf8Bytes(
+            spec with { SourceFile = null, Cpus = spec.Cpus == 1 ? null : spec.Cpus }, Canonical);
         var hash = SHA256.HashData(canonical);
         return $"{spec.Name}-{Convert.ToHexStringLower(hash.AsSpan(0, 4))}";
     }

@@ -52,6 +52,43 @@ public sealed class JobDirectoryTests() : Akka.TestKit.Xunit2.TestKit(Configurat
     }
 
     [Fact]
+    public void A_job_whose_tasks_take_more_slots_than_any_node_has_waits_and_says_why_and_its_cpus_are_journaled()
+    {
+        var directory = Sys.ActorOf(JobDirectory.Props());
+        var small = CreateTestProbe("small");
+        directory.Tell(new RegisterNode(small.Ref, "small", 4));
+        small.ExpectMsg<ActiveJobs>();
+
+        directory.Tell(new JobActivated("wide-1", "wide", 0, "w", Cpus: 8));
+        directory.Tell(new JobActivated("fits-1", "fits", 0, "f", Cpus: 4));
+
+        // Nodes hear how many slots each job's tasks take.
+        var active = small.FishForMessage<ActiveJobs>(a => a.Jobs.Length == 2);
+        Assert.Equal(8, active.Jobs.Single(j => j.JobId == "wide-1").Cpus);
+        directory.Tell(ListJobs.Instance);
+        var listed = ExpectMsg<JobList>().Jobs.ToDictionary(j => j.JobId);
+        Assert.Equal("no node has 8 slots (each task takes cpus = 8; the largest node has 4)", listed["wide-1"].Waiting);
+        Assert.Equal(8, listed["wide-1"].Cpus);
+        Assert.Null(listed["fits-1"].Waiting);
+
+        var big = CreateTestProbe("big");
+        directory.Tell(new RegisterNode(big.Ref, "big", 16));
+        big.ExpectMsg<ActiveJobs>();
+        directory.Tell(ListJobs.Instance);
+        Assert.All(ExpectMsg<JobList>().Jobs, j => Assert.Null(j.Waiting));
+
+        // The directory moves (a new life recovers from the journal) and the big node is gone.
+        Watch(directory);
+        Sys.Stop(directory);
+        ExpectTerminated(directory);
+        var recovered = Sys.ActorOf(JobDirectory.Props());
+        recovered.Tell(new RegisterNode(small.Ref, "small", 4));
+        Assert.Equal(8, small.FishForMessage<ActiveJobs>(a => a.Jobs.Length == 2).Jobs.Single(j => j.JobId == "wide-1").Cpus);
+        recovered.Tell(ListJobs.Instance);
+        Assert.StartsWith("no node has 8 slots", ExpectMsg<JobList>().Jobs.Single(j => j.JobId == "wide-1").Waiting);
+    }
+
+    [Fact]
     public void A_node_that_does_not_list_its_handlers_is_taken_to_run_any()
     {
         var directory = Sys.ActorOf(JobDirectory.Props());

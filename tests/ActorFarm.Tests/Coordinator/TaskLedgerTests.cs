@@ -200,6 +200,25 @@ public class TaskLedgerTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void A_rerun_that_resumes_a_stopped_job_runs_its_failed_tasks_and_those_that_never_ran_each_once()
+    {
+        // Stopped by max-fails: 0 succeeded, 1 and 3 failed, 2 was running (killed), 4 and 5 never ran.
+        var ledger = new TaskLedger(6);
+        Assert.Equal(4, Lease(ledger, _nodeA, 4).Count);
+        foreach (var index in new long[] { 0, 1, 3 }) ledger.MarkRecorded(index);
+        ledger.Clear();
+        Assert.False(ledger.HasRunnable);
+
+        Assert.Equal(5, ledger.Reopen([new TaskLease(1, 2), new TaskLease(3, 2)], resumeUnrun: true));
+
+        // The reopened tasks first, as their next attempts; then every task without a result, fresh.
+        Assert.Equal([new TaskLease(1, 2), new TaskLease(3, 2)], Lease(ledger, _nodeA, 2));
+        Assert.Equal([new TaskLease(2, 1), new TaskLease(4, 1), new TaskLease(5, 1)], Lease(ledger, _nodeB, 10));
+        Assert.False(ledger.HasRunnable);
+        Assert.Empty(Lease(ledger, _nodeB, 10));
+    }
+
+    [Fact]
     public void A_rerun_gets_its_retry_policy_afresh_from_its_first_attempt()
     {
         var retry = new RetryPolicy { MaxAttempts = 3, Backoff = TimeSpan.Zero };

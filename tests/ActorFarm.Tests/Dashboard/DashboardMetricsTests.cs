@@ -47,7 +47,10 @@ public sealed partial class DashboardMetricsTests(ITestOutputHelper log)
         await Waiting.UntilAsync(() =>
         {
             after = ScrapeAsync(http, ct).GetAwaiter().GetResult();
-            return Value(after, "actorfarm_job_tasks", job, "state=\"succeeded\"") == final.Succeeded;
+            // Both counts: the job's last task may be a failure, so a view with every success but not
+            // yet that failure is not the final one.
+            return Value(after, "actorfarm_job_tasks", job, "state=\"succeeded\"") == final.Succeeded
+                && Value(after, "actorfarm_job_tasks", job, "state=\"failed\"") == final.Failed;
         }, TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(250));
 
         log.WriteLine(string.Join('\n', after.Where(l => l.Contains(job, StringComparison.Ordinal) || l.StartsWith("actorfarm_tasks"))));

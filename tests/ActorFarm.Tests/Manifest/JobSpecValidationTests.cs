@@ -179,6 +179,9 @@ public sealed class JobSpecValidationTests(ITestOutputHelper output)
             d => Work(d) with { ExpectedDuration = TimeSpan.Zero }, "the expected duration must be positive"),
 
         // Retry
+        ["cpus: 0"] = new("work", _ => "command = [\"echo\"], cpus = 0", d => Work(d) with { Cpus = 0 }, "must be at least 1 (the slots each task takes on a node), got 0"),
+        ["cpus: negative"] = new("work", _ => "command = [\"echo\"], cpus = -2", d => Work(d) with { Cpus = -2 }, "got -2"),
+        ["max-fails: 0"] = new("work", _ => "command = [\"echo\"], max-fails = 0", d => Work(d) with { MaxFails = 0 }, "must be at least 1 (the number of failed tasks that stops the job"),
         ["retry: max-attempts 0"] = new("work", _ => "command = [\"echo\"], retry { max-attempts = 0 }",
             d => Work(d) with { Retry = new RetryPolicy { MaxAttempts = 0 } }, "must be at least 1, got 0"),
         ["retry: max-attempts negative"] = new("work", _ => "command = [\"echo\"], retry { max-attempts = -3 }",
@@ -245,7 +248,7 @@ public sealed class JobSpecValidationTests(ITestOutputHelper output)
     public void Every_rule_of_the_reference_is_written_both_ways()
     {
         // The groups of checks docs/manifest.md lists that a spec built in code can break.
-        foreach (var group in new[] { "name:", "command:", "handler:", "handler-args:", "placeholder:", "sweep:", "limit:", "file:", "env:", "workdir:", "timeout:", "expected-duration:", "retry:", "output:", "text:" })
+        foreach (var group in new[] { "name:", "command:", "handler:", "handler-args:", "placeholder:", "sweep:", "limit:", "file:", "env:", "workdir:", "timeout:", "expected-duration:", "retry:", "cpus:", "max-fails:", "output:", "text:" })
             Assert.Contains(Rules.Keys, k => k.StartsWith(group, StringComparison.Ordinal));
     }
 

@@ -226,5 +226,7 @@ public class ManifestLoaderTests
         Assert.Contains(features.Jobs, j => j.Sweep.Axes.Any(a => a is FileLinesAxis));
         Assert.Contains(features.Jobs, j => j.Sweep.Axes.Any(a => a is FloatRangeAxis));
         Assert.Contains(features.Jobs, j => j.Retry.MaxAttempts > 1 && j.Timeout is not null);
+        Assert.Contains(features.Jobs, j => j.MaxFails == 2);
+        Assert.Contains(features.Jobs, j => j.Cpus == 2 && j.Command.ShellCommand is not null);
     }
 }

@@ -119,6 +119,25 @@ public class JournalSerializerTests(ITestOutputHelper output) : SerializationTes
     }
 
     [Fact]
+    public void Rows_written_before_cpus_and_max_fails_read_as_one_slot_and_a_clients_cancellation()
+    {
+        var cancelled = Assert.IsType<JobCancelled>(Sys.Serialization.Deserialize(
+            """{"reason":"operator asked","at":"2026-12-01T10:00:00+00:00"}"""u8.ToArray(), JournalEventSerializer.SerializerId, "job-cancelled.v1"));
+        Assert.Null(cancelled.MaxFails);
+
+        var registered = Assert.IsType<JobRegistered>(Sys.Serialization.Deserialize(
+            """{"jobId":"a-1","name":"a","priority":0,"at":"2026-12-01T10:00:00+00:00","handler":"render"}"""u8.ToArray(),
+            JournalEventSerializer.SerializerId, "directory.job-registered.v1"));
+        Assert.Equal(("render", 1), (registered.Handler, registered.Cpus));
+
+        // A job's spec of before: no cpus, no max-fails; and none written for a job that does not set them.
+        var accepted = Assert.IsType<JobAccepted>(RoundTrip(Samples.Journal["JobAccepted"]()).Value);
+        Assert.Equal((null, null, 1), (accepted.Spec.Cpus, accepted.Spec.MaxFails, accepted.Spec.SlotsPerTask));
+        Assert.DoesNotContain("cpus", Encoding.UTF8.GetString(RoundTrip(accepted).Bytes));
+        Assert.DoesNotContain("slotsPerTask", Encoding.UTF8.GetString(RoundTrip(accepted).Bytes));
+    }
+
+    [Fact]
     public void A_rerun_is_one_small_row_that_names_its_rule_not_its_tasks()
     {
         var reopened = new TasksReopened(RerunSelection.Failed, new DateTimeOffset(2026, 12, 3, 10, 0, 0, TimeSpan.Zero));
