@@ -77,39 +77,31 @@ internal sealed record FarmActors(IActorRef Gateway, IActorRef Jobs, IActorRef D
         return new FarmActors(gateway, jobs, directory, node, nodeName, slots);
     }
 
-    private static IActorRef StartDirectory(ActorSystem system, ActorFarmOptions options, bool coordinator)
-    {
-        var farm = JobRegionConfig;
-        if (coordinator)
-        {
-            var managerSettings = ClusterSingletonManagerSettings.Create(
-                    farm.GetConfig("singleton").WithFallback(system.Settings.Config.GetConfig("akka.cluster.singleton")))
-                .WithRole(options.CoordinatorRole);
-            system.ActorOf(ClusterSingletonManager.Props(JobDirectory.Props(options.Journal), PoisonPill.Instance, managerSettings),
-                options.DirectoryName);
-        }
-        var proxySettings = ClusterSingletonProxySettings.Create(system)
-            .WithSingletonIdentificationInterval(farm.GetTimeSpan("singleton-proxy.singleton-identification-interval"))
-            .WithRole(options.CoordinatorRole);
-        return system.ActorOf(ClusterSingletonProxy.Props($"/user/{options.DirectoryName}", proxySettings), options.DirectoryName + "-proxy");
-    }
+    private static IActorRef StartDirectory(ActorSystem system, ActorFarmOptions options, bool coordinator) =>
+        StartSingleton(system, options, coordinator, options.DirectoryName, () => JobDirectory.Props(options.Journal));
 
     /// <summary>
     /// The allocation queues (automatic SLURM allocations), a singleton beside the directory: it
     /// runs sbatch, squeue and scancel where it lives, so on a coordinator (e.g. the login node).
     /// </summary>
     private static IActorRef StartAllocationQueues(ActorSystem system, ActorFarmOptions options, bool coordinator,
-        IActorRef directory, IActorRef jobs)
+        IActorRef directory, IActorRef jobs) =>
+        StartSingleton(system, options, coordinator, options.DirectoryName + "-allocations",
+            () => AllocationQueues.Props(AllocationSettings.From(system.Settings.Config), directory, jobs, options.Journal));
+
+    /// <summary>
+    /// A farm singleton on the coordinator role: its manager on coordinators (with the farm's
+    /// singleton settings from job-region.hocon), and on every member a proxy, which is returned.
+    /// </summary>
+    private static IActorRef StartSingleton(ActorSystem system, ActorFarmOptions options, bool coordinator, string name, Func<Props> props)
     {
         var farm = JobRegionConfig;
-        var name = options.DirectoryName + "-allocations";
         if (coordinator)
         {
             var managerSettings = ClusterSingletonManagerSettings.Create(
                     farm.GetConfig("singleton").WithFallback(system.Settings.Config.GetConfig("akka.cluster.singleton")))
                 .WithRole(options.CoordinatorRole);
-            var props = AllocationQueues.Props(AllocationSettings.From(system.Settings.Config), directory, jobs, options.Journal);
-            system.ActorOf(ClusterSingletonManager.Props(props, PoisonPill.Instance, managerSettings), name);
+            system.ActorOf(ClusterSingletonManager.Props(props(), PoisonPill.Instance, managerSettings), name);
         }
         var proxySettings = ClusterSingletonProxySettings.Create(system)
             .WithSingletonIdentificationInterval(farm.GetTimeSpan("singleton-proxy.singleton-identification-interval"))

@@ -38,7 +38,13 @@ public class ServerScriptTests
             // The coordinator dies; start brings back only what is missing.
             var coordinator = int.Parse(await File.ReadAllTextAsync(dir.File(".actorfarm/server/coordinator.pid")));
             System.Diagnostics.Process.GetProcessById(coordinator).Kill();
-            Assert.Contains("coordinator: not running", await Run("status"));
+            // A signal takes effect a moment later: status says so once the process is gone.
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (!(await Run("status")).Contains("coordinator: not running"))
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the killed coordinator still counts as running");
+                await Task.Delay(200);
+            }
             Assert.Contains($"farm up at 127.0.0.1:{port}", await Run("start"));
             Assert.Equal(lighthouse, await File.ReadAllTextAsync(dir.File(".actorfarm/server/lighthouse.pid")));
             var status = await Run("status");
