@@ -373,34 +373,4 @@ internal sealed partial class JobEntity : ReceiveActor, IWithTimers, IWithUnboun
         Receive<JobJournal.SnapshotFailed>(f => _log.Warning("Job {0}: snapshot failed: {1}", _jobId, f.Cause.Message));
         ReceiveAny(_ => { });
     }
-
-    // ---- timers and private messages ----------------------------------------------------------
-
-    private sealed record RetryDue : INoSerializationVerificationNeeded
-    {
-        public static readonly RetryDue Instance = new();
-    }
-
-    private sealed record ReattachGraceOver : INoSerializationVerificationNeeded
-    {
-        public static readonly ReattachGraceOver Instance = new();
-    }
-
-    private sealed record RetryJournal : INoSerializationVerificationNeeded
-    {
-        public static readonly RetryJournal Instance = new();
-    }
-
-    private sealed record ResultsExported(string Path, int Generation) : INoSerializationVerificationNeeded;
-
-    private sealed record ResultsExportFailed(Exception Cause, int Generation) : INoSerializationVerificationNeeded;
-
-    /// <summary>The journal child stopped; handled after anything it said before it stopped.</summary>
-    private sealed record JournalStopped(IActorRef Journal, Exception Cause) : INoSerializationVerificationNeeded;
-
-    /// <summary>A batch is acknowledged once every final result absorbed up to it is journaled.</summary>
-    private readonly record struct PendingAck(long Watermark, IActorRef Node, long BatchId);
-
-    /// <summary>A held query's time is up; also its timer's key (records compare by value).</summary>
-    private sealed record StatusHoldOver(IActorRef Asker) : INoSerializationVerificationNeeded;
 }

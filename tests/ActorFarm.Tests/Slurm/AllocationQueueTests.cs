@@ -72,9 +72,7 @@ public class AllocationQueueTests
         Assert.Subset(before.Concat(farm.AllocationsSeen).ToHashSet(), recovered.ToHashSet());
 
         Assert.True(await wait.WaitForExitAsync(JobTimeout) == 0, $"{wait.Output}\n{farm.Cluster.Logs()}");
-        var rows = ResultsFile.Read(farm.Cluster.Directory.File("out/steady/results.jsonl"));
-        Assert.Equal(Enumerable.Range(0, tasks).Select(i => (long)i), rows.Select(r => r.Index()).Order());
-        Assert.All(rows, r => Assert.Equal("succeeded", r.Outcome()));
+        AssertOneSuccessPerTask(farm, "steady", tasks);
 
         await farm.WaitUntilNoAllocationAsync(TimeSpan.FromMinutes(2));
         Assert.InRange(farm.MostAllocationsAtOnce, 2, 2);
@@ -101,9 +99,7 @@ public class AllocationQueueTests
         Assert.False(farm.Cluster.Lighthouse.HasExited, farm.Cluster.Logs());
         Assert.False(farm.Coordinator.HasExited, farm.Cluster.Logs());
         Assert.Contains(farm.AllocationsSeen, a => a != doomed);
-        var rows = ResultsFile.Read(farm.Cluster.Directory.File("out/wide/results.jsonl"));
-        Assert.Equal(Enumerable.Range(0, tasks).Select(i => (long)i), rows.Select(r => r.Index()).Order());
-        Assert.All(rows, r => Assert.Equal("succeeded", r.Outcome()));
+        AssertOneSuccessPerTask(farm, "wide", tasks);
         await farm.WaitUntilNoAllocationAsync(TimeSpan.FromMinutes(2));
     }
 
@@ -112,12 +108,19 @@ public class AllocationQueueTests
 
     private static Task<string[]> SlurmAllocationsAsync(LoginNodeFarm farm) => farm.SlurmAllocationsAsync();
 
-    /// <summary>Each task one result, succeeded, run once, on a node of an allocation (never on the login node).</summary>
-    private static void AssertEveryTaskOnce(LoginNodeFarm farm, string job, int tasks, string runs)
+    /// <summary>Each task one row in the job's results, a success.</summary>
+    private static List<JsonElement> AssertOneSuccessPerTask(LoginNodeFarm farm, string job, int tasks)
     {
         var rows = ResultsFile.Read(farm.Cluster.Directory.File($"out/{job}/results.jsonl"));
         Assert.Equal(Enumerable.Range(0, tasks).Select(i => (long)i), rows.Select(r => r.Index()).Order());
         Assert.All(rows, r => Assert.Equal("succeeded", r.Outcome()));
+        return rows;
+    }
+
+    /// <summary>Each task one result, succeeded, run once, on a node of an allocation (never on the login node).</summary>
+    private static void AssertEveryTaskOnce(LoginNodeFarm farm, string job, int tasks, string runs)
+    {
+        var rows = AssertOneSuccessPerTask(farm, job, tasks);
         Assert.All(rows, r => Assert.Matches("^n[1-3]$", r.GetProperty("node").GetString()!));
         Assert.All(TestManifests.Executions(runs), e => Assert.True(e.Value == 1, $"{job} task {e.Key} ran {e.Value} times"));
         Assert.Equal(tasks, TestManifests.Executions(runs).Count);
