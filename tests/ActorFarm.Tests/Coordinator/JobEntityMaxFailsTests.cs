@@ -1,8 +1,6 @@
 using ActorFarm.Coordinator;
 using ActorFarm.Persistence;
 using ActorFarm.Protocol;
-using ActorFarm.Tests.EndToEnd;
-using ActorFarm.Tests.Support;
 using Akka.Actor;
 
 namespace ActorFarm.Tests.Coordinator;

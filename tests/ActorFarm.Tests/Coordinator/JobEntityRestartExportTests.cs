@@ -1,7 +1,5 @@
 using ActorFarm.Coordinator;
 using ActorFarm.Protocol;
-using ActorFarm.Tests.EndToEnd;
-using ActorFarm.Tests.Support;
 using Akka.Actor;
 
 namespace ActorFarm.Tests.Coordinator;

@@ -1,7 +1,6 @@
 using ActorFarm.Coordinator;
 using ActorFarm.Hosting;
 using ActorFarm.Protocol;
-using ActorFarm.Tests.Support;
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.TestKit;

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using ActorFarm.Dashboard;
-using ActorFarm.Tests.Support;
 
 namespace ActorFarm.Tests.Dashboard;
 

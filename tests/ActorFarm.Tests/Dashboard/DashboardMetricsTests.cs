@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
 using ActorFarm.Dashboard;
 using ActorFarm.Manifest;
-using ActorFarm.Tests.Support;
 using Xunit.Abstractions;
 
 namespace ActorFarm.Tests.Dashboard;

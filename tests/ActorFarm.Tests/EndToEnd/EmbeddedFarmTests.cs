@@ -1,6 +1,5 @@
 using ActorFarm.Manifest;
 using ActorFarm.Protocol;
-using ActorFarm.Tests.Support;
 
 namespace ActorFarm.Tests.EndToEnd;
 

@@ -2,7 +2,6 @@ using ActorFarm.Hosting;
 using ActorFarm.Manifest;
 using ActorFarm.Protocol;
 using ActorFarm.Results;
-using ActorFarm.Tests.Support;
 
 namespace ActorFarm.Tests.EndToEnd;
 

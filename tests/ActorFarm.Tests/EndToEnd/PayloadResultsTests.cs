@@ -3,7 +3,6 @@ using System.Text.Json;
 using ActorFarm.Node.Execution;
 using ActorFarm.Protocol;
 using ActorFarm.Results;
-using ActorFarm.Tests.Support;
 using Xunit;
 
 namespace ActorFarm.Tests.EndToEnd;

@@ -2,7 +2,6 @@ using ActorFarm.Results.Journal;
 using ActorFarm.Node.Execution;
 using ActorFarm.Protocol;
 using ActorFarm.Results;
-using ActorFarm.Tests.Support;
 
 namespace ActorFarm.Tests.EndToEnd;
 

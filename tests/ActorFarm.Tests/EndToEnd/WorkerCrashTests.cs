@@ -3,7 +3,6 @@ using ActorFarm.Manifest;
 using ActorFarm.Node;
 using ActorFarm.Node.Execution;
 using ActorFarm.Protocol;
-using ActorFarm.Tests.Support;
 
 namespace ActorFarm.Tests.EndToEnd;
 

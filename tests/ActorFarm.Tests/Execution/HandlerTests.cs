@@ -1,6 +1,5 @@
 using ActorFarm.Node.Execution;
-using ActorFarm.Tests.Support;
-using static ActorFarm.Tests.Execution.ExecutionTestSupport;
+using static ActorFarm.Testing.ExecutionTestSupport;
 using Xunit;
 
 namespace ActorFarm.Tests.Execution;

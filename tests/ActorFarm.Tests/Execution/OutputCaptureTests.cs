@@ -2,8 +2,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using ActorFarm.Manifest;
 using ActorFarm.Node.Execution;
-using ActorFarm.Tests.Support;
-using static ActorFarm.Tests.Execution.ExecutionTestSupport;
+using static ActorFarm.Testing.ExecutionTestSupport;
 using Xunit;
 
 namespace ActorFarm.Tests.Execution;

@@ -1,5 +1,4 @@
 using ActorFarm.Node.Execution.Spawn;
-using ActorFarm.Tests.Support;
 using Microsoft.Win32.SafeHandles;
 using Xunit;
 

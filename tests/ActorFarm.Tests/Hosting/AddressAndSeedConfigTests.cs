@@ -48,7 +48,7 @@ public class AddressAndSeedConfigTests
     [Fact]
     public void A_lighthouse_alone_seeds_itself_over_tls_with_the_access_file_it_creates()
     {
-        using var dir = new Support.TempDirectory();
+        using var dir = new TempDirectory();
         var environment = new Dictionary<string, string?> { [FarmAccess.PathVariable] = dir.File("farm/access.pem") };
 
         var access = LighthouseConfig.Access(environment);

@@ -1,5 +1,4 @@
 using ActorFarm.Logs;
-using ActorFarm.Tests.Support;
 using Akka.Event;
 
 namespace ActorFarm.Tests.Hosting;

@@ -1,6 +1,5 @@
 using ActorFarm.Hosting;
 using ActorFarm.Manifest;
-using ActorFarm.Tests.Support;
 using Akka.Actor;
 
 namespace ActorFarm.Tests.Hosting;

@@ -1,5 +1,4 @@
 using ActorFarm.Hosting;
-using ActorFarm.Tests.Support;
 using Akka.Persistence.Sql.Config;
 using LinqToDB.Data;
 

@@ -1,6 +1,5 @@
 using ActorFarm.Hosting;
 using ActorFarm.Persistence;
-using ActorFarm.Tests.Support;
 using Microsoft.Data.Sqlite;
 
 namespace ActorFarm.Tests.Hosting;

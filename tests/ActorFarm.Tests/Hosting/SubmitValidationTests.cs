@@ -1,7 +1,6 @@
 using ActorFarm.Hosting;
 using ActorFarm.Manifest;
 using ActorFarm.Protocol;
-using ActorFarm.Tests.Support;
 
 namespace ActorFarm.Tests.Hosting;
 

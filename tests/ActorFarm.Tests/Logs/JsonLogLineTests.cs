@@ -1,6 +1,5 @@
 using System.Text.Json;
 using ActorFarm.Logs;
-using ActorFarm.Tests.Support;
 using Akka.Event;
 
 namespace ActorFarm.Tests.Logs;

@@ -3,7 +3,7 @@ using System.Text;
 using ActorFarm.Manifest;
 using Xunit;
 using Xunit.Abstractions;
-using static ActorFarm.Tests.Manifest.ManifestAssert;
+using static ActorFarm.Testing.ManifestAssert;
 
 namespace ActorFarm.Tests.Manifest;
 

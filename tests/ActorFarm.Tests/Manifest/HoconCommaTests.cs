@@ -1,6 +1,6 @@
 using ActorFarm.Manifest;
 using Xunit;
-using static ActorFarm.Tests.Manifest.ManifestAssert;
+using static ActorFarm.Testing.ManifestAssert;
 
 namespace ActorFarm.Tests.Manifest;
 

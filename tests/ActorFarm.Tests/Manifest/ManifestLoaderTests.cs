@@ -1,7 +1,7 @@
 using System.Text.Json;
 using ActorFarm.Manifest;
 using Xunit;
-using static ActorFarm.Tests.Manifest.ManifestAssert;
+using static ActorFarm.Testing.ManifestAssert;
 
 namespace ActorFarm.Tests.Manifest;
 

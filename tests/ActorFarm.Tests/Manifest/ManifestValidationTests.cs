@@ -1,7 +1,7 @@
 using ActorFarm.Manifest;
 using Xunit;
 using Xunit.Abstractions;
-using static ActorFarm.Tests.Manifest.ManifestAssert;
+using static ActorFarm.Testing.ManifestAssert;
 
 namespace ActorFarm.Tests.Manifest;
 

@@ -3,7 +3,7 @@ using ActorFarm.Manifest;
 using ActorFarm.Results;
 using Xunit;
 using Xunit.Abstractions;
-using static ActorFarm.Tests.Manifest.ManifestAssert;
+using static ActorFarm.Testing.ManifestAssert;
 
 namespace ActorFarm.Tests.Manifest;
 

@@ -2,7 +2,6 @@ using ActorFarm.Coordinator;
 using ActorFarm.Manifest;
 using ActorFarm.Protocol;
 using ActorFarm.Tests.Coordinator;
-using ActorFarm.Tests.Support;
 using Akka.Actor;
 
 namespace ActorFarm.Tests.Metrics;

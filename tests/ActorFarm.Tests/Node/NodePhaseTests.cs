@@ -3,7 +3,6 @@ using ActorFarm.Manifest;
 using ActorFarm.Node;
 using ActorFarm.Node.Execution;
 using ActorFarm.Protocol;
-using ActorFarm.Tests.Support;
 using Akka.Actor;
 using Akka.TestKit;
 
@@ -15,19 +14,8 @@ namespace ActorFarm.Tests.Node;
 /// test probes. The transitions <see cref="NodeSupervisorTests"/> covers already (serving →
 /// draining with a queued task, a stop during a signal's hold, failures while draining) are not repeated.
 /// </summary>
-public sealed class NodePhaseTests() : Akka.TestKit.Xunit2.TestKit(TestFarm.TestConfig.WithFallback(FarmConfig.Base()))
+public sealed class NodePhaseTests : NodeTestKit
 {
-    private (TestProbe Directory, TestProbe Jobs, IActorRef Node) StartNode(Func<NodeSettings, NodeSettings>? configure = null)
-    {
-        var directory = CreateTestProbe("directory");
-        var jobs = CreateTestProbe("jobs");
-        var settings = NodeSettings.From(Sys.Settings.Config, "n1", slotsOverride: 1);
-        var node = Sys.ActorOf(NodeSupervisor.Props(configure?.Invoke(settings) ?? settings, directory.Ref, jobs.Ref,
-            new TaskExecutor(TaskHandlerRegistry.CreateDefault())));
-        directory.ExpectMsg<RegisterNode>();
-        return (directory, jobs, node);
-    }
-
     private static JobSpec Sleeping(string name, double seconds, string output) =>
         Specs.Handler(name, "sleep", 10, output, new() { ["seconds"] = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture) });
 

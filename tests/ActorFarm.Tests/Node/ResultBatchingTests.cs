@@ -10,7 +10,7 @@ namespace ActorFarm.Tests.Node;
 /// Cutting a task's text and splitting result batches so that every batch fits one remote
 /// message, checked against what the real wire serializer writes.
 /// </summary>
-public sealed class ResultBatchingTests : SerializationTestKit
+public sealed class ResultBatchingTests(SerializationSystem serialization) : SerializerTestBase(serialization)
 {
     private static readonly DateTimeOffset At = new(2026, 12, 2, 7, 0, 0, TimeSpan.Zero);
 

@@ -1,5 +1,4 @@
 using ActorFarm.Hosting;
-using ActorFarm.Tests.Support;
 using PublicApiGenerator;
 
 namespace ActorFarm.Tests.PublicApi;

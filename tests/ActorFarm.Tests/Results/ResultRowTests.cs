@@ -1,7 +1,6 @@
 using ActorFarm.Manifest;
 using ActorFarm.Protocol;
 using ActorFarm.Results;
-using ActorFarm.Tests.Support;
 
 namespace ActorFarm.Tests.Results;
 

@@ -9,7 +9,8 @@ using Xunit;
 
 namespace ActorFarm.Tests.Serialization;
 
-public class JournalSerializerTests(ITestOutputHelper output) : SerializationTestKit(output)
+public class JournalSerializerTests(SerializationSystem serialization, ITestOutputHelper output)
+    : SerializerTestBase(serialization, output)
 {
     public static TheoryData<string> JournalLabels() => new(Samples.Journal.Keys);
 

@@ -12,7 +12,8 @@ using Xunit.Abstractions;
 
 namespace ActorFarm.Tests.Serialization;
 
-public class WireAllowlistTests(ITestOutputHelper output) : SerializationTestKit(output)
+public class WireAllowlistTests(SerializationSystem serialization, ITestOutputHelper output)
+    : SerializerTestBase(serialization, output)
 {
     [Fact]
     public void Every_wire_message_type_is_allowed()

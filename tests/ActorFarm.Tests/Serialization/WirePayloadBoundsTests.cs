@@ -12,7 +12,8 @@ namespace ActorFarm.Tests.Serialization;
 /// each ends in a <see cref="SerializationException"/> (which remoting logs and drops), without
 /// allocating what a forged length claims and without overflowing the stack.
 /// </summary>
-public class WirePayloadBoundsTests(ITestOutputHelper output) : SerializationTestKit(output)
+public class WirePayloadBoundsTests(SerializationSystem serialization, ITestOutputHelper output)
+    : SerializerTestBase(serialization, output)
 {
     /// <summary>Far below the 2 GB the forged lengths claim, far above what a small payload needs.</summary>
     private const long AllocationCeiling = 16 * 1024 * 1024;
