@@ -25,6 +25,8 @@ internal sealed class AllocationQueues : ReceivePersistentActor, IWithTimers
     private readonly SlurmCli _slurm;
     private readonly IActorRef _directory;
     private readonly IActorRef _jobs;
+    // Where the journal is, for the one line its failure gets.
+    private readonly string _journalLocation;
     // Every queue not deleted, by number; each holds its journaled allocations and what polls saw.
     private readonly SortedDictionary<int, QueueState> _queues = new();
     private int _lastQueueId;
@@ -39,6 +41,7 @@ internal sealed class AllocationQueues : ReceivePersistentActor, IWithTimers
         _slurm = new SlurmCli(settings.CommandTimeout);
         _directory = directory;
         _jobs = jobs;
+        _journalLocation = JournalFault.LocationOf(Context.System.Settings.Config, (plugins ?? JournalPlugins.Sql).JournalPluginId);
         if (plugins is not null)
         {
             JournalPluginId = plugins.JournalPluginId;
@@ -78,8 +81,17 @@ internal sealed class AllocationQueues : ReceivePersistentActor, IWithTimers
 
     public override string PersistenceId => PersistenceIdValue;
 
+    // A failed write or recovery stops this actor (Akka's rule); the parent that starts it again
+    // hears why, in one line (Hosting.RestartingSingleton), instead of a stack trace per attempt.
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr) =>
+        Context.Parent.Tell(new JournalDown(JournalFault.From(cause, _journalLocation).Describe()));
+
+    protected override void OnRecoveryFailure(Exception reason, object? message = null) =>
+        Context.Parent.Tell(new JournalDown(JournalFault.From(reason, _journalLocation).Describe()));
+
     protected override void OnReplaySuccess()
     {
+        Context.Parent.Tell(JournalUp.Instance);
         Timers.StartPeriodicTimer(nameof(Poll), Poll.Instance, _settings.PollInterval);
         if (_queues.Count > 0)
             _log.Info("Allocation queues recovered: {0}", string.Join("; ", _queues.Values.Select(Describe)));

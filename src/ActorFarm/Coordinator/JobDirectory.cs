@@ -26,6 +26,8 @@ internal sealed class JobDirectory : ReceivePersistentActor
     private readonly Dictionary<IActorRef, FarmNode> _nodes = new();
     // Jobs already warned about as waiting (per reason): said once, not at every broadcast.
     private readonly HashSet<string> _warned = new();
+    // Where the journal is, for the one line its failure gets.
+    private readonly string _journalLocation;
 
     public JobDirectory(JournalPlugins? plugins)
     {
@@ -35,6 +37,7 @@ internal sealed class JobDirectory : ReceivePersistentActor
             JournalPluginId = plugins.JournalPluginId;
             SnapshotPluginId = plugins.SnapshotPluginId;
         }
+        _journalLocation = JournalFault.LocationOf(Context.System.Settings.Config, (plugins ?? JournalPlugins.Sql).JournalPluginId);
         Recover<JobRegistered>(Apply);
         Recover<JobClosed>(Apply);
 
@@ -57,6 +60,16 @@ internal sealed class JobDirectory : ReceivePersistentActor
         Akka.Actor.Props.Create(() => new JobDirectory(plugins));
 
     public override string PersistenceId => PersistenceIdValue;
+
+    // A failed write or recovery stops this actor (Akka's rule); the parent that starts it again
+    // hears why, in one line (Hosting.RestartingSingleton), instead of a stack trace per attempt.
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr) =>
+        Context.Parent.Tell(new JournalDown(JournalFault.From(cause, _journalLocation).Describe()));
+
+    protected override void OnRecoveryFailure(Exception reason, object? message = null) =>
+        Context.Parent.Tell(new JournalDown(JournalFault.From(reason, _journalLocation).Describe()));
+
+    protected override void OnReplaySuccess() => Context.Parent.Tell(JournalUp.Instance);
 
     private void Apply(JobRegistered e) =>
         _jobs[e.JobId] = new JobListEntry(e.JobId, e.Name, e.Priority, JobPhase.Running, e.At, e.Handler, Cpus: e.Cpus);

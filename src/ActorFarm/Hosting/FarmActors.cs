@@ -78,7 +78,7 @@ internal sealed record FarmActors(IActorRef Gateway, IActorRef Jobs, IActorRef D
     }
 
     private static IActorRef StartDirectory(ActorSystem system, ActorFarmOptions options, bool coordinator) =>
-        StartSingleton(system, options, coordinator, options.DirectoryName, () => JobDirectory.Props(options.Journal));
+        StartSingleton(system, options, coordinator, options.DirectoryName, "job directory", () => JobDirectory.Props(options.Journal));
 
     /// <summary>
     /// The allocation queues (automatic SLURM allocations), a singleton beside the directory: it
@@ -86,14 +86,16 @@ internal sealed record FarmActors(IActorRef Gateway, IActorRef Jobs, IActorRef D
     /// </summary>
     private static IActorRef StartAllocationQueues(ActorSystem system, ActorFarmOptions options, bool coordinator,
         IActorRef directory, IActorRef jobs) =>
-        StartSingleton(system, options, coordinator, options.DirectoryName + "-allocations",
+        StartSingleton(system, options, coordinator, options.DirectoryName + "-allocations", "allocation queues",
             () => AllocationQueues.Props(AllocationSettings.From(system.Settings.Config), directory, jobs, options.Journal));
 
     /// <summary>
     /// A farm singleton on the coordinator role: its manager on coordinators (with the farm's
-    /// singleton settings from job-region.hocon), and on every member a proxy, which is returned.
+    /// singleton settings from job-region.hocon) over a <see cref="RestartingSingleton"/> that starts
+    /// it again after a journal failure, and on every member a proxy, which is returned.
     /// </summary>
-    private static IActorRef StartSingleton(ActorSystem system, ActorFarmOptions options, bool coordinator, string name, Func<Props> props)
+    private static IActorRef StartSingleton(ActorSystem system, ActorFarmOptions options, bool coordinator, string name, string what,
+        Func<Props> props)
     {
         var farm = JobRegionConfig;
         if (coordinator)
@@ -101,7 +103,9 @@ internal sealed record FarmActors(IActorRef Gateway, IActorRef Jobs, IActorRef D
             var managerSettings = ClusterSingletonManagerSettings.Create(
                     farm.GetConfig("singleton").WithFallback(system.Settings.Config.GetConfig("akka.cluster.singleton")))
                 .WithRole(options.CoordinatorRole);
-            system.ActorOf(ClusterSingletonManager.Props(props(), PoisonPill.Instance, managerSettings), name);
+            var restarts = RestartingSingleton.RestartSettings.From(farm.GetConfig("singleton-restart"));
+            system.ActorOf(ClusterSingletonManager.Props(RestartingSingleton.Props(props(), name, what, restarts), PoisonPill.Instance,
+                managerSettings), name);
         }
         var proxySettings = ClusterSingletonProxySettings.Create(system)
             .WithSingletonIdentificationInterval(farm.GetTimeSpan("singleton-proxy.singleton-identification-interval"))
