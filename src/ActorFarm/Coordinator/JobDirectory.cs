@@ -83,8 +83,11 @@ internal sealed class JobDirectory : ReceivePersistentActor
     private void HandleActivated(JobActivated activated)
     {
         _incarnations[activated.JobId] = activated.Incarnation;
+        var entity = Sender;
+        var recorded = new JobActivationRecorded(activated.JobId, activated.Incarnation);
         if (_jobs.TryGetValue(activated.JobId, out var known) && known.Phase == JobPhase.Running)
         {
+            entity.Tell(recorded);
             // Journals written before the handler was recorded learn it now.
             if (known.Handler is null && activated.Handler is not null)
                 _jobs[activated.JobId] = known with { Handler = activated.Handler };
@@ -98,6 +101,7 @@ internal sealed class JobDirectory : ReceivePersistentActor
         {
             Apply(e);
             _log.Info("Job {0} active (priority {1})", e.JobId, e.Priority);
+            entity.Tell(recorded);
             Broadcast();
         });
     }

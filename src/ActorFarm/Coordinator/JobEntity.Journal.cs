@@ -143,9 +143,24 @@ internal sealed partial class JobEntity
         CheckFinished();
     }
 
-    /// <summary>Tells the directory the job has work, with what a node needs to know before it asks (handler, slots per task).</summary>
-    private void AnnounceActive() =>
+    /// <summary>
+    /// Tells the directory the job has work, with what a node needs to know before it asks
+    /// (handler, slots per task), and again every <c>announce-retry</c> until the directory says it
+    /// recorded it: a directory whose journal failed under that write starts again without it.
+    /// </summary>
+    private void AnnounceActive()
+    {
+        AnnounceAgain();
+        Timers.StartPeriodicTimer(nameof(AnnounceDue), AnnounceDue.Instance, _settings.AnnounceRetry);
+    }
+
+    private void AnnounceAgain() =>
         _directory.Tell(new JobActivated(_jobId, _spec!.Name, _spec.Priority, _incarnation, _spec.Command.Handler, _spec.SlotsPerTask));
+
+    private void HandleActivationRecorded(JobActivationRecorded recorded)
+    {
+        if (recorded.Incarnation == _incarnation) Timers.Cancel(nameof(AnnounceDue));
+    }
 
     // ---- accepting ------------------------------------------------------------------------
 

@@ -13,6 +13,11 @@ internal sealed partial class JobEntity
         public static readonly RetryDue Instance = new();
     }
 
+    private sealed record AnnounceDue : INoSerializationVerificationNeeded
+    {
+        public static readonly AnnounceDue Instance = new();
+    }
+
     private sealed record ReattachGraceOver : INoSerializationVerificationNeeded
     {
         public static readonly ReattachGraceOver Instance = new();

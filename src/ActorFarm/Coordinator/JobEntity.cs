@@ -341,6 +341,8 @@ internal sealed partial class JobEntity : ReceiveActor, IWithTimers, IWithUnboun
         Receive<ClusterEvent.MemberDowned>(HandleDowned);
         Receive<Results.ResultsAppender.Faulted>(HandleAppenderFaulted);
         Receive<RetryDue>(_ => OnRetryDue());
+        Receive<AnnounceDue>(_ => AnnounceAgain());
+        Receive<JobActivationRecorded>(HandleActivationRecorded);
         Receive<AwaitNodesDrained>(HandleAwaitNodesDrained);
         Receive<JobJournal.SnapshotFailed>(f => _log.Warning("Job {0}: snapshot failed: {1}", _jobId, f.Cause.Message));
         ReceiveAny(_ => { });
@@ -371,6 +373,8 @@ internal sealed partial class JobEntity : ReceiveActor, IWithTimers, IWithUnboun
         Receive<HandOff>(_ => StopWhenFlushed());
         Receive<ReceiveTimeout>(_ => Context.Parent.Tell(new Passivate(HandOff.Instance)));
         Receive<JobJournal.SnapshotFailed>(f => _log.Warning("Job {0}: snapshot failed: {1}", _jobId, f.Cause.Message));
+        // Ended before the directory answered: JobDeactivated says the rest.
+        Receive<AnnounceDue>(_ => Timers.Cancel(nameof(AnnounceDue)));
         ReceiveAny(_ => { });
     }
 }

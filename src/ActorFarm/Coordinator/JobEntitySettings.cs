@@ -17,6 +17,9 @@ internal sealed record JobEntitySettings(
     string? WriterLockConnectionString = null,
     JournalPlugins? Journal = null)
 {
+    /// <summary>How often an active job tells the directory again until the directory says it recorded it.</summary>
+    public TimeSpan AnnounceRetry { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <param name="config">The actor system's configuration (<c>actorfarm.job</c>).</param>
     /// <param name="plugins">Where the job's journal lives; null: the process's default plugins (Akka.Persistence.Sql's).</param>
     public static JobEntitySettings From(Config config, JournalPlugins? plugins = null)
@@ -33,7 +36,10 @@ internal sealed record JobEntitySettings(
             c.GetTimeSpan("journal-retry.max-backoff"),
             c.GetTimeSpan("journal-retry.give-up-after"),
             WriterLockOf(config, (plugins ?? JournalPlugins.Sql).JournalPluginId),
-            plugins);
+            plugins)
+        {
+            AnnounceRetry = c.GetTimeSpan("announce-retry"),
+        };
     }
 
     /// <summary>

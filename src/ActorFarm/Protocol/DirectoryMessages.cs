@@ -39,6 +39,12 @@ internal sealed record ActiveJob(string JobId, string Name, int Priority, string
 internal sealed record JobActivated(string JobId, string Name, int Priority, string Incarnation, string? Handler = null, int Cpus = 1)
     : IDirectoryMessage;
 
+/// <summary>
+/// The directory's answer to <see cref="JobActivated"/>: the job is recorded as active. The entity
+/// announces itself again every <c>announce-retry</c> until it hears this for its incarnation.
+/// </summary>
+internal sealed record JobActivationRecorded(string JobId, string Incarnation) : IDirectoryMessage;
+
 /// <summary>A job ended (finished or cancelled).</summary>
 internal sealed record JobDeactivated(string JobId, JobPhase Phase) : IDirectoryMessage;
 

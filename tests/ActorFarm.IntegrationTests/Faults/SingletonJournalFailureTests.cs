@@ -45,12 +45,12 @@ public sealed class SingletonJournalFailureTests : Akka.TestKit.Xunit2.TestKit, 
         var restarts = new RestartingSingleton.RestartSettings(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), Buffer: 100);
         var directory = Sys.ActorOf(RestartingSingleton.Props(JobDirectory.Props(), "job-directory", "job directory", restarts), "directory");
 
-        directory.Tell(new JobActivated("job-a", "a", 0, "life-a"));
+        directory.Tell(new JobActivated("job-a", "a", 0, "life-a"), ActorRefs.Nobody);
         AwaitJobs(directory, ["job-a"]);
 
         // The disk fills: registering the next job fails, and the directory stops.
         disk.Fill();
-        directory.Tell(new JobActivated("job-b", "b", 0, "life-b"));
+        directory.Tell(new JobActivated("job-b", "b", 0, "life-b"), ActorRefs.Nobody);
         var fault = AwaitWarning(warnings, "stops and starts again");
         Assert.Contains("disk full", fault);
         Assert.Contains(SqliteJournal.DatabasePath(disk.Path), fault);
@@ -61,7 +61,7 @@ public sealed class SingletonJournalFailureTests : Akka.TestKit.Xunit2.TestKit, 
 
         // With space again, the entity's next announcement registers the job, and nodes hear of both.
         disk.Free();
-        directory.Tell(new JobActivated("job-b", "b", 0, "life-b"));
+        directory.Tell(new JobActivated("job-b", "b", 0, "life-b"), ActorRefs.Nobody);
         AwaitJobs(directory, ["job-a", "job-b"]);
         var node = CreateTestProbe();
         directory.Tell(new RegisterNode(node.Ref, "n1", 2), node.Ref);

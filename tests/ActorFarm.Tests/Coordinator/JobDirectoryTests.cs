@@ -23,8 +23,15 @@ public sealed class JobDirectoryTests() : Akka.TestKit.Xunit2.TestKit(Configurat
         directory.Tell(new RegisterNode(plain.Ref, "plain", 2, ["noop", "sleep"]));
         plain.ExpectMsg<ActiveJobs>();
 
-        directory.Tell(new JobActivated("render-1", "render", 0, "r", "render"));
-        directory.Tell(new JobActivated("shell-1", "shell", 0, "s"));
+        var entity = CreateTestProbe("entity");
+        directory.Tell(new JobActivated("render-1", "render", 0, "r", "render"), entity.Ref);
+        directory.Tell(new JobActivated("shell-1", "shell", 0, "s"), entity.Ref);
+        // Each announcement is answered once recorded (the entity stops announcing itself then).
+        Assert.Equal(new JobActivationRecorded("render-1", "r"), entity.ExpectMsg<JobActivationRecorded>());
+        Assert.Equal(new JobActivationRecorded("shell-1", "s"), entity.ExpectMsg<JobActivationRecorded>());
+        // An entity announcing itself again (its answer lost) is answered again, nothing recorded twice.
+        directory.Tell(new JobActivated("shell-1", "shell", 0, "s"), entity.Ref);
+        Assert.Equal(new JobActivationRecorded("shell-1", "s"), entity.ExpectMsg<JobActivationRecorded>());
 
         // Nodes hear which handler each job needs.
         var active = plain.FishForMessage<ActiveJobs>(a => a.Jobs.Length == 2);
@@ -58,8 +65,8 @@ public sealed class JobDirectoryTests() : Akka.TestKit.Xunit2.TestKit(Configurat
         directory.Tell(new RegisterNode(small.Ref, "small", 4));
         small.ExpectMsg<ActiveJobs>();
 
-        directory.Tell(new JobActivated("wide-1", "wide", 0, "w", Cpus: 8));
-        directory.Tell(new JobActivated("fits-1", "fits", 0, "f", Cpus: 4));
+        directory.Tell(new JobActivated("wide-1", "wide", 0, "w", Cpus: 8), ActorRefs.Nobody);
+        directory.Tell(new JobActivated("fits-1", "fits", 0, "f", Cpus: 4), ActorRefs.Nobody);
 
         // Nodes hear how many slots each job's tasks take.
         var active = small.FishForMessage<ActiveJobs>(a => a.Jobs.Length == 2);
@@ -93,7 +100,7 @@ public sealed class JobDirectoryTests() : Akka.TestKit.Xunit2.TestKit(Configurat
         var directory = Sys.ActorOf(JobDirectory.Props());
         var node = CreateTestProbe();
         directory.Tell(new RegisterNode(node.Ref, "custom", 2));
-        directory.Tell(new JobActivated("render-1", "render", 0, "r", "render"));
+        directory.Tell(new JobActivated("render-1", "render", 0, "r", "render"), ActorRefs.Nobody);
 
         directory.Tell(ListJobs.Instance);
 

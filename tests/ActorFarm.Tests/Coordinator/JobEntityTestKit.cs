@@ -31,6 +31,13 @@ public abstract class JobEntityTestKit : Akka.TestKit.Xunit2.TestKit, IDisposabl
         _output = new TempDirectory(prefix + "-out");
         _settings = JobEntitySettings.From(Sys.Settings.Config) with { ReattachGrace = reattachGrace };
         _directory = CreateTestProbe("directory");
+        // Answers as the real directory does, so a job announces itself once (JobEntityTests has
+        // one that is not answered).
+        _directory.SetAutoPilot(new DelegateAutoPilot((sender, message) =>
+        {
+            if (message is JobActivated activated) sender.Tell(new JobActivationRecorded(activated.JobId, activated.Incarnation));
+            return AutoPilot.KeepRunning;
+        }));
         _node = CreateTestProbe("node");
     }
 

@@ -16,6 +16,28 @@ namespace ActorFarm.Tests.Coordinator;
 public sealed class JobEntityTests() : JobEntityTestKit("actorfarm-entity", TimeSpan.FromMilliseconds(500))
 {
     [Fact]
+    public void A_job_announces_itself_again_until_the_directory_says_it_recorded_it()
+    {
+        // A directory whose journal failed under the job's registration starts again without it:
+        // the job would wait for nodes forever if it announced itself only once.
+        var spec = Specs.Handler("announce", "noop", 3, _output.Path);
+        var jobId = JobIds.For(spec);
+        var directory = CreateTestProbe("silent-directory");
+        var entity = Sys.ActorOf(JobEntity.Props(jobId, _settings with { AnnounceRetry = TimeSpan.FromMilliseconds(200) }, directory.Ref), jobId);
+        entity.Tell(new SubmitJob(jobId, spec), TestActor);
+        ExpectMsg<JobSubmitted>(s => !s.Resumed);
+
+        var first = directory.ExpectMsg<JobActivated>();
+        var again = directory.ExpectMsg<JobActivated>(TimeSpan.FromSeconds(5));
+        Assert.Equal(first, again);
+
+        entity.Tell(new JobActivationRecorded(jobId, first.Incarnation), directory.Ref);
+        // One more may have crossed the answer; then silence.
+        directory.ReceiveWhile(TimeSpan.FromMilliseconds(300), m => m as JobActivated);
+        directory.ExpectNoMsg(TimeSpan.FromMilliseconds(600));
+    }
+
+    [Fact]
     public void Results_are_acknowledged_once_journaled_and_a_new_incarnation_adopts_re_attached_work()
     {
         var spec = Specs.Handler("adopt", "noop", 10, _output.Path);

@@ -119,6 +119,7 @@ internal static class Samples
             ["ActiveJobs"] = _ => new ActiveJobs([new ActiveJob("job-1", "render", 7, "3f2a9c1b7d4e"), new ActiveJob("job-2", "sleepy", 0, "")]),
             ["ActiveJobs(empty)"] = _ => new ActiveJobs([]),
             ["JobActivated"] = _ => new JobActivated("job-1", "render", 7, "3f2a9c1b7d4e"),
+            ["JobActivationRecorded"] = _ => new JobActivationRecorded("job-1", "3f2a9c1b7d4e"),
             ["JobDeactivated"] = _ => new JobDeactivated("job-1", JobPhase.Cancelled),
             ["ListJobs"] = _ => ListJobs.Instance,
             ["JobList"] = _ => new JobList([new JobListEntry("job-1", "render", 7, JobPhase.Finished, Accepted)]),
