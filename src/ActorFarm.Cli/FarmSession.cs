@@ -33,6 +33,11 @@ internal static class FarmSession
                 output.Error(e.Message);
                 return ExitCodes.FarmError;
             }
+            catch (UnknownJobException e)
+            {
+                output.Error(e.Message);
+                return ExitCodes.BadInput;
+            }
             catch (JobRerunRefusedException e)
             {
                 output.Error(e.Message);

@@ -104,6 +104,11 @@ internal sealed class RemoteFarm(Option<bool> verbose, bool clusterRequired = tr
                 output.Error(e.Message, e);
                 return ExitCodes.FarmError;
             }
+            catch (UnknownJobException e)
+            {
+                output.Error(e.Message);
+                return ExitCodes.BadInput;
+            }
             catch (Exception e) when (e is Akka.Actor.AskTimeoutException or TimeoutException)
             {
                 output.Error($"the farm at {farm} did not answer in time: {ErrorText.Cause(e)}", e);

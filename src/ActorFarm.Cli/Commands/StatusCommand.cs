@@ -40,9 +40,9 @@ internal static class StatusCommand
                     output.JobList(await client.ListAsync(cancellationToken: ct));
                     return ExitCodes.Success;
                 }
-                var status = await client.StatusAsync(id, cancellationToken: ct);
-                output.JobStatus(status);
-                return status.Phase == JobPhase.Unknown ? ExitCodes.BadInput : ExitCodes.Success;
+                // An unknown id throws UnknownJobException: one line and exit 2 (RemoteFarm).
+                output.JobStatus(await client.StatusAsync(id, cancellationToken: ct));
+                return ExitCodes.Success;
             }, ct);
         });
         return command;
