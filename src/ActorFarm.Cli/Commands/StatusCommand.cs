@@ -68,7 +68,7 @@ internal static class StatusCommand
         }
         catch (OperationCanceledException)
         {
-            output.Error("stopped waiting; unfinished jobs stay journaled and pending, and resume with the farm.");
+            output.Error(RemoteFarm.StoppedWaiting(followed.Count > 0 ? followed : ["the farm's jobs"]));
             return ExitCodes.Interrupted;
         }
         return exit;
@@ -102,7 +102,7 @@ internal static class StatusCommand
         }
         catch (OperationCanceledException)
         {
-            output.Error($"stopped waiting; unfinished jobs stay journaled and pending, and resume with the farm: {string.Join(", ", ids)}");
+            output.Error(RemoteFarm.StoppedWaiting(ids));
             return ExitCodes.Interrupted;
         }
     }
