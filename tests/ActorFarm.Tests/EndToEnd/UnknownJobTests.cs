@@ -8,7 +8,7 @@ namespace ActorFarm.Tests.EndToEnd;
 /// <summary>
 /// Every <see cref="IFarmClient"/> call about one job throws <see cref="UnknownJobException"/>,
 /// naming the id, for an id no job has, on a running embedded farm: the CLI's one line and exit 2
-/// rest on it (<c>Cluster/ConsoleOutputClusterTests</c>, <c>Cli/ConsoleOutputCliTests</c>).
+/// rest on it (<c>Cluster/ConsoleOutputClusterTests</c>).
 /// </summary>
 public sealed class UnknownJobTests
 {
