@@ -15,6 +15,9 @@ internal static class ExitCodes
     /// <summary>The farm itself failed (could not start, a timeout at the API edge).</summary>
     public const int FarmError = 3;
 
-    /// <summary>Interrupted (Ctrl+C or SIGTERM); the jobs stay in the journal and resume with the same command.</summary>
+    /// <summary>
+    /// Interrupted (Ctrl+C or SIGTERM). An embedded farm stopped with the command: the same command
+    /// runs the rest. A client of a farm elsewhere stopped only waiting: the farm's jobs go on.
+    /// </summary>
     public const int Interrupted = 130;
 }

@@ -15,6 +15,7 @@ internal static class FarmSession
         Func<FarmClient, Task<IReadOnlyList<string>>> startJobs, CancellationToken ct, Dashboard.DashboardOptions? dashboard = null)
     {
         var clock = Stopwatch.StartNew();
+        StopSignals.Consequence = StopSignals.EmbeddedFarm;
         var (host, exitCode) = await FarmStart.TryStartAsync(options, output, "farm", ct);
         if (host is null) return exitCode;
 
@@ -33,6 +34,11 @@ internal static class FarmSession
                 output.Error(e.Message);
                 return ExitCodes.FarmError;
             }
+            catch (UnknownJobException e)
+            {
+                output.Error(e.Message);
+                return ExitCodes.BadInput;
+            }
             catch (JobRerunRefusedException e)
             {
                 output.Error(e.Message);
@@ -40,8 +46,10 @@ internal static class FarmSession
             }
             catch (Exception e) when (e is OperationCanceledException || ct.IsCancellationRequested)
             {
-                // Whatever the signal cut short (a submission, the follow, a results export).
-                output.Error("interrupted; the jobs stay in the journal: run the same command again to resume them.");
+                // Whatever the signal cut short (a submission, the follow, a results export). The farm
+                // is this process's: it stops with it (its node drains: running tasks get the drain
+                // grace, then go back unrun), so nothing goes on after the command.
+                output.Error("interrupted; the farm in this process stops with it: finished tasks are journaled, and the same command run again runs the rest.");
                 return ExitCodes.Interrupted;
             }
             catch (Exception e) when (e is TimeoutException or Akka.Actor.AskTimeoutException)

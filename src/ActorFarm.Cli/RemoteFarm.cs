@@ -30,6 +30,14 @@ internal sealed class RemoteFarm(Option<bool> verbose, bool clusterRequired = tr
     /// <summary>Whether <c>--insecure</c> was given: whatever this client starts must speak plain TCP too.</summary>
     public bool IsInsecure(ParseResult parse) => parse.GetValue(_extra.Insecure);
 
+    /// <summary>
+    /// What a client says when a signal stops it waiting for jobs: the farm is elsewhere, and this
+    /// command does not stop it (a stopped SLURM allocation stops both: the launcher says so).
+    /// </summary>
+    public static string StoppedWaiting(IEnumerable<string> jobIds) =>
+        $"stopped waiting for {string.Join(", ", jobIds)}; the farm itself was not stopped: the jobs go on while it runs, " +
+        "and what is unfinished when it stops resumes when it starts again on the same journal (actorfarm status --cluster ...).";
+
     public void AddTo(Command command)
     {
         command.Options.Add(_cluster);
@@ -72,6 +80,7 @@ internal sealed class RemoteFarm(Option<bool> verbose, bool clusterRequired = tr
         }
 
         var farm = string.Join(", ", options.Contacts);
+        StopSignals.Consequence = StopSignals.RemoteClient;
         FarmClient client;
         try
         {
@@ -103,6 +112,11 @@ internal sealed class RemoteFarm(Option<bool> verbose, bool clusterRequired = tr
             {
                 output.Error(e.Message, e);
                 return ExitCodes.FarmError;
+            }
+            catch (UnknownJobException e)
+            {
+                output.Error(e.Message);
+                return ExitCodes.BadInput;
             }
             catch (Exception e) when (e is Akka.Actor.AskTimeoutException or TimeoutException)
             {

@@ -39,6 +39,26 @@ internal static class StopSignals
 
     public static bool Received => Stop.IsCancellationRequested;
 
+    /// <summary>
+    /// What an exit without stopping (<see cref="ExitNow"/>) leaves behind, said after its reason:
+    /// it differs by what the command runs, so each says its own (<see cref="EmbeddedFarm"/>,
+    /// <see cref="RemoteClient"/>, <see cref="Node"/>). Set before the command starts its farm or
+    /// connects, read only by the exit.
+    /// </summary>
+    public static volatile string Consequence = "Run the same command again.";
+
+    /// <summary>The farm ran in this process: it stops with it; the journal holds what was done.</summary>
+    public const string EmbeddedFarm =
+        "The farm in this process stopped with it: finished tasks are journaled; run the same command again to run the rest.";
+
+    /// <summary>A client of a farm elsewhere: the farm does not stop with it.</summary>
+    public const string RemoteClient =
+        "The farm itself was not stopped: the jobs it has go on while it runs.";
+
+    /// <summary>A farm node: it leaves without its drain, so the farm takes it as lost.</summary>
+    public const string Node =
+        "This node left without draining: the farm takes it as lost, and the tasks it held run again on other nodes.";
+
     private static void OnSignal(PosixSignalContext context)
     {
         // The process stays alive: the command stops itself and returns its exit code.
@@ -59,12 +79,12 @@ internal static class StopSignals
 
     /// <summary>
     /// Exit 130 at once, skipping the process-exit handlers: nothing more is waited for. The jobs
-    /// resume as after a kill (the journal holds what was done); the task processes die with the
-    /// farm (its exit watchdog, see <c>FarmExitWatchdog</c>).
+    /// resume as after a kill (the journal holds what was done); the task processes of a farm in
+    /// this process die with it (its exit watchdog, see <c>FarmExitWatchdog</c>).
     /// </summary>
     private static void ExitNow(string why)
     {
-        Output.CliLog.Error(why + " Run the same command again to resume.");
+        Output.CliLog.Error(why + " " + Consequence);
         Console.Out.Flush();
         Exit(ExitCodes.Interrupted);
     }

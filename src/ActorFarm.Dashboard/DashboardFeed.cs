@@ -198,7 +198,7 @@ internal sealed class DashboardFeed : IAsyncDisposable
             // ended early (cancelled, or stopped by its max-fails).
             status.Fault ?? status.ResultsError ?? status.EndReason, job.Waiting,
             ended ? null : trend.RatePerSecond,
-            ended ? null : trend.EtaSeconds(status.Pending + status.Running),
+            ended ? null : JobEta.Estimate(status.Pending, status.Running, status.MeanTaskDuration, trend.RatePerSecond, JobTrend.RateWindow)?.TotalSeconds,
             trend.Points.Select(p => new[] { p.At.ToUnixTimeMilliseconds(), p.Done }).ToArray(),
             insight is null ? null : Buckets(insight.Durations),
             insight?.RecentFailures.Select(f => new FailureView(f.Index, f.Parameters, f.Outcome.ToString(), f.ExitCode, f.Attempts, f.Node,

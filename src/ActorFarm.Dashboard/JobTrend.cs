@@ -4,13 +4,13 @@ namespace ActorFarm.Dashboard;
 /// One job's finished-task count over time, as the dashboard saw it: the points of its
 /// tasks-per-second plot and its rate and ETA. Bounded whatever the job's length: when the
 /// points fill up, every other one is dropped, so a night-long job keeps its whole curve at a
-/// coarser step.
+/// coarser step. The ETA is <see cref="ActorFarm.Protocol.JobEta"/>'s, fed this rate.
 /// </summary>
 internal sealed class JobTrend
 {
     private const int MaxPoints = 600;
     // The rate behind the ETA: over about this long, so a burst or a pause does not swing it.
-    private static readonly TimeSpan RateWindow = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan RateWindow = TimeSpan.FromSeconds(30);
 
     private readonly List<TrendPoint> _points = new(MaxPoints);
 
@@ -46,13 +46,6 @@ internal sealed class JobTrend
             return seconds <= 0 ? null : Math.Max(0, last.Done - first.Done) / seconds;
         }
     }
-
-    /// <summary>
-    /// Seconds until <paramref name="remaining"/> tasks are done at the recent rate; null while
-    /// nothing has finished in the window (a job of long tasks: better no ETA than a wrong one).
-    /// </summary>
-    public double? EtaSeconds(long remaining) =>
-        remaining <= 0 ? 0 : RatePerSecond is > 0d and var rate ? remaining / rate : null;
 }
 
 /// <summary>A job's finished tasks (succeeded + failed) at one instant.</summary>

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using ActorFarm.Cli.Output;
-using ActorFarm.Protocol;
 
 namespace ActorFarm.Cli.Commands;
 
@@ -22,9 +21,9 @@ internal static class CancelCommand
             var output = OutputFormat.For(parse.GetValue(json), parse.GetValue(verbose));
             return await remote.RunAsync(parse, output, async client =>
             {
-                var status = await client.CancelAsync(parse.GetValue(job)!, parse.GetValue(reason)!, cancellationToken: ct);
-                output.JobStatus(status);
-                return status.Phase == JobPhase.Unknown ? ExitCodes.BadInput : ExitCodes.Success;
+                // An unknown id throws UnknownJobException: one line and exit 2 (RemoteFarm).
+                output.JobStatus(await client.CancelAsync(parse.GetValue(job)!, parse.GetValue(reason)!, cancellationToken: ct));
+                return ExitCodes.Success;
             }, ct);
         });
         return command;

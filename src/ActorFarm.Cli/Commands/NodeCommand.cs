@@ -89,6 +89,7 @@ internal static class NodeCommand
                 return ExitCodes.BadInput;
             }
 
+            StopSignals.Consequence = StopSignals.Node;
             var (farm, exitCode) = await FarmStart.TryStartAsync(options, output, "node", ct);
             if (farm is null) return exitCode;
 

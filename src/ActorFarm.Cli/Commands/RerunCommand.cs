@@ -100,7 +100,7 @@ internal static class RerunCommand
         }
         catch (OperationCanceledException)
         {
-            output.Error("stopped waiting; the rerun goes on on the farm (actorfarm status --cluster ...).");
+            output.Error(RemoteFarm.StoppedWaiting([id]));
             return ExitCodes.Interrupted;
         }
     }

@@ -90,12 +90,24 @@ internal static class ResultsCommand
             return ExitCodes.Success;
         }
         // A name instead of an id: the newest job of that name, as when reading a journal.
-        if ((await client.StatusAsync(id, cancellationToken: ct)).Phase == Protocol.JobPhase.Unknown
-            && (await client.ListAsync(cancellationToken: ct)).FirstOrDefault(j => j.Name == id) is { } named)
+        if (!await KnownAsync(client, id, ct) && (await client.ListAsync(cancellationToken: ct)).FirstOrDefault(j => j.Name == id) is { } named)
             id = named.JobId;
         var written = await client.ExportResultsAsync(id, request.Format, request.Path, history: request.History, cancellationToken: ct);
         output.ResultsWritten(id, written);
         return ExitCodes.Success;
+    }
+
+    private static async Task<bool> KnownAsync(Hosting.FarmClient client, string id, CancellationToken ct)
+    {
+        try
+        {
+            await client.StatusAsync(id, cancellationToken: ct);
+            return true;
+        }
+        catch (Hosting.UnknownJobException)
+        {
+            return false;
+        }
     }
 }
 

@@ -40,9 +40,9 @@ internal static class StatusCommand
                     output.JobList(await client.ListAsync(cancellationToken: ct));
                     return ExitCodes.Success;
                 }
-                var status = await client.StatusAsync(id, cancellationToken: ct);
-                output.JobStatus(status);
-                return status.Phase == JobPhase.Unknown ? ExitCodes.BadInput : ExitCodes.Success;
+                // An unknown id throws UnknownJobException: one line and exit 2 (RemoteFarm).
+                output.JobStatus(await client.StatusAsync(id, cancellationToken: ct));
+                return ExitCodes.Success;
             }, ct);
         });
         return command;
@@ -68,7 +68,7 @@ internal static class StatusCommand
         }
         catch (OperationCanceledException)
         {
-            output.Error("stopped waiting; unfinished jobs stay journaled and pending, and resume with the farm.");
+            output.Error(RemoteFarm.StoppedWaiting(followed.Count > 0 ? followed : ["the farm's jobs"]));
             return ExitCodes.Interrupted;
         }
         return exit;
@@ -102,7 +102,7 @@ internal static class StatusCommand
         }
         catch (OperationCanceledException)
         {
-            output.Error($"stopped waiting; unfinished jobs stay journaled and pending, and resume with the farm: {string.Join(", ", ids)}");
+            output.Error(RemoteFarm.StoppedWaiting(ids));
             return ExitCodes.Interrupted;
         }
     }

@@ -51,9 +51,8 @@ internal static class SubmitCommand
                 }
                 catch (OperationCanceledException)
                 {
-                    // True whether or not the farm itself is stopping (a stopped allocation stops both): the
-                    // jobs are journaled, so they run on while the farm runs and resume when it starts again.
-                    output.Error("stopped waiting; the jobs stay on the farm: they run while it runs and resume when it starts again on the same journal (actorfarm status --cluster ...).");
+                    // True whether or not the farm itself is stopping (a stopped allocation stops both).
+                    output.Error(RemoteFarm.StoppedWaiting(ids));
                     return ExitCodes.Interrupted;
                 }
             }, ct);

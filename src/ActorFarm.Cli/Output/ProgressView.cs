@@ -81,7 +81,9 @@ internal static class ProgressView
 
     internal static string Line(JobStatusReport job, RateMeter meter)
     {
-        var eta = meter.Remaining(job.Total - job.Done) is { } left ? $" eta {left:hh\\:mm\\:ss}" : "";
-        return $"{job.Name}: {job.Done:N0}/{job.Total:N0} done, {job.Failed:N0} failed, {job.Running:N0} running, {meter.PerSecond:N0}/s{eta}";
+        var rate = meter.PerSecond;
+        var eta = JobEta.Estimate(job.Pending, job.Running, job.MeanTaskDuration, rate, RateMeter.Window) is { } left
+            ? $" eta {JobEta.Format(left)}" : "";
+        return $"{job.Name}: {job.Done:N0}/{job.Total:N0} done, {job.Failed:N0} failed, {job.Running:N0} running, {rate ?? 0:N0}/s{eta}";
     }
 }

@@ -1,9 +1,11 @@
+using ActorFarm.Protocol;
+
 namespace ActorFarm.Cli.Output;
 
-/// <summary>Tasks per second over a sliding window, and the time left at that rate.</summary>
+/// <summary>Tasks per second over a sliding window (the time left is <see cref="JobEta"/>'s).</summary>
 internal sealed class RateMeter
 {
-    private static readonly TimeSpan Window = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan Window = TimeSpan.FromSeconds(10);
     private readonly Queue<(DateTime At, long Done)> _samples = new();
 
     public void Sample(long done, DateTime now)
@@ -12,21 +14,16 @@ internal sealed class RateMeter
         while (_samples.Count > 2 && now - _samples.Peek().At > Window) _samples.Dequeue();
     }
 
-    public double PerSecond
+    /// <summary>Null before two samples.</summary>
+    public double? PerSecond
     {
         get
         {
-            if (_samples.Count < 2) return 0;
+            if (_samples.Count < 2) return null;
             var first = _samples.Peek();
             var last = _samples.Last();
             var seconds = (last.At - first.At).TotalSeconds;
             return seconds <= 0 ? 0 : (last.Done - first.Done) / seconds;
         }
-    }
-
-    public TimeSpan? Remaining(long left)
-    {
-        var rate = PerSecond;
-        return rate <= 0 ? null : TimeSpan.FromSeconds(Math.Min(left / rate, TimeSpan.MaxValue.TotalSeconds / 2));
     }
 }

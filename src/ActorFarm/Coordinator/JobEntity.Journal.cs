@@ -80,7 +80,7 @@ internal sealed partial class JobEntity
         _rerunSequenceNr = s.RerunSequenceNr;
         _rerunResumesUnrun = s.RerunResumesUnrun;
         _ledger = new TaskLedger(s.Spec.TaskCount, CompletionBitmap.FromWords(s.Spec.TaskCount, s.CompletedBits));
-        _insights.Restore(s.DurationCounts, s.RecentFailures);
+        _insights.Restore(s.DurationCounts, s.RecentFailures, s.DurationTicks);
         if (_phase != JobPhase.Running) _ledger.Clear();
     }
 
@@ -97,6 +97,7 @@ internal sealed partial class JobEntity
         _rerunResumesUnrun = false;
         _endReason = null;
         _stoppedByMaxFails = false;
+        _insights.Restore(null, null, 0);
         _lastSequenceNr = 0;
     }
 
@@ -245,6 +246,6 @@ internal sealed partial class JobEntity
         _eventsSinceSnapshot = 0;
         _journal!.Tell(new JobJournal.TakeSnapshot(new JobSnapshot(_jobId, _spec!, _phase, _acceptedAt!.Value, _endedAt,
             _recordedSucceeded, _recordedFailed, _ledger!.Bitmap.CopyWords(), _reruns, _rerunSequenceNr,
-            _insights.DurationCounts(), _insights.Failures(), _rerunResumesUnrun)));
+            _insights.DurationCounts(), _insights.Failures(), _rerunResumesUnrun, _insights.DurationTicks)));
     }
 }

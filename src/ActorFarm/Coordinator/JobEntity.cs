@@ -195,7 +195,7 @@ internal sealed partial class JobEntity : ReceiveActor, IWithTimers, IWithUnboun
         ? JobStatusReport.Unknown(_jobId) with { Fault = _fault?.Describe(), Halted = _halted }
         : new JobStatusReport(_jobId, _spec.Name, _phase, _spec.TaskCount, _succeeded, _failed,
             _ledger?.Leased ?? 0, _acceptedAt, _endedAt, _exported ? _resultsFile : null, _exportError,
-            _fault?.Describe(), _halted, _reruns, _rerunSequenceNr, _endReason);
+            _fault?.Describe(), _halted, _reruns, _rerunSequenceNr, _endReason, _insights.MeanDuration);
 
     private JobInsight Insight() => _insights.ToInsight(_jobId, _spec);
 

@@ -152,13 +152,15 @@ public sealed class FarmClient : IFarmClient, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public Task<JobStatusReport> StatusAsync(string jobId, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
-        _endpoint.AskAsync<JobStatusReport>(new GetJobStatus(jobId), timeout ?? DefaultTimeout, cancellationToken);
+    public async Task<JobStatusReport> StatusAsync(string jobId, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        UnknownJobException.ThrowIfUnknown(
+            await _endpoint.AskAsync<JobStatusReport>(new GetJobStatus(jobId), timeout ?? DefaultTimeout, cancellationToken));
 
     /// <inheritdoc />
-    public Task<JobStatusReport> CancelAsync(string jobId, string reason = "cancelled by user", TimeSpan? timeout = null,
+    public async Task<JobStatusReport> CancelAsync(string jobId, string reason = "cancelled by user", TimeSpan? timeout = null,
         CancellationToken cancellationToken = default) =>
-        _endpoint.AskAsync<JobStatusReport>(new CancelJob(jobId, reason), timeout ?? DefaultTimeout, cancellationToken);
+        UnknownJobException.ThrowIfUnknown(
+            await _endpoint.AskAsync<JobStatusReport>(new CancelJob(jobId, reason), timeout ?? DefaultTimeout, cancellationToken));
 
     /// <summary>
     /// Runs again the tasks of a finished job that <paramref name="selection"/> picks (its failed
@@ -169,11 +171,14 @@ public sealed class FarmClient : IFarmClient, IAsyncDisposable
     /// a job with nothing to rerun answers <see cref="RerunOutcome.NothingToRerun"/>. Follow the
     /// job with <see cref="WatchAsync"/>.
     /// </summary>
-    /// <exception cref="JobRerunRefusedException">The job is unknown, still in its first run, cancelled, or its journal fails.</exception>
+    /// <exception cref="UnknownJobException">No job has this id.</exception>
+    /// <exception cref="JobRerunRefusedException">The job is still in its first run, cancelled, or its journal fails.</exception>
     public async Task<JobRerun> RerunAsync(string jobId, RerunSelection selection = RerunSelection.Failed, TimeSpan? timeout = null,
         CancellationToken cancellationToken = default)
     {
         var rerun = await _endpoint.AskAsync<JobRerun>(new RerunJob(jobId, selection), timeout ?? DefaultTimeout, cancellationToken);
+        if (rerun.Outcome == RerunOutcome.Refused && UnknownJobException.Names(rerun.Status))
+            throw new UnknownJobException(jobId);
         if (rerun.Outcome == RerunOutcome.Refused)
             throw new JobRerunRefusedException(jobId, rerun.Reason ?? $"job {jobId} cannot be rerun now", rerun.Status.Fault is not null);
         return rerun;
@@ -214,8 +219,10 @@ public sealed class FarmClient : IFarmClient, IAsyncDisposable
     /// the watch outlives a coordinator fail-over. It ends with the job or the token, or, for a
     /// farm outside this process, with <see cref="FarmUnavailableException"/> once nothing has
     /// answered for <c>actorfarm.client.farm-lost-timeout</c> (30 s): a farm that is gone is never
-    /// waited on for good.
+    /// waited on for good. A job whose journal cannot be read ends it with one report of phase
+    /// <see cref="JobPhase.Unknown"/> carrying the fault.
     /// </summary>
+    /// <exception cref="UnknownJobException">No job has this id (thrown by the first step of the enumeration).</exception>
     public async IAsyncEnumerable<JobStatusReport> WatchAsync(string jobId, TimeSpan? pollInterval = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -241,6 +248,7 @@ public sealed class FarmClient : IFarmClient, IAsyncDisposable
             }
             if (status is not null)
             {
+                UnknownJobException.ThrowIfUnknown(status);
                 lastAnswer = DateTime.UtcNow;
                 yield return status;
                 if (status.IsSettled || status.Phase == JobPhase.Unknown) yield break;
@@ -262,12 +270,16 @@ public sealed class FarmClient : IFarmClient, IAsyncDisposable
     /// With <paramref name="history"/>, every result ever journaled instead, in journal order: a
     /// rerun task appears once per run, its <c>attempts</c> telling the runs apart.
     /// </summary>
+    /// <exception cref="UnknownJobException">No job has this id.</exception>
+    /// <exception cref="InvalidOperationException">The job's journal cannot be read.</exception>
     public async Task<string> ExportResultsAsync(string jobId, ResultsFormat format = ResultsFormat.Jsonl, string? path = null,
         TimeSpan? timeoutPerPage = null, bool history = false, CancellationToken cancellationToken = default)
     {
         var timeout = timeoutPerPage ?? DefaultTimeout;
+        // Asked also for the history: an unknown job is told apart from a journal that fails.
+        var status = await StatusAsync(jobId, timeout, cancellationToken);
         // Where the latest rerun is in the journal: the failures before it were run again.
-        var supersededBefore = history ? 0 : (await StatusAsync(jobId, timeout, cancellationToken)).RerunSequenceNr;
+        var supersededBefore = history ? 0 : status.RerunSequenceNr;
         return await ResultsFileWriter.WriteAsync(ReadPagesAsync(jobId, supersededBefore, timeout, cancellationToken),
             format, path, cancellationToken);
     }
@@ -277,7 +289,8 @@ public sealed class FarmClient : IFarmClient, IAsyncDisposable
     /// <see cref="ExportResultsAsync"/> reads them): one row per task, its latest result, in the
     /// order the results were journaled. Results journaled so far are read even while the job runs.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The job is unknown, or its journal cannot be read.</exception>
+    /// <exception cref="UnknownJobException">No job has this id.</exception>
+    /// <exception cref="InvalidOperationException">The job's journal cannot be read.</exception>
     public async IAsyncEnumerable<TaskResultRow> ReadResultsAsync(string jobId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         // Where the latest rerun is in the journal: the failures before it were run again.

@@ -19,9 +19,11 @@ public interface IFarmClient
     Task<JobSubmitted> SubmitAsync(JobSpec spec, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
 
     /// <summary>The job's status now.</summary>
+    /// <exception cref="UnknownJobException">No job has this id.</exception>
     Task<JobStatusReport> StatusAsync(string jobId, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
 
     /// <summary>Cancels the job: nothing new starts, running tasks are killed; answers with its status.</summary>
+    /// <exception cref="UnknownJobException">No job has this id.</exception>
     Task<JobStatusReport> CancelAsync(string jobId, string reason = "cancelled by user", TimeSpan? timeout = null,
         CancellationToken cancellationToken = default);
 
@@ -64,6 +66,7 @@ public interface IFarmClient
     /// last item. It survives a coordinator fail-over; a farm that is gone ends it with
     /// <see cref="FarmUnavailableException"/>.
     /// </summary>
+    /// <exception cref="UnknownJobException">No job has this id.</exception>
     IAsyncEnumerable<JobStatusReport> WatchAsync(string jobId, TimeSpan? pollInterval = null, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -71,7 +74,8 @@ public interface IFarmClient
     /// ones), each as its next attempt; the rerun is journaled before any task runs again. Follow
     /// the job with <see cref="WatchAsync"/>.
     /// </summary>
-    /// <exception cref="JobRerunRefusedException">The job is unknown, still in its first run, cancelled, or its journal fails.</exception>
+    /// <exception cref="UnknownJobException">No job has this id.</exception>
+    /// <exception cref="JobRerunRefusedException">The job is still in its first run, cancelled, or its journal fails.</exception>
     Task<JobRerun> RerunAsync(string jobId, RerunSelection selection = RerunSelection.Failed, TimeSpan? timeout = null,
         CancellationToken cancellationToken = default);
 
@@ -80,6 +84,8 @@ public interface IFarmClient
     /// directory) from the journal, paged through the farm, and returns the path: one row per task,
     /// its latest result, or with <paramref name="history"/> every journaled result in journal order.
     /// </summary>
+    /// <exception cref="UnknownJobException">No job has this id.</exception>
+    /// <exception cref="InvalidOperationException">The job's journal cannot be read.</exception>
     Task<string> ExportResultsAsync(string jobId, ResultsFormat format = ResultsFormat.Jsonl, string? path = null,
         TimeSpan? timeoutPerPage = null, bool history = false, CancellationToken cancellationToken = default);
 
@@ -88,6 +94,7 @@ public interface IFarmClient
     /// task, its latest result (the rows of results.jsonl), in the order the results were
     /// journaled. Results journaled so far are read even while the job runs.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The job is unknown, or its journal cannot be read.</exception>
+    /// <exception cref="UnknownJobException">No job has this id.</exception>
+    /// <exception cref="InvalidOperationException">The job's journal cannot be read.</exception>
     IAsyncEnumerable<TaskResultRow> ReadResultsAsync(string jobId, CancellationToken cancellationToken = default);
 }

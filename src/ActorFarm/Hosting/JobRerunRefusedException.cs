@@ -1,8 +1,9 @@
 namespace ActorFarm.Hosting;
 
 /// <summary>
-/// A rerun was refused (<see cref="FarmClient.RerunAsync"/>): the job is unknown, still running its
-/// first run, cancelled, or its journal cannot take the rerun's event. Nothing was changed.
+/// A rerun was refused (<see cref="FarmClient.RerunAsync"/>): the job is still running its first
+/// run, cancelled, or its journal cannot take the rerun's event. Nothing was changed. (An unknown
+/// job is an <see cref="UnknownJobException"/>.)
 /// </summary>
 public sealed class JobRerunRefusedException(string jobId, string reason, bool journalFault)
     : Exception(reason)

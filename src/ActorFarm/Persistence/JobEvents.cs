@@ -42,6 +42,8 @@ internal sealed record TasksReopened(RerunSelection Selection, DateTimeOffset At
 /// the job's insights (<c>Coordinator/JobInsights</c>), which replay after it could not rebuild.
 /// <paramref name="RerunResumesUnrun"/> (absent before: false): the latest rerun also runs the
 /// tasks that never ran, because it resumes a job stopped by its <c>max-fails</c>.
+/// <paramref name="DurationTicks"/> (absent before: unknown) sums the durations the histogram
+/// counts, for the mean behind the ETA.
 /// </summary>
 internal sealed record JobSnapshot(
     string JobId,
@@ -56,4 +58,5 @@ internal sealed record JobSnapshot(
     long RerunSequenceNr = 0,
     long[]? DurationCounts = null,
     TaskRecord[]? RecentFailures = null,
-    bool RerunResumesUnrun = false) : IJobEvent;
+    bool RerunResumesUnrun = false,
+    long? DurationTicks = null) : IJobEvent;

@@ -36,6 +36,9 @@ internal sealed record CancelJob(string JobId, string Reason) : IJobCommand;
 /// before it that is not a success was superseded by the rerun (see <see cref="GetResults"/>).
 /// <paramref name="EndReason"/> says why a cancelled job ended: the reason its canceller gave, or
 /// "stopped after N failed tasks (max-fails = N)" when its failures stopped it; null otherwise.
+/// <paramref name="MeanTaskDuration"/> is the mean duration of the job's tasks with a final result
+/// (null before the first): with <see cref="Pending"/> and <see cref="Running"/>, what the time
+/// left is estimated from.
 /// </summary>
 public sealed record JobStatusReport(
     string JobId,
@@ -53,7 +56,8 @@ public sealed record JobStatusReport(
     bool Halted = false,
     int Reruns = 0,
     long RerunSequenceNr = 0,
-    string? EndReason = null) : IWireMessage
+    string? EndReason = null,
+    TimeSpan? MeanTaskDuration = null) : IWireMessage
 {
     /// <summary>Tasks with a final result, succeeded or failed.</summary>
     public long Done => Succeeded + Failed;

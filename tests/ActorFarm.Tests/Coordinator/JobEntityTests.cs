@@ -211,6 +211,27 @@ public sealed class JobEntityTests() : JobEntityTestKit("actorfarm-entity", Time
         Assert.Equal(2, status.Running);
     }
 
+    [Fact]
+    public void The_status_carries_the_mean_duration_of_the_journaled_results_and_a_recovered_entity_has_it_again()
+    {
+        var (entity, jobId, _) = SubmitAndLease("mean", tasks: 4, leases: 4);
+        entity.Tell(new GetJobStatus(jobId), TestActor);
+        Assert.Null(ExpectMsg<JobStatusReport>().MeanTaskDuration);
+
+        entity.Tell(new TaskResults(jobId, _node.Ref, "n1", 1,
+            [Took(0, TimeSpan.FromMinutes(1), TaskOutcome.Succeeded), Took(1, TimeSpan.FromMinutes(3), TaskOutcome.Failed)]), _node.Ref);
+        _node.ExpectMsg<ResultsAcknowledged>();
+        entity.Tell(new GetJobStatus(jobId), TestActor);
+        Assert.Equal(TimeSpan.FromMinutes(2), ExpectMsg<JobStatusReport>().MeanTaskDuration);
+
+        Watch(entity);
+        entity.Tell(PoisonPill.Instance);
+        ExpectTerminated(entity);
+        var recovered = Start(jobId);
+        recovered.Tell(new GetJobStatus(jobId), TestActor);
+        Assert.Equal(TimeSpan.FromMinutes(2), ExpectMsg<JobStatusReport>(TimeSpan.FromSeconds(10)).MeanTaskDuration);
+    }
+
     /// <summary>A fresh job of noop tasks, submitted, and the batch the node probe got when it asked for some.</summary>
     private (IActorRef Entity, string JobId, TaskBatch Batch) SubmitAndLease(string name, int tasks, int leases)
     {
@@ -224,4 +245,7 @@ public sealed class JobEntityTests() : JobEntityTestKit("actorfarm-entity", Time
     }
 
     private static TaskResult Succeeded(long index) => new(index, 1, TaskOutcome.Succeeded, 0, At, At);
+
+    private static TaskResult Took(long index, TimeSpan duration, TaskOutcome outcome) =>
+        new(index, 1, outcome, outcome == TaskOutcome.Succeeded ? 0 : 1, At, At + duration);
 }

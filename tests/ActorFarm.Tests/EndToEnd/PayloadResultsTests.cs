@@ -125,19 +125,6 @@ public sealed class PayloadResultsTests
         Assert.Equal((JobPhase.Finished, 5), (next.Phase, next.Succeeded));
     }
 
-    [Fact]
-    public async Task Reading_the_results_of_an_unknown_job_fails_as_the_export_does()
-    {
-        await using var farm = await TestFarm.StartAsync();
-
-        var export = await Assert.ThrowsAsync<InvalidOperationException>(() => farm.Client.ExportResultsAsync("nope-0000"));
-        var read = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
-        {
-            await foreach (var _ in farm.Client.ReadResultsAsync("nope-0000")) { }
-        });
-        Assert.Equal(export.Message, read.Message);
-    }
-
     /// <summary>A small RFC 4180 reader: quoted cells hold commas, quotes and newlines.</summary>
     private static class Csv
     {

@@ -44,6 +44,34 @@ public class ResultRowTests
     }
 
     [Theory]
+    [InlineData(TaskOutcome.Cancelled)]
+    [InlineData(TaskOutcome.Lost)]
+    [InlineData(TaskOutcome.WorkerCrashed)]
+    public void A_result_said_of_a_task_by_someone_else_names_its_files_only_where_they_are(TaskOutcome outcome)
+    {
+        // A task cancelled, lost with its node or crashed with its worker may never have started.
+        using var output = new TempDirectory("actorfarm-row");
+        var spec = Specs.Process("job", ["/bin/true"], [new IntRangeAxis { Name = "i", From = 0, To = 3 }], output.Path, capture: OutputCapture.Files);
+        var jobDirectory = OutputLayout.JobDirectory(spec);
+        var record = new TaskRecord(2, 1, outcome, null, "node-a", At, At, null, false);
+
+        var unstarted = ResultRow.For(spec, jobDirectory, record, new Dictionary<string, string>());
+        Assert.Equal((null, null), (unstarted.Stdout, unstarted.Stderr));
+
+        // Its process had run (killed by the cancellation, or an earlier attempt): the files are there.
+        Directory.CreateDirectory(Path.GetDirectoryName(OutputLayout.TaskStdout(jobDirectory, 2))!);
+        File.WriteAllText(OutputLayout.TaskStdout(jobDirectory, 2), "partial");
+        var started = ResultRow.For(spec, jobDirectory, record, new Dictionary<string, string>());
+        Assert.Equal(OutputLayout.TaskStdout(jobDirectory, 2), started.Stdout);
+        Assert.Null(started.Stderr);
+
+        // Combined: the coordinator names a lost node by its address, which names no log.
+        var combined = spec with { Output = spec.Output with { Capture = OutputCapture.Combined } };
+        var lost = ResultRow.For(combined, jobDirectory, record with { Node = "akka.ssl.tcp://actorfarm@10.0.0.7:4055" }, new Dictionary<string, string>());
+        Assert.Null(lost.Stdout);
+    }
+
+    [Theory]
     [InlineData(OutputCapture.Files)]
     [InlineData(OutputCapture.Combined)]
     public void A_handler_task_s_row_names_no_output_file_since_a_handler_writes_none(OutputCapture capture)
