@@ -128,6 +128,10 @@ public static class DashboardEndpoints
         {
             return HttpResults.Json(new { ok = true, message = await action(http.RequestAborted) });
         }
+        catch (UnknownJobException e)
+        {
+            return HttpResults.Json(new { ok = false, message = e.Message }, statusCode: StatusCodes.Status404NotFound);
+        }
         catch (Exception e) when (e is not OperationCanceledException || !http.RequestAborted.IsCancellationRequested)
         {
             return HttpResults.Json(new { ok = false, message = ErrorText.Cause(e) }, statusCode: StatusCodes.Status409Conflict);
