@@ -207,7 +207,7 @@ public sealed class FarmBatchJob : IDisposable
             throw new InvalidOperationException($"{lighthouse} is missing: build the solution (dotnet build ActorFarm.sln -c Release) first");
         return new Dictionary<string, string>(Environment)
         {
-            ["ACTORFARM_CLI"] = FarmProcess.CliPath,
+            ["ACTORFARM_CLI"] = FarmPrograms.CliPath,
             ["ACTORFARM_LIGHTHOUSE"] = lighthouse,
         };
     }

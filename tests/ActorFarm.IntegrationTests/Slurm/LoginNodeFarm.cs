@@ -19,7 +19,7 @@ public sealed class LoginNodeFarm : IAsyncDisposable
 
     public LocalCluster Cluster { get; }
 
-    public FarmProcess Coordinator { get; private set; } = null!;
+    public ChildProcess Coordinator { get; private set; } = null!;
 
     public string StateDirectory => Cluster.Directory.File(".actorfarm");
 
@@ -92,8 +92,8 @@ public sealed class LoginNodeFarm : IAsyncDisposable
     public async Task<(int ExitCode, string Output)> RunClientAsync(string[] args, string[] afterDashes)
     {
         string[] all = [.. args, "--cluster", Cluster.Seed, "--access-file", Cluster.AccessFile, .. afterDashes.Length > 0 ? ["--", .. afterDashes] : Array.Empty<string>()];
-        await using var client = FarmProcess.Start("client " + string.Join(' ', args.Take(2)), FarmProcess.CliPath, Cluster.Directory.Path,
-            new Dictionary<string, string> { ["ACTORFARM_HOST"] = "127.0.0.1" }, all);
+        await using var client = ChildProcess.StartDotnet(FarmPrograms.CliPath, all, Cluster.Directory.Path,
+            new Dictionary<string, string> { ["ACTORFARM_HOST"] = "127.0.0.1" }, label: "client " + string.Join(' ', args.Take(2)));
         var exit = await client.WaitForExitAsync(TimeSpan.FromMinutes(2));
         return (exit, client.Output);
     }

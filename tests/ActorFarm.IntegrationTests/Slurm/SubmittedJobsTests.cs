@@ -36,7 +36,7 @@ public class SubmittedJobsTests
 
         var first = await job.SubmitAsync("--nodes=1", "--exclusive");
         await job.WaitForOutputAsync(first, "the farm is up");
-        var (submitExit, submitOutput, submitErrors) = await FarmProcess.RunCliAsync(Path.GetDirectoryName(manifest)!, TimeSpan.FromMinutes(2),
+        var (submitExit, submitOutput, submitErrors) = await FarmPrograms.RunCliAsync(Path.GetDirectoryName(manifest)!, TimeSpan.FromMinutes(2),
             "submit", "--manifest", manifest, "--cluster", $"127.0.0.1:{port}", "--json");
         Assert.True(submitExit == 0, $"{submitOutput}\n{submitErrors}");
         var submittedId = Cluster.ClusterJobTests.JsonLines(submitOutput).Single().GetProperty("jobId").GetString()!;
