@@ -57,12 +57,12 @@ public class ServerScriptTests
         }
         finally
         {
-            await SlurmCommand.RunAsync(Script, ["stop"], TimeSpan.FromMinutes(2), dir.Path, environment);
+            await ChildProcess.RunAsync(Script, ["stop"], TimeSpan.FromMinutes(2), dir.Path, environment);
         }
 
         async Task<string> Run(string command)
         {
-            var result = await SlurmCommand.RunAsync(Script, [command], TimeSpan.FromMinutes(3), dir.Path, environment);
+            var result = await ChildProcess.RunAsync(Script, [command], TimeSpan.FromMinutes(3), dir.Path, environment);
             Assert.True(result.ExitCode == 0, result.Describe("actorfarm-server.sh " + command) +
                 $"\n{ReadIfAny(dir.File(".actorfarm/server/lighthouse.log"))}\n{ReadIfAny(dir.File(".actorfarm/server/coordinator.log"))}");
             return result.Stdout;

@@ -80,7 +80,7 @@ public sealed class LoginNodeFarm : IAsyncDisposable
     /// <summary>This farm's allocations SLURM still lists (by their working directory: this farm's only).</summary>
     public async Task<string[]> SlurmAllocationsAsync()
     {
-        var result = await SlurmCommand.RunAsync("squeue", ["-h", "-o", "%i %j %Z"], TimeSpan.FromSeconds(30));
+        var result = await ChildProcess.RunAsync("squeue", ["-h", "-o", "%i %j %Z"], TimeSpan.FromSeconds(30));
         return result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(l => l.Trim().Split(' '))
             .Where(f => f.Length == 3 && f[1].StartsWith("actorfarm-", StringComparison.Ordinal) && f[2] == Cluster.Directory.Path)
@@ -162,7 +162,7 @@ public sealed class LoginNodeFarm : IAsyncDisposable
         if (_watch is not null) await _watch;
         // Nothing of this farm may outlive the test: its allocations would hold the test cluster's nodes.
         foreach (var id in await SlurmAllocationsAsync())
-            await SlurmCommand.RunAsync("scancel", [id], TimeSpan.FromSeconds(30));
+            await ChildProcess.RunAsync("scancel", [id], TimeSpan.FromSeconds(30));
         await Cluster.DisposeAsync();
     }
 }

@@ -45,7 +45,7 @@ public class SubmittedJobsTests
         await File.WriteAllTextAsync(gate, "");
         await job.WaitForOutputAsync(first, $"({submittedId}): resumed");
         await Waiting.UntilAsync(() => TestManifests.Executions(submittedExecutions).Values.Sum() >= 3, TimeSpan.FromMinutes(2));
-        await SlurmCommand.RunCheckedAsync("scancel", "--batch", "--signal=TERM", first);
+        await ChildProcess.RunCheckedAsync("scancel", ["--batch", "--signal=TERM", first], TimeSpan.FromMinutes(1));
         var stopped = await job.WaitForEndAsync(first);
         Assert.True(stopped.ExitCode == 130, stopped.ToString());
         Assert.Contains($"unfinished jobs (journaled, pending; the next allocation on this journal resumes them): {submittedId}", stopped.Output);
