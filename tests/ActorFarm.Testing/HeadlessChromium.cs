@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
@@ -13,12 +12,12 @@ namespace ActorFarm.Testing;
 /// </summary>
 public sealed class HeadlessChromium : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly ChildProcess _process;
     private readonly TempDirectory _profile;
     private readonly ClientWebSocket _socket = new();
     private int _nextId;
 
-    private HeadlessChromium(Process process, TempDirectory profile)
+    private HeadlessChromium(ChildProcess process, TempDirectory profile)
     {
         _process = process;
         _profile = profile;
@@ -31,22 +30,12 @@ public sealed class HeadlessChromium : IAsyncDisposable
     public static async Task<HeadlessChromium> StartAsync(string executable, CancellationToken ct)
     {
         var profile = new TempDirectory("actorfarm-chromium");
-        var start = new ProcessStartInfo(executable)
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-        };
-        foreach (var argument in new[]
-                 {
-                     "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                     "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--window-size=1280,900",
-                     "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0", $"--user-data-dir={profile.Path}", "about:blank",
-                 })
-            start.ArgumentList.Add(argument);
-        var process = Process.Start(start)!;
-        // Drained so a chatty browser never blocks on a full pipe.
-        _ = process.StandardError.ReadToEndAsync(ct);
-        _ = process.StandardOutput.ReadToEndAsync(ct);
+        var process = ChildProcess.Start(executable,
+        [
+            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--window-size=1280,900",
+            "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0", $"--user-data-dir={profile.Path}", "about:blank",
+        ], label: "chromium");
         var browser = new HeadlessChromium(process, profile);
         try
         {
@@ -66,7 +55,7 @@ public sealed class HeadlessChromium : IAsyncDisposable
         var portFile = Path.Combine(_profile.Path, "DevToolsActivePort");
         await Waiting.UntilAsync(() => File.Exists(portFile) && File.ReadAllLines(portFile).Length >= 1 || _process.HasExited,
             TimeSpan.FromSeconds(30));
-        if (_process.HasExited) throw new InvalidOperationException($"chromium exited with {_process.ExitCode} before it listened");
+        if (_process.HasExited) throw new InvalidOperationException($"chromium exited with {_process.ExitCode} before it listened:\n{_process.Tail()}");
         var port = int.Parse(File.ReadAllLines(portFile)[0]);
         using var http = new HttpClient();
         var targets = JsonNode.Parse(await http.GetStringAsync($"http://127.0.0.1:{port}/json/list", ct))!.AsArray();
@@ -124,15 +113,7 @@ public sealed class HeadlessChromium : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _socket.Dispose();
-        try
-        {
-            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-        catch (InvalidOperationException)
-        {
-        }
-        _process.Dispose();
+        await _process.DisposeAsync();
         _profile.Dispose();
     }
 }

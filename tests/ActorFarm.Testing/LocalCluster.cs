@@ -12,7 +12,7 @@ public sealed class LocalCluster : IAsyncDisposable
     /// <summary>Generous: several .NET processes starting at once on a 2-core machine.</summary>
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
 
-    private readonly List<FarmProcess> _processes = new();
+    private readonly List<ChildProcess> _processes = new();
     private readonly string[] _extraNodeArgs;
 
     private LocalCluster(TempDirectory directory, int seedPort, string[] extraNodeArgs, IReadOnlyDictionary<string, string> lighthouseEnvironment)
@@ -34,7 +34,7 @@ public sealed class LocalCluster : IAsyncDisposable
     /// <summary>The farm's access file, written by the Lighthouse when it starts.</summary>
     public string AccessFile => Directory.File(".actorfarm/access.pem");
 
-    public FarmProcess Lighthouse { get; private set; } = null!;
+    public ChildProcess Lighthouse { get; private set; } = null!;
 
     /// <summary>Starts the Lighthouse and waits until it is up. <paramref name="extraNodeArgs"/> go to every node and client (TLS options, for instance).</summary>
     public static async Task<LocalCluster> StartAsync(string[]? extraNodeArgs = null, IReadOnlyDictionary<string, string>? lighthouseEnvironment = null)
@@ -48,35 +48,35 @@ public sealed class LocalCluster : IAsyncDisposable
         };
         environment.TryAdd(ActorFarm.Security.FarmAccess.PathVariable, directory.File(".actorfarm/access.pem"));
         var cluster = new LocalCluster(directory, port, ["--access-file", directory.File(".actorfarm/access.pem"), .. extraNodeArgs ?? []], environment);
-        cluster.Lighthouse = cluster.Track(FarmProcess.Start("lighthouse", FarmProcess.LighthousePath, cluster.Directory.Path, environment));
+        cluster.Lighthouse = cluster.Track(ChildProcess.StartDotnet(FarmPrograms.LighthousePath, [], cluster.Directory.Path, environment, label: "lighthouse"));
         await cluster.Lighthouse.WaitForLineAsync("lighthouse up at", StartTimeout);
         return cluster;
     }
 
     /// <summary>Starts an <c>actorfarm node</c> (not waiting for it: see <see cref="WaitUpAsync"/>).</summary>
-    public FarmProcess StartNode(string name, string roles, int port = 0, int slots = 2, params string[] args)
+    public ChildProcess StartNode(string name, string roles, int port = 0, int slots = 2, params string[] args)
     {
         string[] all =
         [
             "node", "--seeds", Seed, "--roles", roles, "--name", name, "--port", port.ToString(), "--slots", slots.ToString(),
             .. args, .. _extraNodeArgs,
         ];
-        return Track(FarmProcess.Start(name, FarmProcess.CliPath, Directory.Path, null, all));
+        return Track(ChildProcess.StartDotnet(FarmPrograms.CliPath, all, Directory.Path, label: name));
     }
 
     /// <summary>
     /// Starts an <c>actorfarm node</c> as the leader of a process group of its own, so that
-    /// <see cref="FarmProcess.SignalGroup"/> reaches it and its tasks at once, as systemd or a
+    /// <see cref="ChildProcess.SignalGroup"/> reaches it and its tasks at once, as systemd or a
     /// terminal would.
     /// </summary>
-    public FarmProcess StartNodeInOwnSession(string name, string roles, int slots = 2, params string[] args)
+    public ChildProcess StartNodeInOwnSession(string name, string roles, int slots = 2, params string[] args)
     {
         string[] all =
         [
             "node", "--seeds", Seed, "--roles", roles, "--name", name, "--port", "0", "--slots", slots.ToString(),
             .. args, .. _extraNodeArgs,
         ];
-        return Track(FarmProcess.StartInOwnSession(name, FarmProcess.CliPath, Directory.Path, all));
+        return Track(ChildProcess.StartDotnet(FarmPrograms.CliPath, all, Directory.Path, label: name, ownSession: true));
     }
 
     /// <summary>
@@ -85,9 +85,9 @@ public sealed class LocalCluster : IAsyncDisposable
     /// seconds, long enough for their failure detectors to call a peer unreachable; real nodes
     /// start on machines of their own.
     /// </summary>
-    public async Task<FarmProcess[]> StartNodesInTurnAsync(string roles, IEnumerable<string> names, int slots = 2, params string[] args)
+    public async Task<ChildProcess[]> StartNodesInTurnAsync(string roles, IEnumerable<string> names, int slots = 2, params string[] args)
     {
-        var started = new List<FarmProcess>();
+        var started = new List<ChildProcess>();
         foreach (var name in names)
         {
             var node = StartNode(name, roles, slots: slots, args: args);
@@ -97,7 +97,7 @@ public sealed class LocalCluster : IAsyncDisposable
         return [.. started];
     }
 
-    public static Task WaitUpAsync(params FarmProcess[] nodes) =>
+    public static Task WaitUpAsync(params ChildProcess[] nodes) =>
         Task.WhenAll(nodes.Select(n => n.WaitForLineAsync(" up at ", StartTimeout)));
 
     /// <summary>Runs a client command (<c>submit</c>, <c>status</c>, …) against this cluster to its end.</summary>
@@ -108,25 +108,25 @@ public sealed class LocalCluster : IAsyncDisposable
     public async Task<(int ExitCode, string Output)> RunClientThroughAsync(string contact, TimeSpan timeout, params string[] args)
     {
         string[] all = [.. args, "--cluster", contact, .. _extraNodeArgs];
-        await using var client = FarmProcess.Start("client " + args[0], FarmProcess.CliPath, Directory.Path, null, all);
+        await using var client = ChildProcess.StartDotnet(FarmPrograms.CliPath, all, Directory.Path, label: "client " + args[0]);
         var exit = await client.WaitForExitAsync(timeout);
         return (exit, client.Output);
     }
 
     /// <summary>Starts a client command without waiting for it (e.g. <c>submit --wait</c> while the test kills nodes).</summary>
-    public FarmProcess StartClient(params string[] args)
+    public ChildProcess StartClient(params string[] args)
     {
         string[] all = [.. args, "--cluster", Seed, .. _extraNodeArgs];
-        return Track(FarmProcess.Start("client " + args[0], FarmProcess.CliPath, Directory.Path, null, all));
+        return Track(ChildProcess.StartDotnet(FarmPrograms.CliPath, all, Directory.Path, label: "client " + args[0]));
     }
 
     /// <summary>Every process started for this cluster (the Lighthouse, nodes, clients).</summary>
-    public IReadOnlyList<FarmProcess> Processes => _processes;
+    public IReadOnlyList<ChildProcess> Processes => _processes;
 
     /// <summary>Everything every process printed, for failure messages.</summary>
     public string Logs() => string.Join("\n\n", _processes.Select(p => $"==== {p.Label} (pid {p.Pid}), last lines ====\n{p.Tail(60)}"));
 
-    private FarmProcess Track(FarmProcess process)
+    private ChildProcess Track(ChildProcess process)
     {
         _processes.Add(process);
         return process;

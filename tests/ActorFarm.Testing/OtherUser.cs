@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace ActorFarm.Testing;
 
 /// <summary>
@@ -13,6 +11,9 @@ public sealed class OtherUser : IDisposable
     public const string Name = "nobody";
     private const string Group = "nogroup";
 
+    /// <summary><c>setpriv</c>'s arguments that run the rest as the other user.</summary>
+    private static readonly string[] AsOtherUser = ["--reuid=" + Name, "--regid=" + Group, "--clear-groups"];
+
     private readonly TempDirectory _home = new("actorfarm-other-user");
     private readonly TempDirectory? _cliCopy;
 
@@ -20,7 +21,7 @@ public sealed class OtherUser : IDisposable
     {
         // World-writable, so that files the other user makes are theirs; the test (root) cleans up.
         System.IO.File.SetUnixFileMode(_home.Path, (UnixFileMode)0b111_111_111);
-        CliPath = FarmProcess.CliPath;
+        CliPath = FarmPrograms.CliPath;
         if (!CanRead(CliPath))
         {
             // The checkout may sit where nobody else can read (e.g. under /root): the other user
@@ -48,25 +49,15 @@ public sealed class OtherUser : IDisposable
     public string CliPath { get; }
 
     /// <summary>Starts <c>actorfarm args</c> as the other user, in its home directory.</summary>
-    public FarmProcess StartCli(string label, params string[] args) =>
-        FarmProcess.StartProgram(label, "setpriv", Home, null,
-            ["--reuid=" + Name, "--regid=" + Group, "--clear-groups", "env", "HOME=" + Home, "dotnet", CliPath, .. args]);
+    public ChildProcess StartCli(string label, params string[] args) => ChildProcess.Start("setpriv", CliAsOtherUser(args), Home, label: label);
 
     /// <summary>Runs <c>actorfarm args</c> as the other user to its end.</summary>
-    public async Task<(int ExitCode, string Stdout, string Stderr)> RunCliAsync(TimeSpan timeout, params string[] args)
-    {
-        await using var cli = StartCli("other user: actorfarm " + args[0], args);
-        var exit = await cli.WaitForExitAsync(timeout);
-        return (exit, cli.Stdout, cli.Stderr);
-    }
+    public Task<RunResult> RunCliAsync(TimeSpan timeout, params string[] args) => ChildProcess.RunAsync("setpriv", CliAsOtherUser(args), timeout, Home);
 
-    private static bool CanRead(string path)
-    {
-        using var test = Process.Start(new ProcessStartInfo("setpriv",
-            ["--reuid=" + Name, "--regid=" + Group, "--clear-groups", "test", "-r", path]) { UseShellExecute = false })!;
-        test.WaitForExit();
-        return test.ExitCode == 0;
-    }
+    private string[] CliAsOtherUser(string[] args) => [.. AsOtherUser, "env", "HOME=" + Home, "dotnet", CliPath, .. args];
+
+    private static bool CanRead(string path) =>
+        ChildProcess.RunAsync("setpriv", [.. AsOtherUser, "test", "-r", path], TimeSpan.FromMinutes(1)).GetAwaiter().GetResult().ExitCode == 0;
 
     public void Dispose()
     {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Npgsql;
 
 namespace ActorFarm.Testing;
@@ -77,17 +76,9 @@ public sealed class PostgresServer : IAsyncLifetime
         }
     }
 
-    private static async Task RunAsync(string program, params string[] args)
-    {
-        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args) info.ArgumentList.Add(arg);
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"{program} {string.Join(' ', args)} failed ({process.ExitCode}):\n{await stdout}\n{await stderr}");
-    }
+    // initdb and pg_ctl -w finish in seconds; the limit only turns a hang into a failure.
+    private static Task RunAsync(string program, params string[] args) =>
+        ChildProcess.RunCheckedAsync(program, args, TimeSpan.FromMinutes(5));
 }
 
 /// <summary>

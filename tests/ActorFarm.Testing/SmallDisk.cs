@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace ActorFarm.Testing;
 
 /// <summary>
@@ -71,16 +69,9 @@ public sealed class SmallDisk : IDisposable
         _mountPoint.Dispose();
     }
 
-    private static void Run(string program, params string[] args)
-    {
-        var info = new ProcessStartInfo(program) { RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args) info.ArgumentList.Add(arg);
-        using var process = Process.Start(info)!;
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"{program} {string.Join(' ', args)}: exit {process.ExitCode}: {error}");
-    }
+    // Runs in a constructor and in Dispose, hence synchronously.
+    private static void Run(string program, params string[] args) =>
+        ChildProcess.RunCheckedAsync(program, args, TimeSpan.FromMinutes(1)).GetAwaiter().GetResult();
 }
 
 /// <summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ActorFarm.Perf.Harness;
+using ActorFarm.Testing;
 
 namespace ActorFarm.Perf.Farm;
 
@@ -50,7 +51,7 @@ public static class EmbeddedJobLauncher
         using var child = ChildProcess.StartDotnet(ProgramPath, args, workDirectory);
         var timeline = new List<RssSample>();
         var sampling = rssEvery is { } every ? SampleAsync(child, every, timeline, cancellationToken) : Task.CompletedTask;
-        var code = await child.WaitAsync(timeout, cancellationToken);
+        var code = await child.WaitForExitAsync(timeout, cancellationToken);
         await sampling;
         if (code != 0 || !File.Exists(reportPath))
             throw new InvalidOperationException($"the farm probe exited with {code}.\n{child.Tail()}");
@@ -60,8 +61,8 @@ public static class EmbeddedJobLauncher
 
     private static async Task SampleAsync(ChildProcess child, TimeSpan every, List<RssSample> into, CancellationToken cancellationToken)
     {
-        var pid = child.Process.Id;
-        while (!child.Process.HasExited && !cancellationToken.IsCancellationRequested)
+        var pid = child.Pid;
+        while (!child.HasExited && !cancellationToken.IsCancellationRequested)
         {
             if (ProcessMemory.CurrentRssBytes(pid) is { } rss)
                 into.Add(new RssSample((DateTimeOffset.UtcNow - child.LaunchedAt).TotalSeconds, rss));

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using ActorFarm.Hosting;
 using ActorFarm.Perf.Farm;
 using ActorFarm.Perf.Harness;
+using ActorFarm.Testing;
 
 namespace ActorFarm.Perf.Parts;
 
@@ -50,10 +51,9 @@ public sealed class ChaosPart : IPerfPart
             // Killed at a random moment between 1 and 4 s after launch: in start-up, recovery,
             // or full flow, as a real crash would come.
             await Task.Delay(TimeSpan.FromSeconds(1 + 3 * random.NextDouble()), cancellationToken);
-            if (farm.Process.HasExited)
-                throw new InvalidOperationException($"the run ended before kill {kill + 1} (exit {farm.Process.ExitCode}): the job is too short for {kills} kills.\n{farm.Tail()}");
-            farm.KillHard();
-            await farm.Process.WaitForExitAsync(cancellationToken);
+            if (farm.HasExited)
+                throw new InvalidOperationException($"the run ended before kill {kill + 1} (exit {farm.ExitCode}): the job is too short for {kills} kills.\n{farm.Tail()}");
+            await farm.KillHardAsync(cancellationToken);
             await Task.Delay(100, cancellationToken); // orphaned task processes finish their mktemp
             journal.Poll();
             journaledAtKills.Add((JournaledIndices(state), Executions(executions)));
@@ -61,7 +61,7 @@ public sealed class ChaosPart : IPerfPart
         }
         using (var last = ChildProcess.StartDotnet(cli, args, dir))
         {
-            var code = await last.WaitAsync(TimeSpan.FromMinutes(30), cancellationToken);
+            var code = await last.WaitForExitAsync(TimeSpan.FromMinutes(30), cancellationToken);
             if (code != 0) throw new InvalidOperationException($"the last run exited with {code}.\n{last.Tail()}");
         }
         quiet.End();

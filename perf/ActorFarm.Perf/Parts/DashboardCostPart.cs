@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using ActorFarm.Perf.Farm;
 using ActorFarm.Perf.Harness;
+using ActorFarm.Testing;
 
 namespace ActorFarm.Perf.Parts;
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using ActorFarm.Perf.Embedding;
 using ActorFarm.Perf.Farm;
 using ActorFarm.Perf.Harness;
+using ActorFarm.Testing;
 
 namespace ActorFarm.Perf.Parts;
 
@@ -97,7 +98,7 @@ public sealed class EmbeddingCostPart : IPerfPart
         ];
         if (withFarm) args.Add("--farm");
         using var child = ChildProcess.StartDotnet(EmbeddedJobLauncher.ProgramPath, args, dir);
-        var code = await child.WaitAsync(TimeSpan.FromMinutes(5), cancellationToken);
+        var code = await child.WaitForExitAsync(TimeSpan.FromMinutes(5), cancellationToken);
         if (code != 0 || !File.Exists(reportPath))
             throw new InvalidOperationException($"the service probe exited with {code}.\n{child.Tail()}");
         var r = JsonSerializer.Deserialize<ServiceProbeReport>(await File.ReadAllTextAsync(reportPath, cancellationToken))!;

@@ -1,6 +1,7 @@
 using ActorFarm.Perf.Farm;
 using ActorFarm.Perf.Harness;
 using ActorFarm.Perf.Scaling;
+using ActorFarm.Testing;
 
 namespace ActorFarm.Perf.Parts;
 
@@ -38,7 +39,7 @@ public sealed class NodeJoinPart : IPerfPart
             dir, timeout, cancellationToken);
         using var submit = ChildProcess.StartDotnet(cli,
             ["submit", "--manifest", manifest, "--cluster", $"127.0.0.1:{cluster.SeedPort}", "--wait", "--json", "--progress", "none"], dir);
-        await submit.LineAsync(l => l.Contains("\"submitted\"", StringComparison.Ordinal), timeout, cancellationToken);
+        await submit.WaitForLineAsync(l => l.Contains("\"submitted\"", StringComparison.Ordinal), timeout, cancellationToken);
 
         var joined = new List<(int Node, DateTimeOffset LaunchedAt, DateTimeOffset UpAt)>();
         for (var node = 1; node <= joins; node++)
@@ -47,8 +48,8 @@ public sealed class NodeJoinPart : IPerfPart
             var launchedAt = await cluster.AddNodeAsync(node, "worker", SlotsPerNode, timeout, cancellationToken);
             joined.Add((node, launchedAt, cluster.UpAt));
         }
-        await submit.LineAsync(l => l.Contains("\"summary\"", StringComparison.Ordinal), TimeSpan.FromSeconds(tasks * seconds + 120), cancellationToken);
-        await submit.WaitSuccessAsync(TimeSpan.FromSeconds(60), cancellationToken);
+        await submit.WaitForLineAsync(l => l.Contains("\"summary\"", StringComparison.Ordinal), TimeSpan.FromSeconds(tasks * seconds + 120), cancellationToken);
+        await submit.WaitForSuccessAsync(TimeSpan.FromSeconds(60), cancellationToken);
         quiet.End();
 
         var results = ResultsFileScan.Summarize(Path.Combine(dir, "out", "join", "results.jsonl"));

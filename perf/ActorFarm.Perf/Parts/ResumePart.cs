@@ -2,6 +2,7 @@ using System.Diagnostics;
 using ActorFarm.Hosting;
 using ActorFarm.Perf.Farm;
 using ActorFarm.Perf.Harness;
+using ActorFarm.Testing;
 
 namespace ActorFarm.Perf.Parts;
 
@@ -39,8 +40,7 @@ public sealed class ResumePart : IPerfPart
             firstRunFirstResult = await WaitForAsync(() => journal.Poll() > 0 || journal.ResultsJournaled > 0, first, timeout, cancellationToken);
             killedAfter = await WaitForAsync(() => { journal.Poll(); return journal.ResultsJournaled >= tasks * killAtShare; },
                 first, timeout, cancellationToken);
-            first.KillHard();
-            await first.Process.WaitForExitAsync(cancellationToken);
+            await first.KillHardAsync(cancellationToken);
         }
         journal.Poll();
         var journaledAtKill = journal.ResultsJournaled;
@@ -49,7 +49,7 @@ public sealed class ResumePart : IPerfPart
         using var second = ChildProcess.StartDotnet(cli, args, dir);
         var clock = Stopwatch.StartNew();
         var firstNewResult = await WaitForAsync(() => journal.Poll() > 0, second, timeout, cancellationToken);
-        var code = await second.WaitAsync(timeout, cancellationToken);
+        var code = await second.WaitForExitAsync(timeout, cancellationToken);
         var toExit = clock.Elapsed.TotalSeconds;
         quiet.End();
         if (code != 0) throw new InvalidOperationException($"the resumed run exited with {code}.\n{second.Tail()}");
@@ -109,8 +109,8 @@ public sealed class ResumePart : IPerfPart
         var deadline = DateTimeOffset.UtcNow + timeout;
         while (!condition())
         {
-            if (child.Process.HasExited)
-                throw new InvalidOperationException($"the CLI exited ({child.Process.ExitCode}) before the awaited moment.\n{child.Tail()}");
+            if (child.HasExited)
+                throw new InvalidOperationException($"the CLI exited ({child.ExitCode}) before the awaited moment.\n{child.Tail()}");
             if (DateTimeOffset.UtcNow > deadline) throw new TimeoutException("the awaited moment did not come");
             await Task.Delay(10, cancellationToken);
         }

@@ -4,6 +4,7 @@ using ActorFarm.Perf.Farm;
 using ActorFarm.Perf.Harness;
 using ActorFarm.Perf.Scaling;
 using ActorFarm.Perf.Tls;
+using ActorFarm.Testing;
 
 namespace ActorFarm.Perf.Parts;
 
@@ -133,9 +134,9 @@ public sealed class TlsCostPart : IPerfPart
             "submit", "--manifest", manifest, "--cluster", $"127.0.0.1:{cluster.SeedPort}", "--wait", "--json", "--progress", "none",
             .. cluster.ClientAccessArguments,
         ], dir);
-        var acceptedAt = await submit.LineAsync(l => l.Contains("\"submitted\"", StringComparison.Ordinal), timeout, cancellationToken);
-        var summaryAt = await submit.LineAsync(l => l.Contains("\"summary\"", StringComparison.Ordinal), timeout, cancellationToken);
-        await submit.WaitSuccessAsync(TimeSpan.FromSeconds(60), cancellationToken);
+        var acceptedAt = (await submit.WaitForLineAsync(l => l.Contains("\"submitted\"", StringComparison.Ordinal), timeout, cancellationToken)).At;
+        var summaryAt = (await submit.WaitForLineAsync(l => l.Contains("\"summary\"", StringComparison.Ordinal), timeout, cancellationToken)).At;
+        await submit.WaitForSuccessAsync(TimeSpan.FromSeconds(60), cancellationToken);
 
         var results = ResultsFileScan.Summarize(Path.Combine(dir, "out", "noop", "results.jsonl"));
         if (results.Rows != tasks)
@@ -158,7 +159,7 @@ public sealed class TlsCostPart : IPerfPart
         List<string> args = [AssociationProbe.Mode, "--pairs", pairs.ToString(CultureInfo.InvariantCulture), "--report", reportPath];
         if (!tls) args.Add("--insecure");
         using var child = ChildProcess.StartDotnet(EmbeddedJobLauncher.ProgramPath, args, dir);
-        var code = await child.WaitAsync(TimeSpan.FromMinutes(2), cancellationToken);
+        var code = await child.WaitForExitAsync(TimeSpan.FromMinutes(2), cancellationToken);
         if (code != 0 || !File.Exists(reportPath))
             throw new InvalidOperationException($"the association probe exited with {code}.\n{child.Tail()}");
         var report = JsonSerializer.Deserialize<AssociationReport>(await File.ReadAllTextAsync(reportPath, cancellationToken))!;

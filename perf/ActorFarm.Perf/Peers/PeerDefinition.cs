@@ -1,5 +1,6 @@
 using System.Globalization;
 using ActorFarm.Perf.Harness;
+using ActorFarm.Testing;
 
 namespace ActorFarm.Perf.Peers;
 
@@ -44,7 +45,7 @@ public sealed record PeerDefinition(
         {
             if (ModuleCache.TryGetValue(module, out var known)) return known;
             using var child = ChildProcess.Start(PeerScripts.Python, ["-c", $"import {module}"]);
-            var found = child.WaitAsync(TimeSpan.FromSeconds(60)).GetAwaiter().GetResult() == 0;
+            var found = child.WaitForExitAsync(TimeSpan.FromSeconds(60)).GetAwaiter().GetResult() == 0;
             ModuleCache[module] = found;
             return found;
         }

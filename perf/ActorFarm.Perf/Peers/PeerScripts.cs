@@ -1,5 +1,6 @@
 using System.Globalization;
 using ActorFarm.Perf.Harness;
+using ActorFarm.Testing;
 
 namespace ActorFarm.Perf.Peers;
 
@@ -29,7 +30,7 @@ public static class PeerScripts
         ]);
         if (durationsFile is not null) args.AddRange(["--durations", durationsFile]);
         using var child = ChildProcess.Start(program, args, Directory(options), peer.Environment);
-        var code = await child.WaitAsync(timeout, cancellationToken);
+        var code = await child.WaitForExitAsync(timeout, cancellationToken);
         if (code != 0) throw new InvalidOperationException($"{peer.Script} exited with {code}.\n{child.Tail()}");
         return PeerResult.Parse(child.Stdout, child.LaunchedAt);
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ActorFarm.Perf.Harness;
+using ActorFarm.Testing;
 
 namespace ActorFarm.Perf.Peers;
 
@@ -22,7 +23,7 @@ public static class ShellBaselines
     {
         var clock = Stopwatch.StartNew();
         using var child = ChildProcess.Start("/bin/sh", ["-c", baseline.Command]);
-        await child.WaitSuccessAsync(timeout, cancellationToken);
+        await child.WaitForSuccessAsync(timeout, cancellationToken);
         return clock.Elapsed.TotalSeconds;
     }
 

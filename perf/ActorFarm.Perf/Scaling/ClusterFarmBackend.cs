@@ -1,6 +1,7 @@
 using ActorFarm.Perf.Farm;
 using ActorFarm.Perf.Harness;
 using ActorFarm.Perf.Parts;
+using ActorFarm.Testing;
 
 namespace ActorFarm.Perf.Scaling;
 
@@ -42,8 +43,8 @@ public sealed class ClusterFarmBackend(PerfOptions options, IReadOnlyList<int> n
         using var submit = ChildProcess.StartDotnet(cli,
             ["submit", "--manifest", manifest, "--cluster", $"127.0.0.1:{cluster.SeedPort}", "--wait", "--json", "--progress", "none"],
             workDirectory);
-        var summaryAt = await submit.LineAsync(l => l.Contains("\"summary\"", StringComparison.Ordinal), timeout, cancellationToken);
-        await submit.WaitSuccessAsync(TimeSpan.FromSeconds(60), cancellationToken);
+        var summaryAt = (await submit.WaitForLineAsync(l => l.Contains("\"summary\"", StringComparison.Ordinal), timeout, cancellationToken)).At;
+        await submit.WaitForSuccessAsync(TimeSpan.FromSeconds(60), cancellationToken);
 
         var results = ResultsFileScan.Summarize(Path.Combine(workDirectory, "out", "weak", "results.jsonl"));
         if (results.Rows != plan.Tasks)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using ActorFarm.Perf.Harness;
+using ActorFarm.Testing;
 
 namespace ActorFarm.Perf.Scaling;
 
@@ -112,7 +113,7 @@ public sealed class LoopbackCluster : IDisposable
             "--state-dir", state, "--name", NodeName(index), "--json", .. _nodeAccess,
         ], _workDirectory);
         _processes.Add(node);
-        UpAt = await node.LineAsync(l => l.Contains("\"node-up\"", StringComparison.Ordinal), timeout, cancellationToken);
+        UpAt = (await node.WaitForLineAsync(l => l.Contains("\"node-up\"", StringComparison.Ordinal), timeout, cancellationToken)).At;
         return node.LaunchedAt;
     }
 

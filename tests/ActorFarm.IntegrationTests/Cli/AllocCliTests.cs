@@ -17,7 +17,7 @@ public class AllocCliTests
         using var dir = new TempDirectory("actorfarm-alloc");
         // No farm listens there: a refusal must come before any attempt to reach it.
         string[] args = ["alloc", "add", "slurm", .. options.Split(' '), "--cluster", "127.0.0.1:9", "--insecure"];
-        var (exit, stdout, stderr) = await FarmProcess.RunCliAsync(dir.Path, Limit, args);
+        var (exit, stdout, stderr) = await FarmPrograms.RunCliAsync(dir.Path, Limit, args);
         Assert.True(exit == 2, $"exit {exit}\n{stdout}\n{stderr}");
         Assert.Contains(error, stderr);
         Assert.Empty(stdout);

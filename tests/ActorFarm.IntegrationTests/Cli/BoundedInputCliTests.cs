@@ -10,9 +10,9 @@ public class BoundedInputCliTests
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(2);
 
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> Refused(TempDirectory dir, params string[] args)
+    private static async Task<RunResult> Refused(TempDirectory dir, params string[] args)
     {
-        var result = await FarmProcess.RunCliAsync(dir.Path, Limit, args);
+        var result = await FarmPrograms.RunCliAsync(dir.Path, Limit, args);
         Assert.True(result.ExitCode == 2, $"exit {result.ExitCode}\n{result.Stdout}\n{result.Stderr}");
         Assert.False(Directory.Exists(dir.File("state")), "refused input must not start a farm");
         return result;
@@ -155,7 +155,7 @@ public class BoundedInputCliTests
               }
             }
             """);
-        var (exit, stdout, stderr) = await FarmProcess.RunCliAsync(dir.Path, Limit,
+        var (exit, stdout, stderr) = await FarmPrograms.RunCliAsync(dir.Path, Limit,
             "run", "--manifest", manifest, "--state-dir", dir.File("state"), "--progress", "none");
         Assert.True(exit == 0, $"exit {exit}\n{stdout}\n{stderr}");
 

@@ -27,7 +27,7 @@ public class CliExitCodeTests
             }
             """);
 
-        var (exit, stdout, stderr) = await FarmProcess.RunCliAsync(dir.Path, Limit,
+        var (exit, stdout, stderr) = await FarmPrograms.RunCliAsync(dir.Path, Limit,
             "run", "--manifest", manifest, "--state-dir", dir.File("state"));
 
         Assert.True(exit == 2, $"exit {exit}\n{stdout}\n{stderr}");
@@ -52,8 +52,8 @@ public class CliExitCodeTests
             jobs { a { command = ["/bin/echo", "${y}"], sweep { x = [1, 2, 3] } } }
             """);
 
-        var ok = await FarmProcess.RunCliAsync(dir.Path, Limit, "validate", "--manifest", good, "--json");
-        var failed = await FarmProcess.RunCliAsync(dir.Path, Limit, "validate", "--manifest", bad, "--json");
+        var ok = await FarmPrograms.RunCliAsync(dir.Path, Limit, "validate", "--manifest", good, "--json");
+        var failed = await FarmPrograms.RunCliAsync(dir.Path, Limit, "validate", "--manifest", bad, "--json");
 
         Assert.Equal(0, ok.ExitCode);
         var valid = JsonDocument.Parse(ok.Stdout).RootElement;
@@ -93,9 +93,9 @@ public class CliExitCodeTests
             }
             """);
 
-        var failing = await FarmProcess.RunCliAsync(dir.Path, Limit,
+        var failing = await FarmPrograms.RunCliAsync(dir.Path, Limit,
             "run", "--manifest", manifest, "--state-dir", dir.File("state"), "--progress", "none", "--csv");
-        var succeeding = await FarmProcess.RunCliAsync(dir.Path, Limit,
+        var succeeding = await FarmPrograms.RunCliAsync(dir.Path, Limit,
             "run", "--manifest", clean, "--state-dir", dir.File("state"), "--progress", "none");
 
         Assert.True(failing.ExitCode == 1, $"exit {failing.ExitCode}\n{failing.Stdout}\n{failing.Stderr}");

@@ -11,7 +11,7 @@ public class CliStreamsTests
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(2);
 
-    private static string Describe((int ExitCode, string Stdout, string Stderr) run) =>
+    private static string Describe(RunResult run) =>
         $"exit {run.ExitCode}\n--- stdout ---\n{run.Stdout}\n--- stderr ---\n{run.Stderr}";
 
     private static async Task<string> NoopManifestAsync(TempDirectory dir)
@@ -35,9 +35,9 @@ public class CliStreamsTests
         using var dir = new TempDirectory("actorfarm-cli");
         var manifest = await NoopManifestAsync(dir);
 
-        var verbose = await FarmProcess.RunCliAsync(dir.Path, Limit,
+        var verbose = await FarmPrograms.RunCliAsync(dir.Path, Limit,
             "run", "--manifest", manifest, "--state-dir", dir.File("state-verbose"), "--json", "--verbose");
-        var quiet = await FarmProcess.RunCliAsync(dir.Path, Limit,
+        var quiet = await FarmPrograms.RunCliAsync(dir.Path, Limit,
             "run", "--manifest", manifest, "--state-dir", dir.File("state-quiet"), "--json");
 
         Assert.True(verbose.ExitCode == 0, Describe(verbose));
@@ -71,13 +71,13 @@ public class CliStreamsTests
             }
             """);
 
-        var validate = await FarmProcess.RunCliAsync(dir.Path, Limit, "validate", "--manifest", manifest, "--json");
+        var validate = await FarmPrograms.RunCliAsync(dir.Path, Limit, "validate", "--manifest", manifest, "--json");
         Assert.True(validate.ExitCode == 0, Describe(validate));
         var ids = OutputStreams.AssertJsonLines(validate.Stdout, Describe(validate))[^1].GetProperty("jobs")
             .EnumerateArray().ToDictionary(j => j.GetProperty("name").GetString()!, j => j.GetProperty("id").GetString()!);
 
         // Standard output is a pipe here, as in a log, CI or a SLURM output file.
-        var run = await FarmProcess.RunCliAsync(dir.Path, Limit, "run", "--manifest", manifest, "--state-dir", dir.File("state"));
+        var run = await FarmPrograms.RunCliAsync(dir.Path, Limit, "run", "--manifest", manifest, "--state-dir", dir.File("state"));
 
         Assert.True(run.ExitCode == 0, Describe(run));
         var lines = OutputStreams.Lines(run.Stdout).Concat(OutputStreams.Lines(run.Stderr)).ToList();
@@ -99,8 +99,8 @@ public class CliStreamsTests
         var notADirectory = dir.File("state-is-a-file");
         await File.WriteAllTextAsync(notADirectory, "not a state directory");
 
-        var plain = await FarmProcess.RunCliAsync(dir.Path, Limit, "run", "--manifest", manifest, "--state-dir", notADirectory, "--json");
-        var verbose = await FarmProcess.RunCliAsync(dir.Path, Limit, "run", "--manifest", manifest, "--state-dir", notADirectory, "--verbose");
+        var plain = await FarmPrograms.RunCliAsync(dir.Path, Limit, "run", "--manifest", manifest, "--state-dir", notADirectory, "--json");
+        var verbose = await FarmPrograms.RunCliAsync(dir.Path, Limit, "run", "--manifest", manifest, "--state-dir", notADirectory, "--verbose");
 
         Assert.True(plain.ExitCode == 3, Describe(plain));
         var line = Assert.Single(OutputStreams.Lines(plain.Stderr));
@@ -136,7 +136,7 @@ public class CliStreamsTests
         // would); the limit only keeps a hang from stalling the suite.
         var timeouts = ClientTimeouts.Write(dir.Path, connect: TimeSpan.FromSeconds(3));
         var runs = await Task.WhenAll(commands.Select(args =>
-            FarmProcess.RunCliAsync(dir.Path, Limit, [.. args, "--cluster", nowhere, "--json", "--config", timeouts])));
+            FarmPrograms.RunCliAsync(dir.Path, Limit, [.. args, "--cluster", nowhere, "--json", "--config", timeouts])));
 
         foreach (var run in runs)
         {

@@ -36,7 +36,7 @@ public class CrashResumeTests
         var journaledBeforeKill = new List<(HashSet<long> Indices, Dictionary<long, int> Runs)>();
         for (var kill = 0; kill < Kills; kill++)
         {
-            await using var cli = FarmProcess.Start("actorfarm run", FarmProcess.CliPath, dir.Path, null, args);
+            await using var cli = ChildProcess.StartDotnet(FarmPrograms.CliPath, args, dir.Path, label: "actorfarm run");
             var target = TestManifests.Executions(executions).Values.Sum() + 40;
             await Waiting.UntilAsync(() => TestManifests.Executions(executions).Values.Sum() >= target || cli.HasExited, TimeSpan.FromMinutes(2));
             Assert.False(cli.HasExited, $"the run ended before kill {kill + 1}:\n{cli.Tail()}");
@@ -45,7 +45,7 @@ public class CrashResumeTests
             journaledBeforeKill.Add((JournalPeek.RecordedIndices(database), TestManifests.Executions(executions)));
         }
 
-        var (exitCode, stdout, stderr) = await FarmProcess.RunCliAsync(dir.Path, TimeSpan.FromMinutes(3), args);
+        var (exitCode, stdout, stderr) = await FarmPrograms.RunCliAsync(dir.Path, TimeSpan.FromMinutes(3), args);
         Assert.True(exitCode == 0, $"exit {exitCode}\n{stdout}\n{stderr}");
 
         var rows = ResultsFile.Read(Path.Combine(dir.Path, "out", "crash", "results.jsonl"));

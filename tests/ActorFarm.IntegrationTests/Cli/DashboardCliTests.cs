@@ -7,7 +7,7 @@ public class DashboardCliTests
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(2);
 
-    private static string Describe((int ExitCode, string Stdout, string Stderr) run) =>
+    private static string Describe(RunResult run) =>
         $"exit {run.ExitCode}\n--- stdout ---\n{run.Stdout}\n--- stderr ---\n{run.Stderr}";
 
     [Fact]
@@ -19,7 +19,7 @@ public class DashboardCliTests
             jobs { watched { handler = noop, sweep { i = { from = 1, to = 50 } }, output { directory = "out" } } }
             """);
 
-        var run = await FarmProcess.RunCliAsync(dir.Path, Limit,
+        var run = await FarmPrograms.RunCliAsync(dir.Path, Limit,
             "run", "--manifest", manifest, "--state-dir", dir.File("state"), "--json", "--dashboard", "127.0.0.1:0");
 
         Assert.True(run.ExitCode == 0, Describe(run));
@@ -41,7 +41,7 @@ public class DashboardCliTests
         var manifest = dir.File("jobs.hocon");
         await File.WriteAllTextAsync(manifest, "jobs { j { handler = noop, sweep { i = [1] } } }");
 
-        var run = await FarmProcess.RunCliAsync(dir.Path, Limit,
+        var run = await FarmPrograms.RunCliAsync(dir.Path, Limit,
             "run", "--manifest", manifest, "--state-dir", dir.File("state"), "--dashboard", address);
 
         Assert.True(run.ExitCode == 2, Describe(run));
@@ -54,10 +54,10 @@ public class DashboardCliTests
     {
         using var dir = new TempDirectory("actorfarm-cli");
         var access = dir.File("access.pem");
-        var created = await FarmProcess.RunCliAsync(dir.Path, Limit, "access", "--access-file", access);
+        var created = await FarmPrograms.RunCliAsync(dir.Path, Limit, "access", "--access-file", access);
         Assert.True(created.ExitCode == 0, Describe(created));
 
-        var run = await FarmProcess.RunCliAsync(dir.Path, Limit, "access", "--access-file", access, "--dashboard-token");
+        var run = await FarmPrograms.RunCliAsync(dir.Path, Limit, "access", "--access-file", access, "--dashboard-token");
 
         Assert.True(run.ExitCode == 0, Describe(run));
         Assert.Equal(DashboardToken.For(access), run.Stdout.Trim());
@@ -67,7 +67,7 @@ public class DashboardCliTests
     public async Task A_dashboard_token_of_a_missing_access_file_is_refused()
     {
         using var dir = new TempDirectory("actorfarm-cli");
-        var run = await FarmProcess.RunCliAsync(dir.Path, Limit, "access", "--access-file", dir.File("none.pem"), "--dashboard-token");
+        var run = await FarmPrograms.RunCliAsync(dir.Path, Limit, "access", "--access-file", dir.File("none.pem"), "--dashboard-token");
         Assert.True(run.ExitCode == 2, Describe(run));
         Assert.Empty(run.Stdout.Trim());
     }

@@ -42,7 +42,7 @@ public class EarlyStopSignalTests
         string[] args = ["run", "--manifest", manifest, "--state-dir", dir.File("state"), "--slots", Slots.ToString(CultureInfo.InvariantCulture),
             "--progress", "plain"];
 
-        await using (var run = FarmProcess.Start("actorfarm run", FarmProcess.CliPath, dir.Path, null, args))
+        await using (var run = ChildProcess.StartDotnet(FarmPrograms.CliPath, args, dir.Path, label: "actorfarm run"))
         {
             var signal = moment.StartsWith("SIGINT", StringComparison.Ordinal) ? Sigint : Sigterm;
             await WaitForMomentAsync(moment, run, executions);
@@ -61,7 +61,7 @@ public class EarlyStopSignalTests
         var journaled = JournaledIndices(SqliteJournal.DatabasePath(dir.File("state")));
         var runsAtStop = TestManifests.Executions(executions);
 
-        var (exitCode, stdout, stderr) = await FarmProcess.RunCliAsync(dir.Path, TimeSpan.FromMinutes(3), args);
+        var (exitCode, stdout, stderr) = await FarmPrograms.RunCliAsync(dir.Path, TimeSpan.FromMinutes(3), args);
         Assert.True(exitCode == 0, $"{moment}: the next run exited {exitCode}\n{stdout}\n{stderr}");
         var rows = ResultsFile.Read(dir.File("out/early/results.jsonl"));
         Assert.Equal(Enumerable.Range(0, Tasks).Select(i => (long)i), rows.Select(r => r.Index()).Order());
@@ -78,7 +78,7 @@ public class EarlyStopSignalTests
     /// The delays count from the moment the program's own code runs (see <see cref="HasDotnetSignalHandling"/>),
     /// not from the process's start: on a loaded machine the runtime alone may take longer than the first delays.
     /// </summary>
-    private static async Task WaitForMomentAsync(string moment, FarmProcess run, string executions)
+    private static async Task WaitForMomentAsync(string moment, ChildProcess run, string executions)
     {
         await Waiting.UntilAsync(() => HasDotnetSignalHandling(run.Pid) || run.HasExited, TimeSpan.FromMinutes(1), TimeSpan.FromMilliseconds(1));
         if (moment.EndsWith("ms", StringComparison.Ordinal))

@@ -77,7 +77,7 @@ public sealed class FarmTreeTests
         return path;
     }
 
-    private static FarmProcess StartRun(TempDirectory dir, string manifest) =>
-        FarmProcess.Start("actorfarm run", FarmProcess.CliPath, dir.Path, null,
-            "run", "--manifest", manifest, "--state-dir", dir.File("state"), "--slots", "2", "--progress", "none");
+    private static ChildProcess StartRun(TempDirectory dir, string manifest) =>
+        ChildProcess.StartDotnet(FarmPrograms.CliPath,
+            ["run", "--manifest", manifest, "--state-dir", dir.File("state"), "--slots", "2", "--progress", "none"], dir.Path, label: "actorfarm run");
 }

@@ -17,7 +17,7 @@ public partial class HandlerAssemblyCliTests
         using var dir = new TempDirectory("actorfarm-handlers");
         var manifest = ExampleHandlers.PiManifest(dir, "pi", seeds: 8, samples: 20_000);
 
-        var (exit, stdout, stderr) = await FarmProcess.RunCliAsync(dir.Path, Limit,
+        var (exit, stdout, stderr) = await FarmPrograms.RunCliAsync(dir.Path, Limit,
             "run", "--manifest", manifest, "--state-dir", dir.File("state"), "--progress", "none",
             "--handlers", ExampleHandlers.AssemblyPath);
 
@@ -58,7 +58,7 @@ public partial class HandlerAssemblyCliTests
             """);
         var (handlers, expected) = Unusable(problem, dir);
 
-        var (exit, stdout, stderr) = await FarmProcess.RunCliAsync(dir.Path, Limit,
+        var (exit, stdout, stderr) = await FarmPrograms.RunCliAsync(dir.Path, Limit,
             ["run", "--manifest", manifest, "--state-dir", dir.File("state"), "--progress", "none", .. handlers.SelectMany(h => new[] { "--handlers", h })]);
 
         Assert.True(exit == 2, $"exit {exit}\n{stdout}\n{stderr}");
@@ -75,7 +75,7 @@ public partial class HandlerAssemblyCliTests
         var missing = dir.File("nowhere/Handlers.dll");
 
         // The seed is never reached: the node stops before it starts anything.
-        var (exit, stdout, stderr) = await FarmProcess.RunCliAsync(dir.Path, Limit,
+        var (exit, stdout, stderr) = await FarmPrograms.RunCliAsync(dir.Path, Limit,
             "node", "--seeds", "127.0.0.1:1", "--state-dir", dir.File("state"), "--handlers", missing);
 
         Assert.True(exit == 2, $"exit {exit}\n{stdout}\n{stderr}");

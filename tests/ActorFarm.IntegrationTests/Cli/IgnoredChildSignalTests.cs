@@ -25,9 +25,9 @@ public class IgnoredChildSignalTests
             }
             """);
         // `trap '' CHLD` ignores SIGCHLD, and an ignored signal stays ignored across exec.
-        await using var run = FarmProcess.StartProgram("actorfarm run", "/bin/sh", dir.Path, null,
-            ["-c", "trap '' CHLD; exec dotnet \"$0\" \"$@\"", FarmProcess.CliPath,
-             "run", "--manifest", manifest, "--state-dir", dir.File("state"), "--slots", "2", "--progress", "none"]);
+        await using var run = ChildProcess.Start("/bin/sh",
+            ["-c", "trap '' CHLD; exec dotnet \"$0\" \"$@\"", FarmPrograms.CliPath,
+             "run", "--manifest", manifest, "--state-dir", dir.File("state"), "--slots", "2", "--progress", "none"], dir.Path, label: "actorfarm run");
         var exit = await run.WaitForExitAsync(TimeSpan.FromMinutes(2));
 
         Assert.True(exit == 1, $"exit {exit} (expected 1: one task exits 3)\n{run.Tail()}");

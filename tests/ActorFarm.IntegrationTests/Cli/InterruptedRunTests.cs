@@ -22,7 +22,7 @@ public class InterruptedRunTests
         var manifest = TestManifests.CountedRuns(dir, "interrupted", Tasks, 1.5, out var executions);
         string[] args = ["run", "--manifest", manifest, "--state-dir", dir.File("state"), "--slots", Slots.ToString(), "--progress", "plain"];
 
-        await using (var run = FarmProcess.StartInOwnSession("actorfarm run", FarmProcess.CliPath, dir.Path, args))
+        await using (var run = ChildProcess.StartDotnet(FarmPrograms.CliPath, args, dir.Path, label: "actorfarm run", ownSession: true))
         {
             // Two tasks done, two running when the signal comes.
             await Waiting.UntilAsync(() => TestManifests.Executions(executions).Count >= 4 || run.HasExited, TimeSpan.FromMinutes(2));
@@ -39,7 +39,7 @@ public class InterruptedRunTests
         var runsAtStop = TestManifests.Executions(executions);
         Assert.True(journaled.Count < Tasks, "the job finished before the signal");
 
-        var (exitCode, stdout, stderr) = await FarmProcess.RunCliAsync(dir.Path, TimeSpan.FromMinutes(3), args);
+        var (exitCode, stdout, stderr) = await FarmPrograms.RunCliAsync(dir.Path, TimeSpan.FromMinutes(3), args);
         Assert.True(exitCode == 0, $"exit {exitCode}\n{stdout}\n{stderr}");
         var rows = ResultsFile.Read(dir.File("out/interrupted/results.jsonl"));
         Assert.Equal(Enumerable.Range(0, Tasks).Select(i => (long)i), rows.Select(r => r.Index()).Order());

@@ -54,7 +54,7 @@ public class JournalIntegrityTests
         var before = await File.ReadAllBytesAsync(journal);
         var manifest = TestManifests.CountedRuns(dir, "refused", Tasks, 0, out var executions);
 
-        var (exit, stdout, stderr) = await FarmProcess.RunCliAsync(dir.Path, TimeSpan.FromMinutes(1),
+        var (exit, stdout, stderr) = await FarmPrograms.RunCliAsync(dir.Path, TimeSpan.FromMinutes(1),
             "run", "--manifest", manifest, "--state-dir", state, "--progress", "plain");
 
         Assert.True(exit == 3, $"exit {exit}\n{stdout}\n{stderr}");
@@ -75,7 +75,7 @@ public class JournalIntegrityTests
         var journal = SqliteJournal.DatabasePath(state);
         string[] run = ["run", "--manifest", manifest, "--state-dir", state, "--slots", "2", "--progress", "plain"];
 
-        await using (var killed = FarmProcess.Start("actorfarm run", FarmProcess.CliPath, dir.Path, null, run))
+        await using (var killed = ChildProcess.StartDotnet(FarmPrograms.CliPath, run, dir.Path, label: "actorfarm run"))
         {
             await Waiting.UntilAsync(() => JournaledCount(journal) >= 10 || killed.HasExited, TimeSpan.FromMinutes(2));
             Assert.False(killed.HasExited, $"the run ended before the kill:\n{killed.Tail()}");
@@ -87,7 +87,7 @@ public class JournalIntegrityTests
         var journaled = JournalPeek.RecordedIndices(journal);
         var runsAtKill = TestManifests.Executions(executions);
 
-        var (exit, stdout, stderr) = await FarmProcess.RunCliAsync(dir.Path, TimeSpan.FromMinutes(3), run);
+        var (exit, stdout, stderr) = await FarmPrograms.RunCliAsync(dir.Path, TimeSpan.FromMinutes(3), run);
 
         Assert.True(exit == 0, $"exit {exit}\n{stdout}\n{stderr}");
         var rows = ResultsFile.Read(Path.Combine(dir.Path, "out", "earlier", "results.jsonl"));
@@ -104,7 +104,7 @@ public class JournalIntegrityTests
     {
         var manifest = TestManifests.CountedRuns(dir, "real", 20, 0, out _);
         var state = dir.File("real-state");
-        var (exit, stdout, stderr) = await FarmProcess.RunCliAsync(dir.Path, TimeSpan.FromMinutes(2),
+        var (exit, stdout, stderr) = await FarmPrograms.RunCliAsync(dir.Path, TimeSpan.FromMinutes(2),
             "run", "--manifest", manifest, "--state-dir", state, "--progress", "none");
         Assert.True(exit == 0, $"exit {exit}\n{stdout}\n{stderr}");
         var bytes = await File.ReadAllBytesAsync(SqliteJournal.DatabasePath(state));

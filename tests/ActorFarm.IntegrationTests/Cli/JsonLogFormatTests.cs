@@ -13,7 +13,7 @@ public class JsonLogFormatTests
 
     private static readonly string[] Levels = ["debug", "info", "warning", "error"];
 
-    private static string Describe((int ExitCode, string Stdout, string Stderr) run) =>
+    private static string Describe(RunResult run) =>
         $"exit {run.ExitCode}\n--- stdout ---\n{run.Stdout}\n--- stderr ---\n{run.Stderr}";
 
     /// <summary>Every line of <paramref name="stderr"/> is a JSON object with the log fields (and there is one at least); returns them.</summary>
@@ -60,7 +60,7 @@ public class JsonLogFormatTests
             }
             """);
 
-        var run = await FarmProcess.RunCliAsync(dir.Path, Limit,
+        var run = await FarmPrograms.RunCliAsync(dir.Path, Limit,
             "run", "--manifest", manifest, "--state-dir", dir.File("state"), "--json", "--log-format", "json", "-v");
 
         Assert.True(run.ExitCode == 0, Describe(run));
@@ -80,7 +80,7 @@ public class JsonLogFormatTests
         var notADirectory = dir.File("state-is-a-file");
         await File.WriteAllTextAsync(notADirectory, "not a state directory");
 
-        var run = await FarmProcess.RunCliAsync(dir.Path, Limit,
+        var run = await FarmPrograms.RunCliAsync(dir.Path, Limit,
             "run", "--manifest", manifest, "--state-dir", notADirectory, "--log-format", "json", "--verbose");
 
         Assert.True(run.ExitCode == 3, Describe(run));
@@ -106,9 +106,9 @@ public class JsonLogFormatTests
             }
             """);
 
-        var slots = await FarmProcess.RunCliAsync(dir.Path, Limit,
+        var slots = await FarmPrograms.RunCliAsync(dir.Path, Limit,
             "run", "--manifest", manifest, "--state-dir", dir.File("state"), "--slots", "0", "--log-format", "json");
-        var invalid = await FarmProcess.RunCliAsync(dir.Path, Limit, "validate", "--manifest", manifest, "--log-format", "json");
+        var invalid = await FarmPrograms.RunCliAsync(dir.Path, Limit, "validate", "--manifest", manifest, "--log-format", "json");
 
         Assert.True(slots.ExitCode == 2, Describe(slots));
         var refused = Assert.Single(AssertJsonLogLines(slots.Stderr, Describe(slots)));
@@ -129,7 +129,7 @@ public class JsonLogFormatTests
         var manifest = dir.File("jobs.hocon");
         await File.WriteAllTextAsync(manifest, "jobs { clean { handler = noop, sweep { i = [1] } } }");
 
-        var run = await FarmProcess.RunCliAsync(dir.Path, Limit,
+        var run = await FarmPrograms.RunCliAsync(dir.Path, Limit,
             "run", "--manifest", manifest, "--state-dir", dir.File("state"), "--log-format", "xml");
 
         Assert.True(run.ExitCode == 2, Describe(run));

@@ -32,11 +32,11 @@ public class OfflineResultsCliTests
               }
             }
             """);
-        var (exit, stdout, stderr) = await FarmProcess.RunCliAsync(dir.Path, Timeout, "run", "-m", manifest, "--state-dir", state, "--json");
+        var (exit, stdout, stderr) = await FarmPrograms.RunCliAsync(dir.Path, Timeout, "run", "-m", manifest, "--state-dir", state, "--json");
         Assert.True(exit == 1, $"exit {exit}\n{stdout}\n{stderr}");
         var jobId = Events(stdout).First(e => e.GetProperty("event").GetString() == "submitted").GetProperty("jobId").GetString()!;
         File.Delete(marker);
-        (exit, stdout, stderr) = await FarmProcess.RunCliAsync(dir.Path, Timeout, "rerun", jobId, "--failed", "--state-dir", state, "--json");
+        (exit, stdout, stderr) = await FarmPrograms.RunCliAsync(dir.Path, Timeout, "rerun", jobId, "--failed", "--state-dir", state, "--json");
         Assert.True(exit == 0, $"exit {exit}\n{stdout}\n{stderr}");
         var results = dir.File("out/flaky/results.jsonl");
         File.Delete(results);
@@ -44,14 +44,14 @@ public class OfflineResultsCliTests
         // Another process holds the state directory (as a running farm does): reading needs no lock.
         using (StateDirectoryLock.Acquire(state))
         {
-            (exit, stdout, stderr) = await FarmProcess.RunCliAsync(dir.Path, Timeout, "results", "--state-dir", state, "--json");
+            (exit, stdout, stderr) = await FarmPrograms.RunCliAsync(dir.Path, Timeout, "results", "--state-dir", state, "--json");
             Assert.True(exit == 0, $"exit {exit}\n{stdout}\n{stderr}");
             var job = Events(stdout).Single().GetProperty("jobs").EnumerateArray().Single();
             Assert.Equal((jobId, "flaky", "finished"),
                 (job.GetProperty("jobId").GetString(), job.GetProperty("name").GetString(), job.GetProperty("phase").GetString()));
 
             // By name: one row per task, its latest result (the rerun's successes, not the failures before).
-            (exit, stdout, stderr) = await FarmProcess.RunCliAsync(dir.Path, Timeout, "results", "flaky", "--state-dir", state, "--json");
+            (exit, stdout, stderr) = await FarmPrograms.RunCliAsync(dir.Path, Timeout, "results", "flaky", "--state-dir", state, "--json");
             Assert.True(exit == 0, $"exit {exit}\n{stdout}\n{stderr}");
             Assert.Equal(results, Events(stdout).Single().GetProperty("path").GetString());
             var rows = ResultsFile.Read(results);
@@ -60,20 +60,20 @@ public class OfflineResultsCliTests
 
             // By id, with --history, as CSV where asked: the odd tasks twice (failed, then succeeded).
             var csv = dir.File("history.csv");
-            (exit, stdout, stderr) = await FarmProcess.RunCliAsync(dir.Path, Timeout,
+            (exit, stdout, stderr) = await FarmPrograms.RunCliAsync(dir.Path, Timeout,
                 "results", "--job", jobId, "--state-dir", state, "--history", "--csv", "-o", csv);
             Assert.True(exit == 0, $"exit {exit}\n{stdout}\n{stderr}");
             Assert.Equal(1 + tasks + tasks / 2, File.ReadLines(csv).Count());
         }
 
-        (exit, _, stderr) = await FarmProcess.RunCliAsync(dir.Path, Timeout, "results", "nope", "--state-dir", state);
+        (exit, _, stderr) = await FarmPrograms.RunCliAsync(dir.Path, Timeout, "results", "nope", "--state-dir", state);
         Assert.Equal(2, exit);
         Assert.Contains("no job 'nope'", stderr);
         Directory.CreateDirectory(dir.File("empty"));
-        (exit, _, stderr) = await FarmProcess.RunCliAsync(dir.Path, Timeout, "results", "flaky", "--state-dir", dir.File("empty"));
+        (exit, _, stderr) = await FarmPrograms.RunCliAsync(dir.Path, Timeout, "results", "flaky", "--state-dir", dir.File("empty"));
         Assert.Equal(2, exit);
         Assert.Contains("holds no journal", stderr);
-        (exit, _, stderr) = await FarmProcess.RunCliAsync(dir.Path, Timeout, "results", "flaky", "--state-dir", state, "--cluster", "127.0.0.1:1");
+        (exit, _, stderr) = await FarmPrograms.RunCliAsync(dir.Path, Timeout, "results", "flaky", "--state-dir", state, "--cluster", "127.0.0.1:1");
         Assert.Equal(2, exit);
     }
 

@@ -21,12 +21,12 @@ public class OfflineResultsPostgresTests(PostgresServer postgres) : IClassFixtur
         var results = Path.Combine(dir.File("out"), "pg", "results.jsonl");
         File.Delete(results);
 
-        var (exit, stdout, stderr) = await FarmProcess.RunCliAsync(dir.Path, TimeSpan.FromMinutes(2), "results", "--postgres", database, "--json");
+        var (exit, stdout, stderr) = await FarmPrograms.RunCliAsync(dir.Path, TimeSpan.FromMinutes(2), "results", "--postgres", database, "--json");
         Assert.True(exit == 0, $"exit {exit}\n{stdout}\n{stderr}");
         var listed = JsonDocument.Parse(stdout).RootElement.GetProperty("jobs").EnumerateArray().Single();
         Assert.Equal(JobIds.For(spec), listed.GetProperty("jobId").GetString());
 
-        (exit, stdout, stderr) = await FarmProcess.RunCliAsync(dir.Path, TimeSpan.FromMinutes(2), "results", "pg", "--postgres", database);
+        (exit, stdout, stderr) = await FarmPrograms.RunCliAsync(dir.Path, TimeSpan.FromMinutes(2), "results", "pg", "--postgres", database);
         Assert.True(exit == 0, $"exit {exit}\n{stdout}\n{stderr}");
         Assert.Equal(Enumerable.Range(0, 20).Select(i => (long)i), ResultsFile.Read(results).Select(r => r.Index()).Order());
     }

@@ -20,7 +20,7 @@ public class RerunCliTests
         var (manifest, executions, marker) = FailWhileMarked(dir, "flaky", tasks, seconds: 0);
         var state = dir.File("state");
 
-        var (exit, stdout, stderr) = await FarmProcess.RunCliAsync(dir.Path, TimeSpan.FromMinutes(3),
+        var (exit, stdout, stderr) = await FarmPrograms.RunCliAsync(dir.Path, TimeSpan.FromMinutes(3),
             "run", "--manifest", manifest, "--state-dir", state, "--slots", "2", "--json");
         Assert.True(exit == 1, $"exit {exit}\n{stdout}\n{stderr}");
         var jobId = JobIdOf(stdout);
@@ -31,7 +31,7 @@ public class RerunCliTests
         Assert.Equal([1, 2, 1, 2, 1, 2], rows.Select(r => r.Attempts()));
 
         File.Delete(marker);
-        (exit, stdout, stderr) = await FarmProcess.RunCliAsync(dir.Path, TimeSpan.FromMinutes(3),
+        (exit, stdout, stderr) = await FarmPrograms.RunCliAsync(dir.Path, TimeSpan.FromMinutes(3),
             "rerun", jobId, "--failed", "--state-dir", state, "--slots", "2", "--json");
         Assert.True(exit == 0, $"exit {exit}\n{stdout}\n{stderr}");
         var rerun = Events(stdout).Single(e => e.GetProperty("event").GetString() == "rerun");
@@ -51,7 +51,7 @@ public class RerunCliTests
         Assert.Equal(3, JournalPeek.RecordedOutcomes(SqliteJournal.DatabasePath(state)).Count(o => o.Outcome == "failed"));
 
         // Nothing left to rerun: said so, exit 0, nothing ran.
-        (exit, stdout, stderr) = await FarmProcess.RunCliAsync(dir.Path, TimeSpan.FromMinutes(3),
+        (exit, stdout, stderr) = await FarmPrograms.RunCliAsync(dir.Path, TimeSpan.FromMinutes(3),
             "rerun", jobId, "--failed", "--state-dir", state);
         Assert.True(exit == 0, $"exit {exit}\n{stdout}\n{stderr}");
         Assert.Contains("nothing to rerun: every task succeeded", stdout);
@@ -67,7 +67,7 @@ public class RerunCliTests
         var state = dir.File("state");
         var database = SqliteJournal.DatabasePath(state);
 
-        var (exit, stdout, stderr) = await FarmProcess.RunCliAsync(dir.Path, TimeSpan.FromMinutes(3),
+        var (exit, stdout, stderr) = await FarmPrograms.RunCliAsync(dir.Path, TimeSpan.FromMinutes(3),
             "run", "--manifest", manifest, "--state-dir", state, "--slots", "2", "--json");
         Assert.True(exit == 1, $"exit {exit}\n{stdout}\n{stderr}");
         var jobId = JobIdOf(stdout);
@@ -75,7 +75,7 @@ public class RerunCliTests
         var beforeRerun = TestManifests.Executions(executions);
 
         string[] rerunArgs = ["rerun", jobId, "--failed", "--state-dir", state, "--slots", "2", "--progress", "plain"];
-        await using (var cli = FarmProcess.Start("actorfarm rerun", FarmProcess.CliPath, dir.Path, null, rerunArgs))
+        await using (var cli = ChildProcess.StartDotnet(FarmPrograms.CliPath, rerunArgs, dir.Path, label: "actorfarm rerun"))
         {
             // Killed once a few of the 20 failed tasks have run again.
             var target = beforeRerun.Values.Sum() + 6;
@@ -89,7 +89,7 @@ public class RerunCliTests
         Assert.True(succeededAtKill.Count > tasks / 2, "some rerun results were journaled before the kill");
 
         // The same command again resumes the same rerun.
-        (exit, stdout, stderr) = await FarmProcess.RunCliAsync(dir.Path, TimeSpan.FromMinutes(3), rerunArgs);
+        (exit, stdout, stderr) = await FarmPrograms.RunCliAsync(dir.Path, TimeSpan.FromMinutes(3), rerunArgs);
         Assert.True(exit == 0, $"exit {exit}\n{stdout}\n{stderr}");
         Assert.Contains("is already running", stdout);
 

@@ -30,8 +30,8 @@ public class ResourceKeysCliTests
             jobs { wide { command = ["/usr/bin/touch", "{{marker}}"], cpus = 8 } }
             """);
 
-        var invalid = await FarmProcess.RunCliAsync(dir.Path, Limit, "run", "--manifest", bad, "--state-dir", dir.File("state"));
-        var unfit = await FarmProcess.RunCliAsync(dir.Path, Limit, "run", "--manifest", wide, "--state-dir", dir.File("state"), "--slots", "2");
+        var invalid = await FarmPrograms.RunCliAsync(dir.Path, Limit, "run", "--manifest", bad, "--state-dir", dir.File("state"));
+        var unfit = await FarmPrograms.RunCliAsync(dir.Path, Limit, "run", "--manifest", wide, "--state-dir", dir.File("state"), "--slots", "2");
 
         Assert.True(invalid.ExitCode == 2, $"exit {invalid.ExitCode}\n{invalid.Stdout}\n{invalid.Stderr}");
         Assert.Contains("bad.hocon:4: jobs.wide.cpus: must be at least 1", invalid.Stderr);
@@ -65,7 +65,7 @@ public class ResourceKeysCliTests
             }
             """);
 
-        var run = await FarmProcess.RunCliAsync(dir.Path, Limit, "run", "--manifest", manifest, "--state-dir", dir.File("state"),
+        var run = await FarmPrograms.RunCliAsync(dir.Path, Limit, "run", "--manifest", manifest, "--state-dir", dir.File("state"),
             "--slots", "2", "--progress", "none");
 
         Assert.True(run.ExitCode == 1, $"exit {run.ExitCode}\n{run.Stdout}\n{run.Stderr}");

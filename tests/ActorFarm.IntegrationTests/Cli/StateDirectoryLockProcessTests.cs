@@ -22,7 +22,7 @@ public class StateDirectoryLockProcessTests
         string[] run = ["run", "--manifest", manifest, "--state-dir", state, "--slots", "2", "--progress", "plain"];
 
         await using var first = await StartRunningAsync(dir, run, executions);
-        var (exit, stdout, stderr) = await FarmProcess.RunCliAsync(dir.Path, AtOnce, run);
+        var (exit, stdout, stderr) = await FarmPrograms.RunCliAsync(dir.Path, AtOnce, run);
 
         Assert.True(exit == 3, $"exit {exit}\n{stdout}\n{stderr}");
         Assert.False(first.HasExited, "the second run waited for the first instead of refusing at once");
@@ -32,7 +32,7 @@ public class StateDirectoryLockProcessTests
         Assert.True(string.IsNullOrWhiteSpace(stdout), $"the second run submitted something:\n{stdout}");
 
         await first.KillHardAsync();
-        var resumed = await FarmProcess.RunCliAsync(dir.Path, TimeSpan.FromMinutes(3), "resume", "--state-dir", state, "--slots", "2", "--progress", "plain");
+        var resumed = await FarmPrograms.RunCliAsync(dir.Path, TimeSpan.FromMinutes(3), "resume", "--state-dir", state, "--slots", "2", "--progress", "plain");
         Assert.True(resumed.ExitCode == 0, $"exit {resumed.ExitCode}\n{resumed.Stdout}\n{resumed.Stderr}");
 
         var rows = ResultsFile.Read(Path.Combine(dir.Path, "out", "locked", "results.jsonl"));
@@ -53,7 +53,7 @@ public class StateDirectoryLockProcessTests
             ["run", "--manifest", manifest, "--state-dir", state, "--slots", "2", "--progress", "plain"], executions);
 
         // No seed is listening there: the node must refuse before it tries to join anything.
-        var (exit, stdout, stderr) = await FarmProcess.RunCliAsync(dir.Path, AtOnce,
+        var (exit, stdout, stderr) = await FarmPrograms.RunCliAsync(dir.Path, AtOnce,
             "node", "--seeds", $"127.0.0.1:{FreePort.Next()}", "--roles", "coordinator", "--state-dir", state);
 
         Assert.True(exit == 3, $"exit {exit}\n{stdout}\n{stderr}");
@@ -64,9 +64,9 @@ public class StateDirectoryLockProcessTests
     }
 
     /// <summary>A run that holds its state directory: it has started tasks.</summary>
-    private static async Task<FarmProcess> StartRunningAsync(TempDirectory dir, string[] args, string executions)
+    private static async Task<ChildProcess> StartRunningAsync(TempDirectory dir, string[] args, string executions)
     {
-        var first = FarmProcess.Start("actorfarm run (first)", FarmProcess.CliPath, dir.Path, null, args);
+        var first = ChildProcess.StartDotnet(FarmPrograms.CliPath, args, dir.Path, label: "actorfarm run (first)");
         await Waiting.UntilAsync(() => TestManifests.Executions(executions).Count > 0 || first.HasExited, TimeSpan.FromMinutes(2));
         Assert.False(first.HasExited, $"the first run ended early:\n{first.Tail()}");
         return first;

@@ -25,7 +25,7 @@ public class HandlerAssemblyClusterTests
 
         // The node says what it loaded from where (stderr), and its node-up event lists what it runs.
         Assert.Contains($"actorfarm: loaded handlers {ExampleHandlers.HandlerName} from {ExampleHandlers.AssemblyPath}", pi.Stderr);
-        var handlers = JsonDocument.Parse(upLine).RootElement.GetProperty("handlers").EnumerateArray().Select(h => h.GetString()).ToList();
+        var handlers = JsonDocument.Parse(upLine.Text).RootElement.GetProperty("handlers").EnumerateArray().Select(h => h.GetString()).ToList();
         Assert.Equal([ExampleHandlers.HandlerName, "noop", "sleep"], handlers);
 
         var manifest = ExampleHandlers.PiManifest(cluster.Directory, "pi", seeds: 40, samples: 50_000);

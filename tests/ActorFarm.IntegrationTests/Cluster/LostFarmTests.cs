@@ -67,7 +67,7 @@ public class LostFarmTests
     }
 
     /// <summary>Exit 3 within the bound, JSON only on stdout (its last line the error event), one line on stderr naming the farm.</summary>
-    private static async Task AssertLostAsync(FarmProcess client, FollowedFarm farm)
+    private static async Task AssertLostAsync(ChildProcess client, FollowedFarm farm)
     {
         var exit = await client.WaitForExitAsync(NoHang);
         var context = $"{client.Label} exited {exit}\n--- stdout ---\n{client.Stdout}\n--- stderr ---\n{client.Stderr}\n{farm.Cluster.Logs()}";
@@ -87,9 +87,9 @@ public class LostFarmTests
 
         public LocalCluster Cluster { get; }
 
-        public FarmProcess Coordinator { get; private set; } = null!;
+        public ChildProcess Coordinator { get; private set; } = null!;
 
-        public FarmProcess Worker { get; private set; } = null!;
+        public ChildProcess Worker { get; private set; } = null!;
 
         public string Manifest { get; private set; } = "";
 

@@ -20,8 +20,8 @@ public class ServerScriptTests
         {
             ["ACTORFARM_HOST"] = "127.0.0.1",
             ["ACTORFARM_PORT"] = port.ToString(),
-            ["ACTORFARM_CLI"] = FarmProcess.CliPath,
-            ["ACTORFARM_LIGHTHOUSE"] = FarmProcess.LighthousePath,
+            ["ACTORFARM_CLI"] = FarmPrograms.CliPath,
+            ["ACTORFARM_LIGHTHOUSE"] = FarmPrograms.LighthousePath,
         };
         try
         {
@@ -30,7 +30,7 @@ public class ServerScriptTests
             var lighthouse = await File.ReadAllTextAsync(dir.File(".actorfarm/server/lighthouse.pid"));
 
             var manifest = TestManifests.CountedRuns(dir, "quick", 4, 0, out _);
-            var submit = await FarmProcess.RunCliAsync(dir.Path, TimeSpan.FromMinutes(2),
+            var submit = await FarmPrograms.RunCliAsync(dir.Path, TimeSpan.FromMinutes(2),
                 "submit", "--manifest", manifest, "--cluster", $"127.0.0.1:{port}", "--json");
             Assert.True(submit.ExitCode == 0, $"{submit.Stdout}\n{submit.Stderr}");
 
@@ -49,7 +49,7 @@ public class ServerScriptTests
             var status = await Run("status");
             Assert.Contains("lighthouse: running", status);
             Assert.Contains("coordinator: running", status);
-            var list = await FarmProcess.RunCliAsync(dir.Path, TimeSpan.FromMinutes(2), "status", "--cluster", $"127.0.0.1:{port}");
+            var list = await FarmPrograms.RunCliAsync(dir.Path, TimeSpan.FromMinutes(2), "status", "--cluster", $"127.0.0.1:{port}");
             Assert.True(list.ExitCode == 0 && list.Stdout.Contains("quick"), $"{list.Stdout}\n{list.Stderr}");
 
             Assert.Contains("farm stopped", await Run("stop"));
@@ -57,12 +57,12 @@ public class ServerScriptTests
         }
         finally
         {
-            await SlurmCommand.RunAsync(Script, ["stop"], TimeSpan.FromMinutes(2), dir.Path, environment);
+            await ChildProcess.RunAsync(Script, ["stop"], TimeSpan.FromMinutes(2), dir.Path, environment);
         }
 
         async Task<string> Run(string command)
         {
-            var result = await SlurmCommand.RunAsync(Script, [command], TimeSpan.FromMinutes(3), dir.Path, environment);
+            var result = await ChildProcess.RunAsync(Script, [command], TimeSpan.FromMinutes(3), dir.Path, environment);
             Assert.True(result.ExitCode == 0, result.Describe("actorfarm-server.sh " + command) +
                 $"\n{ReadIfAny(dir.File(".actorfarm/server/lighthouse.log"))}\n{ReadIfAny(dir.File(".actorfarm/server/coordinator.log"))}");
             return result.Stdout;

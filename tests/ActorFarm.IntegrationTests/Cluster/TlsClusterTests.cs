@@ -42,9 +42,9 @@ public class TlsClusterTests
 
         // Same seed, TLS with a certificate that is not the farm's: the handshake fails both ways,
         // and the node says so and exits rather than waiting to join.
-        await using var stranger = FarmProcess.Start("stranger", FarmProcess.CliPath, cluster.Directory.Path, null,
-            "node", "--seeds", cluster.Seed, "--roles", "worker", "--name", "stranger",
-            "--tls-certificate", otherCertificate, "--tls-password", Password);
+        await using var stranger = ChildProcess.StartDotnet(FarmPrograms.CliPath,
+            ["node", "--seeds", cluster.Seed, "--roles", "worker", "--name", "stranger",
+            "--tls-certificate", otherCertificate, "--tls-password", Password], cluster.Directory.Path, label: "stranger");
         var strangerExit = await stranger.WaitForExitAsync(LocalCluster.StartTimeout);
         Assert.True(strangerExit == 3, $"stranger exited {strangerExit}\n{stranger.Tail()}");
         Assert.Contains($"actorfarm: the node could not start: the TLS handshake with the farm at {cluster.Seed} failed", stranger.Output);

@@ -38,7 +38,7 @@ public sealed partial class ClusterDashboardTests(ITestOutputHelper log)
         var port = FreePort.Next();
         var dashboard = cluster.StartClient("dashboard", "--dashboard", $"127.0.0.1:{port}");
         var up = await dashboard.WaitForLineAsync("dashboard at http", LocalCluster.StartTimeout);
-        var address = AddressPattern().Match(up).Value;
+        var address = AddressPattern().Match(up.Text).Value;
         Assert.Contains("token=" + DashboardToken.For(cluster.AccessFile), address);
 
         await using var browser = await HeadlessChromium.StartAsync(HeadlessChromium.Find()

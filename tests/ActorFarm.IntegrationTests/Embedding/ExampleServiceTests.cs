@@ -78,7 +78,7 @@ public class ExampleServiceTests
 
     private static async Task<(int Exit, JsonElement Summary, string Logs)> RunServiceAsync(string workingDirectory, params string[] args)
     {
-        await using var service = FarmProcess.Start("pi-service", ExampleService.AssemblyPath, workingDirectory, null, args);
+        await using var service = ChildProcess.StartDotnet(ExampleService.AssemblyPath, args, workingDirectory, label: "pi-service");
         var exit = await service.WaitForExitAsync(RunTimeout);
         var lines = service.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         // stdout is the summary line only; everything else went to stderr.

@@ -27,7 +27,7 @@ public class OutputDiskFullTests
             """);
         disk.Fill();
 
-        var (exit, stdout, stderr) = await FarmProcess.RunCliAsync(dir.Path, TimeSpan.FromMinutes(2),
+        var (exit, stdout, stderr) = await FarmPrograms.RunCliAsync(dir.Path, TimeSpan.FromMinutes(2),
             "run", "--manifest", manifest, "--state-dir", dir.File("state"), "--progress", "none");
         Assert.True(exit == 3, $"exit {exit}\n{stdout}\n{stderr}");
         var results = Path.Combine(disk.Path, "full", "results.jsonl");
@@ -45,7 +45,7 @@ public class OutputDiskFullTests
         var manifest = TestManifests.CountedRuns(dir, "never", 5, 0, out var executions);
         disk.Fill();
 
-        var (exit, stdout, stderr) = await FarmProcess.RunCliAsync(dir.Path, TimeSpan.FromMinutes(2),
+        var (exit, stdout, stderr) = await FarmPrograms.RunCliAsync(dir.Path, TimeSpan.FromMinutes(2),
             "run", "--manifest", manifest, "--state-dir", disk.Path, "--progress", "none");
         Assert.True(exit == 3, $"exit {exit}\n{stdout}\n{stderr}");
         var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);

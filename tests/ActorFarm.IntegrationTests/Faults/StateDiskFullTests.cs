@@ -25,7 +25,7 @@ public class StateDiskFullTests
         var database = SqliteJournal.DatabasePath(disk.Path);
 
         string[] run = ["run", "--manifest", manifest, "--state-dir", disk.Path, "--slots", "2", "--progress", "none", "--config", config];
-        await using (var cli = FarmProcess.Start("actorfarm run", FarmProcess.CliPath, dir.Path, null, run))
+        await using (var cli = ChildProcess.StartDotnet(FarmPrograms.CliPath, run, dir.Path, label: "actorfarm run"))
         {
             await Waiting.UntilAsync(() => TestManifests.Executions(executions).Values.Sum() >= 30 || cli.HasExited, TimeSpan.FromMinutes(2));
             Assert.False(cli.HasExited, $"the run ended before the disk filled:\n{cli.Tail()}");
@@ -44,7 +44,7 @@ public class StateDiskFullTests
         Assert.True(journaledAtHalt.Count < Tasks);
 
         disk.Free();
-        var (resumeExit, stdout, stderr) = await FarmProcess.RunCliAsync(dir.Path, TimeSpan.FromMinutes(3),
+        var (resumeExit, stdout, stderr) = await FarmPrograms.RunCliAsync(dir.Path, TimeSpan.FromMinutes(3),
             "resume", "--state-dir", disk.Path, "--slots", "2", "--progress", "none");
         var resultsPath = Path.Combine(dir.Path, "out", "fill", "results.jsonl");
         Assert.True(resumeExit == 0, $"exit {resumeExit}\n{stdout}\n{stderr}\n"

@@ -62,7 +62,7 @@ public class PackageTests(PackedPackages packages) : IClassFixture<PackedPackage
         // The README's `dotnet tool install --global ActorFarm.Tool --add-source artifacts`, into a
         // folder of its own instead of the machine's global tools; the version is given so that a
         // package of the same id on the registry can never be taken instead.
-        var install = await DotnetCommand.RunAsync("dotnet", dir.Path, StepLimit, null,
+        var install = await UserShell.RunAsync("dotnet", dir.Path, StepLimit, null,
             "tool", "install", PackedPackages.ToolId, "--tool-path", tools, "--add-source", packages.Folder, "--version", packages.Version);
         Assert.True(install.ExitCode == 0, $"dotnet tool install exited {install.ExitCode}:\n{install.Output}");
 
@@ -70,10 +70,10 @@ public class PackageTests(PackedPackages packages) : IClassFixture<PackedPackage
         var examples = Directory.CreateDirectory(dir.File("examples")).FullName;
         foreach (var file in new[] { "work.hocon", "work.py" })
             File.Copy(RepositoryRoot.Combine("examples", file), Path.Combine(examples, file));
-        var run = await DotnetCommand.RunAsync(Path.Combine(tools, "actorfarm"), dir.Path, StepLimit, null,
+        var run = await UserShell.RunAsync(Path.Combine(tools, "actorfarm"), dir.Path, StepLimit, null,
             "run", "--manifest", "examples/work.hocon");
 
-        Assert.True(run.ExitCode == 0, $"the installed actorfarm exited {run.ExitCode}:\n{DotnetCommand.Tail(run.Output)}");
+        Assert.True(run.ExitCode == 0, $"the installed actorfarm exited {run.ExitCode}:\n{run.Tail()}");
         var rows = ResultsFile.Read(Path.Combine(examples, "out", "work", "results.jsonl"));
         Assert.Equal(12, rows.Count);
         Assert.All(rows, r => Assert.Equal("succeeded", r.Outcome()));
@@ -148,10 +148,10 @@ public class PackageTests(PackedPackages packages) : IClassFixture<PackedPackage
     /// <summary>One <c>dotnet</c> command in the consumer; with <paramref name="expectedExit"/> 0 it must succeed, with null it must fail.</summary>
     private static async Task<string> Step(IReadOnlyDictionary<string, string> environment, string project, int? expectedExit, params string[] args)
     {
-        var (exit, output) = await DotnetCommand.RunAsync("dotnet", project, StepLimit, environment, args);
-        var ok = expectedExit is { } expected ? exit == expected : exit != 0;
-        Assert.True(ok, $"dotnet {string.Join(' ', args)} exited {exit} ({(expectedExit is null ? "expected a failure" : "expected " + expectedExit)}):\n{DotnetCommand.Tail(output)}");
-        return output;
+        var result = await UserShell.RunAsync("dotnet", project, StepLimit, environment, args);
+        var ok = expectedExit is { } expected ? result.ExitCode == expected : result.ExitCode != 0;
+        Assert.True(ok, $"dotnet {string.Join(' ', args)} exited {result.ExitCode} ({(expectedExit is null ? "expected a failure" : "expected " + expectedExit)}):\n{result.Tail()}");
+        return result.Output;
     }
 
     private void AssertTool(string id, string command, string entryPoint)

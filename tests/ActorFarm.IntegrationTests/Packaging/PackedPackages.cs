@@ -37,10 +37,10 @@ public sealed class PackedPackages : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var (exit, output) = await DotnetCommand.RunAsync("dotnet", RepositoryRoot.Path, PackLimit, null,
+        var pack = await UserShell.RunAsync("dotnet", RepositoryRoot.Path, PackLimit, null,
             "pack", "ActorFarm.sln", "-c", Configuration, "-o", Folder, "--no-build", "--disable-build-servers", "-tl:off");
-        if (exit != 0)
-            throw new InvalidOperationException($"dotnet pack ActorFarm.sln exited {exit}:\n{DotnetCommand.Tail(output)}");
+        if (pack.ExitCode != 0)
+            throw new InvalidOperationException($"dotnet pack ActorFarm.sln exited {pack.ExitCode}:\n{pack.Tail()}");
         Version = Nuspec(ToolId).Root!.Descendants().Single(e => e.Name.LocalName == "version").Value;
     }
 

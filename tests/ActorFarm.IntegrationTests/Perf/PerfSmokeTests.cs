@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace ActorFarm.IntegrationTests.Perf;
 
 /// <summary>
@@ -13,32 +11,12 @@ public class PerfSmokeTests
     public async Task Smoke_run_of_the_harness_exits_0_and_writes_its_csv()
     {
         using var output = new TempDirectory("actorfarm-perf-smoke");
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "ActorFarm.Perf.dll"), "--smoke", "--only", "noop", "--out", output.Path })
-            info.ArgumentList.Add(arg);
+        var perf = await ChildProcess.RunAsync("dotnet",
+            [Path.Combine(AppContext.BaseDirectory, "ActorFarm.Perf.dll"), "--smoke", "--only", "noop", "--out", output.Path], TimeSpan.FromMinutes(2));
 
-        using var perf = Process.Start(info)!;
-        var stdout = perf.StandardOutput.ReadToEndAsync();
-        var stderr = perf.StandardError.ReadToEndAsync();
-        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        try
-        {
-            await perf.WaitForExitAsync(limit.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            perf.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        Assert.True(perf.ExitCode == 0, $"exit {perf.ExitCode}\n{await stdout}\n{await stderr}");
+        Assert.True(perf.ExitCode == 0, $"exit {perf.ExitCode}\n{perf.Stdout}\n{perf.Stderr}");
         var csv = Path.Combine(output.Path, "results", "noop-throughput.csv");
-        Assert.True(File.Exists(csv), $"no {csv}\n{await stdout}");
+        Assert.True(File.Exists(csv), $"no {csv}\n{perf.Stdout}");
         Assert.Equal(2, File.ReadAllLines(csv).Length); // header + one run
         Assert.True(File.Exists(Path.Combine(output.Path, "RESULTS.md")));
     }

@@ -66,29 +66,22 @@ public class PostgresJobLockTests(PostgresServer postgres) : IClassFixture<Postg
         var target = new NpgsqlConnectionStringBuilder(database);
         var key = PostgresJobLock.KeyFor("killed-00000001");
         // Another process holds the job's lock (psql, as a farm on another machine would) and is killed.
-        var info = new System.Diagnostics.ProcessStartInfo(Path.Combine(PostgresServer.BinDirectory!, "psql"))
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false,
-        };
-        foreach (var arg in new[] { "-h", target.Host!, "-p", target.Port.ToString(), "-U", "postgres", "-d", target.Database! })
-            info.ArgumentList.Add(arg);
-        using var psql = System.Diagnostics.Process.Start(info)!;
+        await using var psql = ChildProcess.Start(Path.Combine(PostgresServer.BinDirectory!, "psql"),
+            ["-h", target.Host!, "-p", target.Port.ToString(), "-U", "postgres", "-d", target.Database!]);
         // Then idle, as the lock's own connection is between probes: the server notices a dead
         // client of an idle session at once (a session busy in a query only when it next talks).
-        await psql.StandardInput.WriteLineAsync($"SELECT pg_advisory_lock({key});");
-        await psql.StandardInput.FlushAsync();
+        await psql.WriteLineAsync($"SELECT pg_advisory_lock({key});");
         await using var contender = new PostgresJobLock(database, "killed-00000001");
         try
         {
             await UntilAsync(async () => await BackendPidHolding(database, key) != 0 || psql.HasExited);
             if (psql.HasExited)
-                Assert.Fail("psql ended: " + await psql.StandardError.ReadToEndAsync());
+                Assert.Fail("psql ended: " + psql.Stderr);
             Assert.False(await contender.TryAcquireAsync());
         }
         finally
         {
-            psql.Kill();
-            await psql.WaitForExitAsync();
+            await psql.KillHardAsync();
         }
 
         // The server ends the session when the killed client's socket closes.

@@ -91,7 +91,7 @@ public class AccessFileTests
         Assert.StartsWith($"could not write the access file {path}: ", error.Message);
         Assert.Empty(Directory.GetFiles(disk.File("farm")));
 
-        var (exit, stdout, stderr) = await FarmProcess.RunCliAsync(dir.Path, TimeSpan.FromMinutes(2),
+        var (exit, stdout, stderr) = await FarmPrograms.RunCliAsync(dir.Path, TimeSpan.FromMinutes(2),
             "node", "--seeds", $"127.0.0.1:{FreePort.Next()}", "--roles", "worker", "--access-file", path);
         Assert.True(exit == 3, $"exit {exit}\n{stdout}\n{stderr}");
         var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));

@@ -33,8 +33,8 @@ public class OtherUserTests
               output { directory = "out", capture = none }
             } }
             """);
-        await using var run = FarmProcess.Start("my run", FarmProcess.CliPath, dir.Path, null,
-            "run", "--manifest", gated, "--state-dir", dir.File("state"), "--slots", "2", "--progress", "none");
+        await using var run = ChildProcess.StartDotnet(FarmPrograms.CliPath,
+            ["run", "--manifest", gated, "--state-dir", dir.File("state"), "--slots", "2", "--progress", "none"], dir.Path, label: "my run");
         await using var cluster = await LocalCluster.StartAsync();
         File.SetUnixFileMode(cluster.Directory.Path, (UnixFileMode)0b111_101_101);
         var node = cluster.StartNode("n1", "coordinator,worker", args: ["--state-dir", cluster.Directory.File("state")]);
@@ -58,8 +58,8 @@ public class OtherUserTests
         // timeout (30 s by default; 10 s here, as a user may set it). That wait is also the
         // window the intruding nodes have to get in, so it stays well above a join's few seconds.
         var timeouts = ClientTimeouts.Write(other.Home, connect: TimeSpan.FromSeconds(10));
-        var attempts = new List<(string What, Task<(int ExitCode, string Stdout, string Stderr)> Run, int Expected)>();
-        var nodes = new List<FarmProcess>();
+        var attempts = new List<(string What, Task<RunResult> Run, int Expected)>();
+        var nodes = new List<ChildProcess>();
         foreach (var target in runPorts.Select(p => $"127.0.0.1:{p}").Append(cluster.Seed))
         {
             attempts.Add(($"plain submit to {target}", other.RunCliAsync(Limit, "submit", "--manifest", intruding, "--cluster", target, "--insecure", "--config", timeouts), 3));

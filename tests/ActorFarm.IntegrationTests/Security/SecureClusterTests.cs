@@ -25,17 +25,17 @@ public class SecureClusterTests
         var access = dir.File(".actorfarm/access.pem");
         var port = FreePort.Next();
         var seed = $"{host}:{port}";
-        await using var lighthouse = FarmProcess.Start("lighthouse", FarmProcess.LighthousePath, dir.Path, new Dictionary<string, string>
+        await using var lighthouse = ChildProcess.StartDotnet(FarmPrograms.LighthousePath, [], dir.Path, new Dictionary<string, string>
         {
             ["CLUSTER_IP"] = host,
             ["CLUSTER_PORT"] = port.ToString(),
             ["ACTORFARM_ACCESS_FILE"] = access,
-        });
+        }, label: "lighthouse");
         await lighthouse.WaitForLineAsync($"lighthouse up at akka.ssl.tcp://actorfarm@{host}:{port}", LocalCluster.StartTimeout);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(access));
-        await using var node = FarmProcess.Start("n1", FarmProcess.CliPath, dir.Path, null,
-            "node", "--seeds", seed, "--host", host, "--roles", "coordinator,worker", "--name", "n1", "--slots", "2",
-            "--state-dir", dir.File("state"), "--access-file", access);
+        await using var node = ChildProcess.StartDotnet(FarmPrograms.CliPath,
+            ["node", "--seeds", seed, "--host", host, "--roles", "coordinator,worker", "--name", "n1", "--slots", "2",
+            "--state-dir", dir.File("state"), "--access-file", access], dir.Path, label: "n1");
         await node.WaitForLineAsync($"node n1 up at akka.ssl.tcp://actorfarm@{host}:", LocalCluster.StartTimeout);
 
         var markers = Directory.CreateDirectory(stranger.File("markers")).FullName;
@@ -44,26 +44,26 @@ public class SecureClusterTests
             jobs { intruder { command = ["/bin/sh", "-c", "touch {{markers}}/$0", "${index}"], sweep { i = [1, 2, 3] } } }
             """);
         // A node that lacks the file writes its own (another farm's), one speaks plain TCP.
-        await using var otherFarmNode = FarmProcess.Start("other farm's node", FarmProcess.CliPath, stranger.Path, null,
-            "node", "--seeds", seed, "--host", host, "--roles", "worker", "--name", "other");
-        await using var plainNode = FarmProcess.Start("plain node", FarmProcess.CliPath, stranger.Path, null,
-            "node", "--seeds", seed, "--host", host, "--roles", "worker", "--name", "plain", "--insecure");
+        await using var otherFarmNode = ChildProcess.StartDotnet(FarmPrograms.CliPath,
+            ["node", "--seeds", seed, "--host", host, "--roles", "worker", "--name", "other"], stranger.Path, label: "other farm's node");
+        await using var plainNode = ChildProcess.StartDotnet(FarmPrograms.CliPath,
+            ["node", "--seeds", seed, "--host", host, "--roles", "worker", "--name", "plain", "--insecure"], stranger.Path, label: "plain node");
         await Waiting.UntilAsync(() => File.Exists(stranger.File(".actorfarm/access.pem")), LocalCluster.StartTimeout);
-        var otherFarmClient = FarmProcess.RunCliAsync(stranger.Path, ClientLimit, "submit", "--manifest", intruding, "--cluster", seed);
+        var otherFarmClient = FarmPrograms.RunCliAsync(stranger.Path, ClientLimit, "submit", "--manifest", intruding, "--cluster", seed);
         // Plain TCP to a TLS port gets no answer at all: the client gives up after its connect
         // timeout (30 s by default), shortened here as a user may. Those 10 s are also the plain
         // node's chance to get in, so they stay well above the few seconds a join takes.
-        var plainClient = FarmProcess.RunCliAsync(stranger.Path, ClientLimit, "submit", "--manifest", intruding, "--cluster", seed, "--insecure",
+        var plainClient = FarmPrograms.RunCliAsync(stranger.Path, ClientLimit, "submit", "--manifest", intruding, "--cluster", seed, "--insecure",
             "--config", ClientTimeouts.Write(stranger.Path, connect: TimeSpan.FromSeconds(10)));
-        var fileless = await FarmProcess.RunCliAsync(empty.Path, ClientLimit, "submit", "--manifest", intruding, "--cluster", seed);
+        var fileless = await FarmPrograms.RunCliAsync(empty.Path, ClientLimit, "submit", "--manifest", intruding, "--cluster", seed);
         var loose = dir.File("loose.pem");
         File.Copy(access, loose);
         File.SetUnixFileMode(loose, (UnixFileMode)0b110_100_100);
-        var looseNode = await FarmProcess.RunCliAsync(dir.Path, ClientLimit,
+        var looseNode = await FarmPrograms.RunCliAsync(dir.Path, ClientLimit,
             "node", "--seeds", seed, "--host", host, "--roles", "worker", "--access-file", loose);
-        var looseClient = await FarmProcess.RunCliAsync(dir.Path, ClientLimit, "status", "--cluster", seed, "--access-file", loose);
+        var looseClient = await FarmPrograms.RunCliAsync(dir.Path, ClientLimit, "status", "--cluster", seed, "--access-file", loose);
         var manifest = TestManifests.Sleep(dir, "own", 20, 0.01);
-        var own = await FarmProcess.RunCliAsync(dir.Path, ClientLimit,
+        var own = await FarmPrograms.RunCliAsync(dir.Path, ClientLimit,
             "submit", "--manifest", manifest, "--cluster", seed, "--access-file", access, "--wait", "--progress", "none");
         var (otherFarm, plain) = (await otherFarmClient, await plainClient);
         // The node with another farm's file fails its handshake and exits, saying why.

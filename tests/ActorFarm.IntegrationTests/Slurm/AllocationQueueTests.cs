@@ -56,7 +56,7 @@ public class AllocationQueueTests
         await Waiting.UntilAsync(() => RunningWithNodes(farm).Result.Count == 2, JobTimeout, TimeSpan.FromSeconds(2));
         var victim = (await RunningWithNodes(farm)).Min()!;
         await Waiting.UntilAsync(() => TestManifests.Executions(runs).Count >= 10, JobTimeout);
-        await SlurmCommand.RunCheckedAsync("scancel", victim);
+        await ChildProcess.RunCheckedAsync("scancel", [victim], TimeSpan.FromMinutes(1));
         // Its tasks go back; the queue asks for another allocation in its place.
         await Waiting.UntilAsync(() => farm.AllocationsSeen.Count >= 3, JobTimeout, TimeSpan.FromSeconds(1));
 

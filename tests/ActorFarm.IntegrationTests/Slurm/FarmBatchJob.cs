@@ -97,7 +97,7 @@ public sealed class FarmBatchJob : IDisposable
             .. sbatchOptions,
             RepositoryRoot.Combine("slurm", "actorfarm.sbatch"), ManifestPath,
         ];
-        var result = await SlurmCommand.RunAsync("sbatch", args, TimeSpan.FromMinutes(1), _dir.Path, LauncherEnvironment());
+        var result = await ChildProcess.RunAsync("sbatch", args, TimeSpan.FromMinutes(1), _dir.Path, LauncherEnvironment());
         if (result.ExitCode != 0)
             throw new InvalidOperationException(result.Describe("sbatch"));
         var jobId = result.Stdout.Trim().Split(';')[0];
@@ -115,12 +115,12 @@ public sealed class FarmBatchJob : IDisposable
         {
             if (DateTime.UtcNow > deadline)
             {
-                await SlurmCommand.RunAsync("scancel", [jobId], TimeSpan.FromSeconds(30));
+                await ChildProcess.RunAsync("scancel", [jobId], TimeSpan.FromSeconds(30));
                 throw new TimeoutException($"SLURM job {jobId} did not end within {AllocationTimeout}.\n{Output(jobId)}");
             }
             await Task.Delay(500);
         }
-        var show = await SlurmCommand.RunCheckedAsync("scontrol", "show", "job", jobId);
+        var show = (await ChildProcess.RunCheckedAsync("scontrol", ["show", "job", jobId], TimeSpan.FromMinutes(1))).Stdout;
         var state = Field(show, "JobState");
         var exit = Field(show, "ExitCode").Split(':');
         return new SlurmJobEnd(jobId, state, int.Parse(exit[0]), int.Parse(exit[1]), Output(jobId));
@@ -191,7 +191,7 @@ public sealed class FarmBatchJob : IDisposable
     private static async Task<string> StateAsync(string jobId)
     {
         // Empty once SLURM forgot the job (MinJobAge): it ended long ago.
-        var result = await SlurmCommand.RunAsync("squeue", ["-h", "-j", jobId, "-o", "%T"], TimeSpan.FromSeconds(30));
+        var result = await ChildProcess.RunAsync("squeue", ["-h", "-j", jobId, "-o", "%T"], TimeSpan.FromSeconds(30));
         return result.ExitCode == 0 ? result.Stdout.Trim() : "";
     }
 
@@ -207,7 +207,7 @@ public sealed class FarmBatchJob : IDisposable
             throw new InvalidOperationException($"{lighthouse} is missing: build the solution (dotnet build ActorFarm.sln -c Release) first");
         return new Dictionary<string, string>(Environment)
         {
-            ["ACTORFARM_CLI"] = FarmProcess.CliPath,
+            ["ACTORFARM_CLI"] = FarmPrograms.CliPath,
             ["ACTORFARM_LIGHTHOUSE"] = lighthouse,
         };
     }
@@ -223,7 +223,7 @@ public sealed class FarmBatchJob : IDisposable
     public void Dispose()
     {
         foreach (var jobId in _submitted)
-            SlurmCommand.RunAsync("scancel", [jobId], TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
+            ChildProcess.RunAsync("scancel", [jobId], TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
         _dir.Dispose();
     }
 }

@@ -19,7 +19,7 @@ public sealed class LoginNodeFarm : IAsyncDisposable
 
     public LocalCluster Cluster { get; }
 
-    public FarmProcess Coordinator { get; private set; } = null!;
+    public ChildProcess Coordinator { get; private set; } = null!;
 
     public string StateDirectory => Cluster.Directory.File(".actorfarm");
 
@@ -80,7 +80,7 @@ public sealed class LoginNodeFarm : IAsyncDisposable
     /// <summary>This farm's allocations SLURM still lists (by their working directory: this farm's only).</summary>
     public async Task<string[]> SlurmAllocationsAsync()
     {
-        var result = await SlurmCommand.RunAsync("squeue", ["-h", "-o", "%i %j %Z"], TimeSpan.FromSeconds(30));
+        var result = await ChildProcess.RunAsync("squeue", ["-h", "-o", "%i %j %Z"], TimeSpan.FromSeconds(30));
         return result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(l => l.Trim().Split(' '))
             .Where(f => f.Length == 3 && f[1].StartsWith("actorfarm-", StringComparison.Ordinal) && f[2] == Cluster.Directory.Path)
@@ -92,8 +92,8 @@ public sealed class LoginNodeFarm : IAsyncDisposable
     public async Task<(int ExitCode, string Output)> RunClientAsync(string[] args, string[] afterDashes)
     {
         string[] all = [.. args, "--cluster", Cluster.Seed, "--access-file", Cluster.AccessFile, .. afterDashes.Length > 0 ? ["--", .. afterDashes] : Array.Empty<string>()];
-        await using var client = FarmProcess.Start("client " + string.Join(' ', args.Take(2)), FarmProcess.CliPath, Cluster.Directory.Path,
-            new Dictionary<string, string> { ["ACTORFARM_HOST"] = "127.0.0.1" }, all);
+        await using var client = ChildProcess.StartDotnet(FarmPrograms.CliPath, all, Cluster.Directory.Path,
+            new Dictionary<string, string> { ["ACTORFARM_HOST"] = "127.0.0.1" }, label: "client " + string.Join(' ', args.Take(2)));
         var exit = await client.WaitForExitAsync(TimeSpan.FromMinutes(2));
         return (exit, client.Output);
     }
@@ -162,7 +162,7 @@ public sealed class LoginNodeFarm : IAsyncDisposable
         if (_watch is not null) await _watch;
         // Nothing of this farm may outlive the test: its allocations would hold the test cluster's nodes.
         foreach (var id in await SlurmAllocationsAsync())
-            await SlurmCommand.RunAsync("scancel", [id], TimeSpan.FromSeconds(30));
+            await ChildProcess.RunAsync("scancel", [id], TimeSpan.FromSeconds(30));
         await Cluster.DisposeAsync();
     }
 }

@@ -157,8 +157,8 @@ public partial class SecureAllocationTests
     /// <summary>The CLI run from <paramref name="directory"/> with no ACTORFARM_ACCESS_FILE (empty counts as unset).</summary>
     private static async Task<(int ExitCode, string Stdout, string Stderr)> RunClientAsync(string directory, params string[] args)
     {
-        await using var cli = FarmProcess.Start("actorfarm " + args[0], FarmProcess.CliPath, directory,
-            new Dictionary<string, string> { ["ACTORFARM_ACCESS_FILE"] = "" }, args);
+        await using var cli = ChildProcess.StartDotnet(FarmPrograms.CliPath, args, directory,
+            new Dictionary<string, string> { ["ACTORFARM_ACCESS_FILE"] = "" }, label: "actorfarm " + args[0]);
         var exit = await cli.WaitForExitAsync(TimeSpan.FromMinutes(2));
         return (exit, cli.Stdout, cli.Stderr);
     }

@@ -14,7 +14,7 @@ public sealed class SlurmCluster : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var script = RepositoryRoot.Combine("tests", "scripts", "slurm-up.sh");
-        var result = await SlurmCommand.RunAsync(script, [Nodes.ToString()], TimeSpan.FromMinutes(10));
+        var result = await ChildProcess.RunAsync(script, [Nodes.ToString()], TimeSpan.FromMinutes(10));
         if (result.ExitCode != 0)
             throw new InvalidOperationException(
                 $"SLURM could not be started ({SlurmFactAttribute.RequireVariable}={Environment.GetEnvironmentVariable(SlurmFactAttribute.RequireVariable)}): " +

@@ -34,7 +34,7 @@ public class StoppedAllocationResumeTests
         // 1. Graceful stop: only the launcher gets SIGTERM.
         var first = await job.SubmitAsync("--nodes=1", "--exclusive");
         await job.WaitForExecutionsAsync(first, 6);
-        await SlurmCommand.RunCheckedAsync("scancel", "--batch", "--signal=TERM", first);
+        await ChildProcess.RunCheckedAsync("scancel", ["--batch", "--signal=TERM", first], TimeSpan.FromMinutes(1));
         var stopped = await job.WaitForEndAsync(first);
         Assert.True(stopped.ExitCode == 130, stopped.ToString());
         var journaledAfterFirst = job.JournaledIndices();
@@ -45,7 +45,7 @@ public class StoppedAllocationResumeTests
         // 2. SIGTERM to the steps (the worker nodes and their tasks), not the launcher.
         var second = await job.SubmitAsync("--nodes=1", "--exclusive");
         await job.WaitForExecutionsAsync(second, runsAfterFirst.Values.Sum() + 6);
-        await SlurmCommand.RunCheckedAsync("scancel", "--signal=TERM", second);
+        await ChildProcess.RunCheckedAsync("scancel", ["--signal=TERM", second], TimeSpan.FromMinutes(1));
         var signalled = await job.WaitForEndAsync(second);
         Assert.True(signalled.ExitCode == 130, signalled.ToString());
         Assert.Contains("the worker nodes were stopped by a signal", signalled.Output);
@@ -57,7 +57,7 @@ public class StoppedAllocationResumeTests
         // 3. Plain scancel: every process of the job gets SIGTERM at once.
         var third = await job.SubmitAsync("--nodes=1", "--exclusive");
         await job.WaitForExecutionsAsync(third, runsAfterSecond.Values.Sum() + 6);
-        await SlurmCommand.RunCheckedAsync("scancel", third);
+        await ChildProcess.RunCheckedAsync("scancel", [third], TimeSpan.FromMinutes(1));
         var cancelled = await job.WaitForEndAsync(third);
         Assert.True(cancelled is { State: "CANCELLED", ExitCode: 130 }, cancelled.ToString());
         Assert.Contains("stopped before the jobs ended", cancelled.Output);

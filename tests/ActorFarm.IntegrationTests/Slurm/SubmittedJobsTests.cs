@@ -36,7 +36,7 @@ public class SubmittedJobsTests
 
         var first = await job.SubmitAsync("--nodes=1", "--exclusive");
         await job.WaitForOutputAsync(first, "the farm is up");
-        var (submitExit, submitOutput, submitErrors) = await FarmProcess.RunCliAsync(Path.GetDirectoryName(manifest)!, TimeSpan.FromMinutes(2),
+        var (submitExit, submitOutput, submitErrors) = await FarmPrograms.RunCliAsync(Path.GetDirectoryName(manifest)!, TimeSpan.FromMinutes(2),
             "submit", "--manifest", manifest, "--cluster", $"127.0.0.1:{port}", "--json");
         Assert.True(submitExit == 0, $"{submitOutput}\n{submitErrors}");
         var submittedId = Cluster.ClusterJobTests.JsonLines(submitOutput).Single().GetProperty("jobId").GetString()!;
@@ -45,7 +45,7 @@ public class SubmittedJobsTests
         await File.WriteAllTextAsync(gate, "");
         await job.WaitForOutputAsync(first, $"({submittedId}): resumed");
         await Waiting.UntilAsync(() => TestManifests.Executions(submittedExecutions).Values.Sum() >= 3, TimeSpan.FromMinutes(2));
-        await SlurmCommand.RunCheckedAsync("scancel", "--batch", "--signal=TERM", first);
+        await ChildProcess.RunCheckedAsync("scancel", ["--batch", "--signal=TERM", first], TimeSpan.FromMinutes(1));
         var stopped = await job.WaitForEndAsync(first);
         Assert.True(stopped.ExitCode == 130, stopped.ToString());
         Assert.Contains($"unfinished jobs (journaled, pending; the next allocation on this journal resumes them): {submittedId}", stopped.Output);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using ActorFarm.Manifest;
 using Xunit;
@@ -215,9 +214,7 @@ public class BoundedInputTests(ITestOutputHelper output)
     internal static string MakeFifo(TempManifestDir dir, string name)
     {
         var path = Path.Combine(dir.Path, name);
-        using var mkfifo = Process.Start("mkfifo", [path])!;
-        mkfifo.WaitForExit();
-        Assert.Equal(0, mkfifo.ExitCode);
+        ChildProcess.RunCheckedAsync("mkfifo", [path], TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
         return path;
     }
 }
