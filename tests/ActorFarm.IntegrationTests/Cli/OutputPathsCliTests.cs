@@ -29,7 +29,7 @@ public class OutputPathsCliTests
             """);
         var state = dir.File("state");
 
-        var (exit, stdout, stderr) = await FarmProcess.RunCliAsync(dir.Path, TimeSpan.FromMinutes(3),
+        var (exit, stdout, stderr) = await FarmPrograms.RunCliAsync(dir.Path, TimeSpan.FromMinutes(3),
             "run", "--manifest", manifest, "--state-dir", state, "--slots", "2", "--csv", "--progress", "none");
         Assert.True(exit == 1, $"exit {exit}\n{stdout}\n{stderr}");
 
@@ -40,9 +40,9 @@ public class OutputPathsCliTests
             var jobDirectory = Path.Combine(dir.Path, "out", job);
             var exported = dir.File($"{job}-exported.jsonl");
             var exportedCsv = dir.File($"{job}-exported.csv");
-            var (jsonExit, jsonOut, jsonErr) = await FarmProcess.RunCliAsync(dir.Path, TimeSpan.FromMinutes(1), "results", job, "--state-dir", state, "-o", exported);
+            var (jsonExit, jsonOut, jsonErr) = await FarmPrograms.RunCliAsync(dir.Path, TimeSpan.FromMinutes(1), "results", job, "--state-dir", state, "-o", exported);
             Assert.True(jsonExit == 0, $"exit {jsonExit}\n{jsonOut}\n{jsonErr}");
-            var (csvExit, csvOut, csvErr) = await FarmProcess.RunCliAsync(dir.Path, TimeSpan.FromMinutes(1), "results", job, "--state-dir", state, "--csv", "-o", exportedCsv);
+            var (csvExit, csvOut, csvErr) = await FarmPrograms.RunCliAsync(dir.Path, TimeSpan.FromMinutes(1), "results", job, "--state-dir", state, "--csv", "-o", exportedCsv);
             Assert.True(csvExit == 0, $"exit {csvExit}\n{csvOut}\n{csvErr}");
 
             foreach (var path in new[] { Path.Combine(jobDirectory, "results.jsonl"), exported })

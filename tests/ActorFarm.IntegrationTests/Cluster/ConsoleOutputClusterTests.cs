@@ -31,7 +31,7 @@ public class ConsoleOutputClusterTests
               {{names[1]}} { handler = sleep, handler-args { seconds = "0.05" }, sweep { i = [1, 2, 3] }, output { directory = "{{output}}" } }
             }
             """);
-        var (validateExit, validateOutput, validateErrors) = await FarmProcess.RunCliAsync(cluster.Directory.Path, ClientTimeout,
+        var (validateExit, validateOutput, validateErrors) = await FarmPrograms.RunCliAsync(cluster.Directory.Path, ClientTimeout,
             "validate", "--manifest", manifest, "--json");
         Assert.True(validateExit == 0, validateOutput + validateErrors);
         var ids = OutputStreams.AssertJsonLines(validateOutput, validateErrors)[^1].GetProperty("jobs")
