@@ -24,14 +24,19 @@ internal static class ConfigCommand
             Description = "Read the setting as a duration and print whole seconds, rounded up (for shell arithmetic).",
         };
         var config = CommonOptions.Config();
+        var json = CommonOptions.Json();
+        var verbose = CommonOptions.Verbose();
         var logFormat = CommonOptions.LogFormat();
-        var get = new Command("get", "Print one setting of a farm node: the farm's defaults under --config.") { paths, seconds, config, logFormat };
+        var get = new Command("get", "Print settings of a farm node, one value a line: the farm's defaults under --config.")
+        {
+            paths, seconds, config, json, verbose, logFormat,
+        };
         get.SetAction(parse =>
         {
-            var output = OutputFormat.For(json: false, verbose: false);
+            var output = OutputFormat.For(parse.GetValue(json), parse.GetValue(verbose));
             if (!RunCommand.TryReadConfig(parse.GetValue(config), output, out var extra)) return ExitCodes.BadInput;
             var farm = CliConfig.For(verbose: false, extra).WithFallback(FarmConfig.Base());
-            var lines = new List<string>();
+            var settings = new List<KeyValuePair<string, string>>();
             // Every path read before any is printed: a script reads all its values or none.
             foreach (var name in parse.GetValue(paths)!)
             {
@@ -42,7 +47,7 @@ internal static class ConfigCommand
                 }
                 try
                 {
-                    lines.Add(parse.GetValue(seconds) ? WholeSeconds(farm.GetTimeSpan(name)) : Text(farm, name));
+                    settings.Add(new(name, parse.GetValue(seconds) ? WholeSeconds(farm.GetTimeSpan(name)) : Text(farm, name)));
                 }
                 catch (Exception e) when (e is ConfigurationException or FormatException or OverflowException or ArgumentException)
                 {
@@ -50,7 +55,7 @@ internal static class ConfigCommand
                     return ExitCodes.BadInput;
                 }
             }
-            foreach (var line in lines) Console.WriteLine(line);
+            output.Settings(settings);
             return ExitCodes.Success;
         });
         return new Command("config", "Read the farm's settings (for scripts).") { get };

@@ -28,6 +28,10 @@ public class ConfigGetCliTests
 
         (exit, stdout, _) = await FarmPrograms.RunCliAsync(dir.Path, Limit, "config", "get", "actorfarm.node.drain-grace");
         Assert.Equal((0, "10s"), (exit, stdout.Trim()));
+
+        (exit, stdout, _) = await FarmPrograms.RunCliAsync(dir.Path, Limit, "config", "get", "--seconds", "--json", "actorfarm.node.drain-grace");
+        Assert.Equal(0, exit);
+        Assert.Equal("10", Assert.Single(JsonEvents.Named(stdout, "settings")).GetProperty("settings").GetProperty("actorfarm.node.drain-grace").GetString());
     }
 
     [Fact]
