@@ -92,16 +92,18 @@ farm_setting_seconds() {
   "$ACTORFARM_DOTNET" "$ACTORFARM_CLI" "${args[@]}"
 }
 
-# True once file $1 holds the JSON event $2 (a line `{"event":"$2",...}`, as `actorfarm node
-# --json` and the Lighthouse's --json print them): what the scripts wait on, never the text
-# lines meant for people.
+# True once file $1 holds the JSON event $2 (`{"event":"$2",...}`, as `actorfarm node --json`
+# and the Lighthouse's --json print them): what the scripts wait on, never the text lines meant
+# for people. Matched wherever it starts in a line: a file written through tee may hold another
+# write's partial line before it.
 farm_has_event() {
-  grep -q -- "^{\"event\":\"$2\"" "$1" 2>/dev/null
+  grep -qF -- "{\"event\":\"$2\"" "$1" 2>/dev/null
 }
 
-# The string field $3 of the first JSON event $2 in file $1 (a URL or an address: no quotes in it).
+# The string field $3 of the first JSON event $2 in file $1 (a URL or an address: no quotes and
+# no braces in it).
 farm_event_field() {
-  grep -m1 -- "^{\"event\":\"$2\"" "$1" 2>/dev/null | grep -o -- "\"$3\":\"[^\"]*\"" | cut -d'"' -f4
+  grep -o -m1 -- "{\"event\":\"$2\"[^}]*" "$1" 2>/dev/null | head -n1 | grep -o -- "\"$3\":\"[^\"]*\"" | cut -d'"' -f4
 }
 
 # The node name written into results: SLURM's name for the node (unique within the allocation,

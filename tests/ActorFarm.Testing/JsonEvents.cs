@@ -32,14 +32,19 @@ public static class JsonEvents
     /// <summary>A string field of an event.</summary>
     public static string Text(this JsonElement e, string field) => e.GetProperty(field).GetString()!;
 
-    /// <summary>The line as a JSON event (an object with a string "event"), or null.</summary>
+    /// <summary>
+    /// The JSON event in the line (an object with a string "event"), or null. Found where it starts,
+    /// not only at the line's start: the farm processes of a SLURM allocation share one output file,
+    /// where another process's partial line (written through tee) may run into it.
+    /// </summary>
     private static JsonElement? Parse(string line)
     {
-        line = line.Trim();
-        if (!line.StartsWith('{')) return null;
+        var start = line.IndexOf("{\"event\":", StringComparison.Ordinal);
+        if (start < 0) return null;
         try
         {
-            using var document = JsonDocument.Parse(line);
+            var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(line[start..]));
+            using var document = JsonDocument.ParseValue(ref reader);
             var root = document.RootElement;
             return root.ValueKind == JsonValueKind.Object && root.TryGetProperty("event", out var name) && name.ValueKind == JsonValueKind.String
                 ? root.Clone()
