@@ -9,6 +9,17 @@ using Akka.Cluster.Tools.Client;
 
 // The farm's seed node. It does no work and hosts no job: it is the fixed address every node
 // and client knows, and the receptionist through which clients outside the cluster reach it.
+// Its settings come from the environment (LighthouseConfig); its one argument, --json, makes what
+// it says on stdout one JSON object per line, with the event names of `actorfarm node --json`,
+// for scripts and tests to wait on (a person reads the text lines).
+if (args is not ([] or ["--json"]))
+{
+    Console.Error.WriteLine("lighthouse: usage: ActorFarm.Lighthouse [--json] (settings in the environment: see lighthouse/README.md)");
+    return 2;
+}
+var json = args is ["--json"];
+void Say(string text, object jsonEvent) => Console.WriteLine(json ? System.Text.Json.JsonSerializer.Serialize(jsonEvent) : text);
+
 var environment = Environment.GetEnvironmentVariables().Cast<DictionaryEntry>()
     .ToDictionary(e => (string)e.Key, e => (string?)e.Value);
 Akka.Configuration.Config config;
@@ -48,7 +59,8 @@ catch (Exception e)
 
 ClusterClientReceptionist.Get(system);
 var cluster = Cluster.Get(system);
-cluster.RegisterOnMemberUp(() => Console.WriteLine($"lighthouse up at {cluster.SelfAddress}"));
+cluster.RegisterOnMemberUp(() => Say($"lighthouse up at {cluster.SelfAddress}",
+    new { @event = "lighthouse-up", address = cluster.SelfAddress.ToString() }));
 
 // SIGTERM and Ctrl+C: leave the cluster cleanly instead of being detected as dead.
 void Leave(PosixSignalContext context)
@@ -60,5 +72,5 @@ using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Leave);
 using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Leave);
 
 await system.WhenTerminated;
-Console.WriteLine("lighthouse stopped");
+Say("lighthouse stopped", new { @event = "lighthouse-stopped" });
 return 0;

@@ -49,8 +49,9 @@ done
 state_dir="$(realpath -m "$state_dir")"
 run_dir="$state_dir/server"
 home="${ACTORFARM_HOME:-$(dirname "$here")}"
-dotnet="${ACTORFARM_DOTNET:-dotnet}"
-cli="${ACTORFARM_CLI:-$home/src/ActorFarm.Cli/bin/Release/net10.0/ActorFarm.Cli.dll}"
+export ACTORFARM_DOTNET="${ACTORFARM_DOTNET:-dotnet}" ACTORFARM_CLI="${ACTORFARM_CLI:-$home/src/ActorFarm.Cli/bin/Release/net10.0/ActorFarm.Cli.dll}"
+dotnet="$ACTORFARM_DOTNET"
+cli="$ACTORFARM_CLI"
 lighthouse="${ACTORFARM_LIGHTHOUSE:-$home/lighthouse/bin/Release/net10.0/ActorFarm.Lighthouse.dll}"
 access_file="${ACTORFARM_ACCESS_FILE:-$state_dir/access.pem}"
 
@@ -65,9 +66,10 @@ running() {
   [ -n "$pid" ] && alive "$pid"
 }
 
-wait_for_line() {
-  local name="$1" pattern="$2" deadline=$((SECONDS + ${ACTORFARM_START_TIMEOUT:-120}))
-  until grep -q -- "$pattern" "$run_dir/$name.log" 2>/dev/null; do
+# Waits until the $1 (lighthouse or coordinator) prints the JSON event $2 in its log.
+wait_for_event() {
+  local name="$1" event="$2" deadline=$((SECONDS + ${ACTORFARM_START_TIMEOUT:-120}))
+  until farm_has_event "$run_dir/$name.log" "$event"; do
     running "$name" || die 3 "the $name stopped while starting; see $run_dir/$name.log"
     [ $SECONDS -lt $deadline ] || die 3 "the $name did not come up within ${ACTORFARM_START_TIMEOUT:-120} s; see $run_dir/$name.log"
     sleep 0.2
@@ -92,14 +94,14 @@ start() {
     # The farm's first process, and so its oldest: the side that keeps it stays up when a whole
     # allocation vanishes (keep-oldest). It writes the access file when missing.
     CLUSTER_IP="$host" CLUSTER_PORT="$port" CLUSTER_SEEDS="" ACTORFARM_ACCESS_FILE="$access_file" \
-      nohup setsid "$dotnet" "$lighthouse" >>"$run_dir/lighthouse.log" 2>&1 </dev/null &
+      nohup setsid "$dotnet" "$lighthouse" --json >>"$run_dir/lighthouse.log" 2>&1 </dev/null &
     echo $! >"$run_dir/lighthouse.pid"
     echo "$seed" >"$run_dir/seed"
-    wait_for_line lighthouse "lighthouse up at"
+    wait_for_event lighthouse lighthouse-up
   fi
   if ! running coordinator; then
     : >"$run_dir/coordinator.log"
-    local args=(node --seeds "$seed" --roles coordinator --host "${seed%:*}" --port 0 --name "$(hostname -s)-coordinator")
+    local args=(node --seeds "$seed" --roles coordinator --host "${seed%:*}" --port 0 --name "$(hostname -s)-coordinator" --json)
     # shellcheck disable=SC2207 # two words or one
     args+=($(security_args))
     if [ -n "$postgres" ]; then
@@ -109,30 +111,34 @@ start() {
         >>"$run_dir/coordinator.log" 2>&1 </dev/null &
     fi
     echo $! >"$run_dir/coordinator.pid"
-    wait_for_line coordinator " up at "
+    wait_for_event coordinator node-up
   fi
   echo "farm up at $seed (logs in $run_dir)"
   echo "  actorfarm alloc add slurm --cluster $seed --max-nodes N --time 1h -- <sbatch options>"
   echo "  actorfarm submit --cluster $seed --manifest jobs.hocon [--wait]"
 }
 
+# A farm command stops within its stop limit of a signal (actorfarm.cli.stop-limit), the
+# coordinator's drain wait and hand-over included; the Lighthouse is given as long.
 stop_one() {
-  local name="$1" pid
+  local name="$1" limit="$2" pid deadline
   running "$name" || return 0
   pid="$(cat "$run_dir/$name.pid")"
   kill -TERM "$pid"
-  for _ in $(seq 1 300); do
+  deadline=$((SECONDS + limit))
+  while [ $SECONDS -lt $deadline ]; do
     alive "$pid" || return 0
     sleep 0.2
   done
-  die 3 "the $name (pid $pid) did not stop within 60 s"
+  die 3 "the $name (pid $pid) did not stop within $limit s"
 }
 
 case "$command" in
   start) start ;;
   stop)
-    stop_one coordinator
-    stop_one lighthouse
+    limit="$(farm_setting_seconds actorfarm.cli.stop-limit)" || die 3 "could not read the farm's stop limit from $cli (see above)"
+    stop_one coordinator "$limit"
+    stop_one lighthouse "$limit"
     echo "farm stopped"
     ;;
   status)

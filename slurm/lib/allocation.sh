@@ -39,7 +39,9 @@ farm_plan_walltime() {
   fi
   ACTORFARM_LEAVE_AT="$(farm_leave_at "$end")"
   export ACTORFARM_LEAVE_AT
-  FARM_STOP_AT=$((ACTORFARM_LEAVE_AT - FARM_LEAVE_SECONDS))
+  # When the worker nodes start leaving by themselves; no drain grace: under a --leave-at a node
+  # starts only tasks that end in time (docs/design.md, "Leaving").
+  FARM_STOP_AT=$((ACTORFARM_LEAVE_AT - FARM_DRAIN_LEAD))
   farm_log "the allocation ends at $(date -d "@$end" '+%F %T'); worker nodes drain from $(date -d "@$FARM_STOP_AT" +%T) and are gone by $(date -d "@$ACTORFARM_LEAVE_AT" +%T)"
   if [ $((FARM_STOP_AT - $(date +%s))) -lt 60 ]; then
     farm_log "warning: less than 60 s remain before the nodes drain, and starting the farm takes some of it; ask for a longer --time"

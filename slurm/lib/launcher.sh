@@ -17,11 +17,6 @@ source "$FARM_LIB/node-env.sh"
 # shellcheck source=slurm/lib/allocation.sh
 source "$FARM_LIB/allocation.sh"
 
-# A worker node starts leaving this long before its --leave-at (NodeSettings): 2 s to give back
-# its queued tasks and send its last results, 5 s to leave the cluster. No drain grace: under a
-# --leave-at a node starts only tasks that end in time (those of jobs declaring expected-duration
-# whenever they fit, the others only while a whole drain grace is left).
-readonly FARM_LEAVE_SECONDS=7
 readonly FARM_WORKER_STEP_NAME=actorfarm-workers
 # Exit codes, as `actorfarm submit --wait` has them.
 readonly FARM_EXIT_BAD_INPUT=2 FARM_EXIT_FARM_ERROR=3 FARM_EXIT_INTERRUPTED=130
@@ -29,6 +24,10 @@ readonly FARM_EXIT_BAD_INPUT=2 FARM_EXIT_FARM_ERROR=3 FARM_EXIT_INTERRUPTED=130
 FARM_STOP_REASON=""
 FARM_LIGHTHOUSE_PID="" FARM_COORDINATOR_PID="" FARM_WORKERS_PID="" FARM_SUBMIT_PID="" FARM_OTHERS_PID=""
 FARM_SUBMIT_STATUS="" FARM_OTHERS_STATUS="" FARM_RUN_DIR="" FARM_STOP_AT="" FARM_SHUT_DOWN=0
+# The farm's timings, asked of the farm (farm_read_timings): a worker node starts leaving
+# FARM_DRAIN_LEAD seconds before its --leave-at (actorfarm.node.leave-at-drain-lead), and a farm
+# command stops within FARM_STOP_LIMIT seconds of a signal (actorfarm.cli.stop-limit).
+FARM_DRAIN_LEAD="" FARM_STOP_LIMIT=""
 
 farm_log() {
   printf '[actorfarm-slurm %(%H:%M:%S)T] %s\n' -1 "$*"
@@ -111,8 +110,16 @@ farm_configure() {
     ACTORFARM_ACCESS_FILE="$(realpath -m "${ACTORFARM_ACCESS_FILE:-${FARM_STATE_DIR:-${SLURM_SUBMIT_DIR:-$PWD}/.actorfarm}/access.pem}")"
     export ACTORFARM_ACCESS_FILE
   fi
+  farm_read_timings
   # Node-local scratch for the head node's logs; the journal never lives here.
   FARM_RUN_DIR="$(mktemp -d "${TMPDIR:-/tmp}/actorfarm-$SLURM_JOB_ID.XXXXXX")"
+}
+
+farm_read_timings() {
+  local timings
+  timings="$(farm_setting_seconds actorfarm.node.leave-at-drain-lead actorfarm.cli.stop-limit)" \
+    || farm_die $FARM_EXIT_FARM_ERROR "could not read the farm's timings from $ACTORFARM_CLI (see above)"
+  { read -r FARM_DRAIN_LEAD; read -r FARM_STOP_LIMIT; } <<<"$timings"
 }
 
 # One launcher per SQLite journal: two coordinators writing one file would corrupt nothing but
@@ -145,11 +152,11 @@ farm_check_walltime() {
   fi
 }
 
-# Waits until a line matching $2 appears in file $1, written by process $3; fails when the
+# Waits until the JSON event $2 appears in file $1, written by process $3; fails when the
 # process exits, a stop is requested (or the allocation nears its end), or $4 seconds pass.
-farm_wait_for_line() {
-  local file="$1" pattern="$2" pid="$3" deadline=$((SECONDS + $4))
-  until grep -q -- "$pattern" "$file" 2>/dev/null; do
+farm_wait_for_event() {
+  local file="$1" event="$2" pid="$3" deadline=$((SECONDS + $4))
+  until farm_has_event "$file" "$event"; do
     farm_running "$pid" || return 1
     farm_check_walltime
     [ -z "$FARM_STOP_REASON" ] || return 1
@@ -164,7 +171,7 @@ farm_start_lighthouse() {
   # Akka's INFO lines would drown the job's output (the nodes' CLI is quiet by itself).
   { echo 'akka.loglevel = WARNING'; cat "$FARM_RUN_DIR/farm.hocon"; } >"$config"
   CLUSTER_IP="${ACTORFARM_SEEDS%:*}" CLUSTER_PORT="${ACTORFARM_SEEDS##*:}" CLUSTER_SEEDS="" CLUSTER_CONFIG="$config" \
-    "$ACTORFARM_DOTNET" "$ACTORFARM_LIGHTHOUSE" > >(tee "$FARM_RUN_DIR/lighthouse.out") 2>&1 &
+    "$ACTORFARM_DOTNET" "$ACTORFARM_LIGHTHOUSE" --json > >(tee "$FARM_RUN_DIR/lighthouse.out") 2>&1 &
   FARM_LIGHTHOUSE_PID=$!
 }
 
@@ -181,7 +188,7 @@ farm_validate_manifest() {
 farm_start_coordinator() {
   local args=(node --seeds "$ACTORFARM_SEEDS" --roles coordinator
     --host "$FARM_HEAD_ADDRESS" --port "$(farm_node_port coordinator)"
-    --name "$(farm_node_name)-coordinator" --config "$FARM_RUN_DIR/farm.hocon")
+    --name "$(farm_node_name)-coordinator" --config "$FARM_RUN_DIR/farm.hocon" --json)
   # shellcheck disable=SC2207 # one flag or none
   args+=($(farm_security_args))
   # The dashboard on the head node's loopback only: reached through an SSH tunnel, never open to the cluster network.
@@ -302,8 +309,8 @@ farm_stop_workers() {
     fi
   fi
   farm_log "waiting for the worker nodes to drain and leave"
-  # A node asked to leave drains for up to actorfarm.node.drain-grace (10 s), then leaves.
-  farm_wait_for_exit "$FARM_WORKERS_PID" 45 "the worker step"
+  # A node asked to leave drains (actorfarm.node.drain-grace), then leaves, within its stop limit.
+  farm_wait_for_exit "$FARM_WORKERS_PID" "$FARM_STOP_LIMIT" "the worker step"
 }
 
 # Stops everything still running, in the order that loses nothing. Safe to call twice.
@@ -332,7 +339,7 @@ farm_shutdown() {
   [ -z "$FARM_STOP_REASON" ] || farm_report_unfinished
   if farm_running "$FARM_COORDINATOR_PID"; then
     kill -TERM "$FARM_COORDINATOR_PID" 2>/dev/null || true
-    farm_wait_for_exit "$FARM_COORDINATOR_PID" 40 "the coordinator"
+    farm_wait_for_exit "$FARM_COORDINATOR_PID" "$FARM_STOP_LIMIT" "the coordinator"
   fi
   if farm_running "$FARM_LIGHTHOUSE_PID"; then
     kill -TERM "$FARM_LIGHTHOUSE_PID" 2>/dev/null || true
@@ -360,7 +367,7 @@ farm_on_exit() {
   [ -z "$FARM_RUN_DIR" ] || rm -rf "$FARM_RUN_DIR"
 }
 
-# Why a farm process ($1, pid $2) is not up after farm_wait_for_line gave up: it exited (a bad
+# Why a farm process ($1, pid $2) is not up after farm_wait_for_event gave up: it exited (a bad
 # access file, a port in use: its own message is in the output above), or time ran out ($3 s).
 farm_start_failure() {
   if farm_running "$2"; then
@@ -384,7 +391,7 @@ farm_start() {
   farm_start_lighthouse
   # Validation overlaps the Lighthouse's start-up; a bad manifest stops before any farm node.
   farm_validate_manifest
-  if ! farm_wait_for_line "$FARM_RUN_DIR/lighthouse.out" "lighthouse up at" "$FARM_LIGHTHOUSE_PID" "$timeout"; then
+  if ! farm_wait_for_event "$FARM_RUN_DIR/lighthouse.out" lighthouse-up "$FARM_LIGHTHOUSE_PID" "$timeout"; then
     [ -z "$FARM_STOP_REASON" ] || return 0
     farm_die $FARM_EXIT_FARM_ERROR "$(farm_start_failure "the Lighthouse" "$FARM_LIGHTHOUSE_PID" "$timeout")"
   fi
@@ -392,7 +399,7 @@ farm_start() {
   farm_start_workers
   farm_start_submit
   # Only to report: the farm's start-up time, or that the coordinator failed to start.
-  if ! farm_wait_for_line "$FARM_RUN_DIR/coordinator.out" "^node .* up at" "$FARM_COORDINATOR_PID" "$timeout"; then
+  if ! farm_wait_for_event "$FARM_RUN_DIR/coordinator.out" node-up "$FARM_COORDINATOR_PID" "$timeout"; then
     [ -z "$FARM_STOP_REASON" ] || return 0
     farm_die $FARM_EXIT_FARM_ERROR "$(farm_start_failure "the coordinator" "$FARM_COORDINATOR_PID" "$timeout")"
   fi
@@ -408,13 +415,12 @@ farm_start() {
 # Where the dashboard is and how to reach it from a laptop: the coordinator prints its address
 # (without the token: this output may be readable by others) right after it is up.
 farm_print_dashboard() {
-  local line url port head
-  if ! farm_wait_for_line "$FARM_RUN_DIR/coordinator.out" "dashboard.* at http" "$FARM_COORDINATOR_PID" 10; then
+  local url port head
+  if ! farm_wait_for_event "$FARM_RUN_DIR/coordinator.out" dashboard-up "$FARM_COORDINATOR_PID" 10; then
     farm_log "warning: ACTORFARM_DASHBOARD=$ACTORFARM_DASHBOARD but the coordinator printed no dashboard address (see its output above)"
     return 0
   fi
-  line="$(grep -m1 -o 'at http://[^ ]*' "$FARM_RUN_DIR/coordinator.out")"
-  url="${line#at }"
+  url="$(farm_event_field "$FARM_RUN_DIR/coordinator.out" dashboard-up url)"
   port="${url##*:}"
   port="${port%%/*}"
   head="$(hostname -s 2>/dev/null || hostname)"

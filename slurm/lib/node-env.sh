@@ -83,6 +83,29 @@ farm_write_config() {
   } >"$1"
 }
 
+# The farm's settings $@, one line each, in whole seconds, as its nodes have them (under
+# ACTORFARM_CONFIG): hocon/farm.hocon and cli.hocon own the farm's timings, and a script asks
+# the farm for them instead of repeating their numbers. Needs ACTORFARM_DOTNET and ACTORFARM_CLI.
+farm_setting_seconds() {
+  local args=(config get --seconds "$@")
+  [ -z "${ACTORFARM_CONFIG:-}" ] || args+=(--config "$ACTORFARM_CONFIG")
+  "$ACTORFARM_DOTNET" "$ACTORFARM_CLI" "${args[@]}"
+}
+
+# True once file $1 holds the JSON event $2 (`{"event":"$2",...}`, as `actorfarm node --json`
+# and the Lighthouse's --json print them): what the scripts wait on, never the text lines meant
+# for people. Matched wherever it starts in a line: a file written through tee may hold another
+# write's partial line before it.
+farm_has_event() {
+  grep -qF -- "{\"event\":\"$2\"" "$1" 2>/dev/null
+}
+
+# The string field $3 of the first JSON event $2 in file $1 (a URL or an address: no quotes and
+# no braces in it).
+farm_event_field() {
+  grep -o -m1 -- "{\"event\":\"$2\"[^}]*" "$1" 2>/dev/null | head -n1 | grep -o -- "\"$3\":\"[^\"]*\"" | cut -d'"' -f4
+}
+
 # The node name written into results: SLURM's name for the node (unique within the allocation,
 # even when several slurmd share one host).
 farm_node_name() {

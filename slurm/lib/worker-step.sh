@@ -10,6 +10,10 @@
 # SIGURG, which programs ignore unless they ask for it (and which scancel knows by name): only
 # this wrapper reacts, and it sends SIGTERM to the farm node alone, which lets its running
 # tasks finish within the drain grace and gives back the rest.
+#
+# The node speaks JSON on stdout (--json, one event a line: node-up, node-left), as every farm
+# process the SLURM scripts start: what a script or a test reads of the job's output; the
+# launcher's own lines are the ones for people.
 set -euo pipefail
 # shellcheck source=slurm/lib/node-env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/node-env.sh"
@@ -18,7 +22,8 @@ args=(node --seeds "$ACTORFARM_SEEDS" --roles worker
   --slots "$(farm_slots)"
   --host "$(farm_bind_address)"
   --port "$(farm_node_port worker)"
-  --name "$(farm_node_name)")
+  --name "$(farm_node_name)"
+  --json)
 [ -n "${ACTORFARM_LEAVE_AT:-}" ] && args+=(--leave-at "$ACTORFARM_LEAVE_AT")
 # shellcheck disable=SC2207 # one flag or none
 args+=($(farm_security_args))

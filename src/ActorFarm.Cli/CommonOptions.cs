@@ -6,6 +6,30 @@ namespace ActorFarm.Cli;
 /// <summary>Options shared by several commands, defined once so they read the same everywhere.</summary>
 internal static class CommonOptions
 {
+    private const string CsvName = "--csv";
+
+    /// <summary>
+    /// <c>--csv</c> of the commands that follow jobs to their end (<c>run</c>, <c>resume</c>,
+    /// <c>rerun</c>, <c>submit --wait</c>): results.csv besides results.jsonl. <paramref name="onlyWith"/>
+    /// names the option it needs, if any (e.g. <c>--wait</c>).
+    /// </summary>
+    public static Option<bool> AlsoCsv(string? onlyWith = null) => new(CsvName)
+    {
+        Description = onlyWith is null
+            ? "Also write results.csv next to results.jsonl."
+            : $"With {onlyWith}: also write results.csv next to results.jsonl.",
+    };
+
+    /// <summary><c>--csv</c> of <c>results</c>: the one file it writes is CSV.</summary>
+    public static Option<bool> CsvInstead() => new(CsvName) { Description = "CSV instead of JSON lines." };
+
+    /// <summary><c>--progress</c> of the commands that follow jobs (see <see cref="Output.ProgressView"/>).</summary>
+    public static Option<Output.ProgressMode> Progress() => new("--progress")
+    {
+        Description = "auto (a bar on a terminal, plain lines otherwise), bar, plain or none.",
+        DefaultValueFactory = _ => Output.ProgressMode.Auto,
+    };
+
     public static Option<FileInfo> Manifest() => new("--manifest", "-m")
     {
         Description = "The HOCON manifest describing the jobs (see docs/manifest.md).",

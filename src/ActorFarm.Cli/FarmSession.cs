@@ -11,7 +11,7 @@ namespace ActorFarm.Cli;
 /// </summary>
 internal static class FarmSession
 {
-    public static async Task<int> RunAsync(FarmOptions options, IOutput output, ProgressMode progress, bool csv,
+    public static async Task<int> RunAsync(FarmOptions options, IOutput output, Following follow,
         Func<FarmClient, Task<IReadOnlyList<string>>> startJobs, CancellationToken ct, Dashboard.DashboardOptions? dashboard = null)
     {
         var clock = Stopwatch.StartNew();
@@ -27,7 +27,7 @@ internal static class FarmSession
             try
             {
                 var jobIds = await startJobs(host.Client);
-                return await JobFollower.FollowAsync(host.Client, jobIds, output, progress, csv, ensureLocalResults: false, clock, ct);
+                return await JobFollower.FollowAsync(host.Client, jobIds, output, follow, ensureLocalResults: false, clock, ct);
             }
             catch (JobNotAcceptedException e)
             {

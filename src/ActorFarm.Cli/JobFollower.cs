@@ -9,18 +9,38 @@ using ActorFarm.Results;
 namespace ActorFarm.Cli;
 
 /// <summary>
-/// Follows jobs to their end for <c>run</c>, <c>resume</c> and <c>submit --wait</c>: live
-/// progress, the summary, the results files where the user asked for them, and the exit code.
+/// Follows jobs to their end for <c>run</c>, <c>resume</c>, <c>rerun</c>, <c>submit --wait</c> and
+/// <c>status --wait</c>: live progress, the summary, the results files where the user asked for
+/// them, and the exit code.
 /// </summary>
 internal static class JobFollower
 {
+    /// <summary>
+    /// Follows jobs on a farm that runs on without this command (<c>--cluster</c>): the results
+    /// files are fetched through the farm when this machine has none, and a stop signal ends the
+    /// wait, not the jobs (<see cref="RemoteFarm.StoppedWaiting"/>; exit code 130).
+    /// </summary>
+    public static async Task<int> WaitAsync(FarmClient client, IReadOnlyList<string> jobIds, IOutput output, Following follow,
+        Stopwatch clock, CancellationToken ct)
+    {
+        try
+        {
+            return await FollowAsync(client, jobIds, output, follow, ensureLocalResults: true, clock, ct);
+        }
+        catch (OperationCanceledException)
+        {
+            output.Error(RemoteFarm.StoppedWaiting(jobIds));
+            return ExitCodes.Interrupted;
+        }
+    }
+
     public static async Task<int> FollowAsync(FarmClient client, IReadOnlyList<string> jobIds, IOutput output,
-        ProgressMode progress, bool csv, bool ensureLocalResults, Stopwatch clock, CancellationToken ct)
+        Following follow, bool ensureLocalResults, Stopwatch clock, CancellationToken ct)
     {
         var latest = new ConcurrentDictionary<string, JobStatusReport>();
         var watches = jobIds.Select(id => WatchAsync(client, id, latest, ct)).ToArray();
         var allEnded = Task.WhenAll(watches);
-        var mode = output.AllowsProgress ? progress : ProgressMode.None;
+        var mode = output.AllowsProgress ? follow.Progress : ProgressMode.None;
         await ProgressView.ShowAsync(mode, () => jobIds.Where(latest.ContainsKey).Select(id => latest[id]).ToList(), allEnded, ct);
         var final = await allEnded;
 
@@ -30,7 +50,7 @@ internal static class JobFollower
             // does not share it gets its copy through the farm.
             if (ensureLocalResults && (job.ResultsFile is null || !File.Exists(job.ResultsFile)))
                 output.ResultsWritten(job.JobId, await client.ExportResultsAsync(job.JobId, cancellationToken: ct));
-            if (csv)
+            if (follow.Csv)
                 await client.ExportResultsAsync(job.JobId, ResultsFormat.Csv, cancellationToken: ct);
         }
 

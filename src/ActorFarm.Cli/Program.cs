@@ -25,6 +25,7 @@ var root = new RootCommand("ActorFarm: run a command thousands to millions of ti
     AccessCommand.Create(),
     DashboardCommand.Create(),
     AllocCommand.Create(),
+    ConfigCommand.Create(),
 };
 
 var parsed = root.Parse(args);

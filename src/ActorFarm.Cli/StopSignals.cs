@@ -20,8 +20,11 @@ namespace ActorFarm.Cli;
 /// </remarks>
 internal static class StopSignals
 {
-    /// <summary>How long the command may take to stop after the first signal (a node's drain and leave fit well within it).</summary>
-    public static readonly TimeSpan StopLimit = TimeSpan.FromSeconds(60);
+    /// <summary>
+    /// How long the command may take to stop after the first signal (<c>actorfarm.cli.stop-limit</c>
+    /// in cli.hocon; a node's drain and leave fit well within it). Read when a signal comes, not at start.
+    /// </summary>
+    private static TimeSpan StopLimit => Hosting.FarmConfig.Embedded("cli.hocon").GetTimeSpan("actorfarm.cli.stop-limit");
 
     private static readonly CancellationTokenSource Stop = new();
 
@@ -67,7 +70,8 @@ internal static class StopSignals
         {
             // The commands' cancellation callbacks run on the thread pool, not on this signal thread.
             _ = Stop.CancelAsync();
-            _ = Task.Delay(StopLimit).ContinueWith(_ => ExitNow($"did not stop within {StopLimit.TotalSeconds:0} s of the signal; exiting now."),
+            var limit = StopLimit;
+            _ = Task.Delay(limit).ContinueWith(_ => ExitNow($"did not stop within {limit.TotalSeconds:0} s of the signal; exiting now."),
                 TaskScheduler.Default);
             return;
         }

@@ -151,9 +151,7 @@ internal sealed class DashboardFeed : IAsyncDisposable
         try
         {
             var status = await _farm.StatusAsync(job.JobId, _options.FarmTimeout, ct);
-            if (status.IsSettled) _settled[job.JobId] = status;
-            else _settled.Remove(job.JobId);
-            return status;
+            return KeepIfSettled(_settled, job.JobId, status.IsSettled, status);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -164,6 +162,17 @@ internal sealed class DashboardFeed : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// What a settled job answered is kept: it cannot change, and the farm is not asked again. Any
+    /// other answer is forgotten, so the next refresh asks anew.
+    /// </summary>
+    private static T KeepIfSettled<T>(Dictionary<string, T> kept, string jobId, bool settled, T answer)
+    {
+        if (settled) kept[jobId] = answer;
+        else kept.Remove(jobId);
+        return answer;
+    }
+
     private async Task<JobInsight?> InsightOfAsync(JobListEntry job, JobStatusReport? status, CancellationToken ct)
     {
         if (status is null || status.Phase == JobPhase.Unknown) return null;
@@ -171,9 +180,7 @@ internal sealed class DashboardFeed : IAsyncDisposable
         try
         {
             var insight = await _farm.InsightAsync(job.JobId, _options.FarmTimeout, ct);
-            if (status.IsSettled) _settledInsights[job.JobId] = insight;
-            else _settledInsights.Remove(job.JobId);
-            return insight;
+            return KeepIfSettled(_settledInsights, job.JobId, status.IsSettled, insight);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {

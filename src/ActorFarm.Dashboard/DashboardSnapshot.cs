@@ -18,7 +18,8 @@ internal sealed record DashboardSnapshot(
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        // Outcomes as results.jsonl spells them (OutcomeNames); other enums camelCase.
+        Converters = { new ActorFarm.Results.OutcomeNames.Json(), new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 

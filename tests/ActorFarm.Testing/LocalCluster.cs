@@ -5,7 +5,8 @@ namespace ActorFarm.Testing;
 /// worker nodes started as separate <c>actorfarm node</c> processes, and clients run as
 /// <c>actorfarm submit/status/...</c> processes. Everything is killed when the test ends. Secure as
 /// a user's farm is by default: the Lighthouse writes the farm's access file, and every node and
-/// client is given it.
+/// client is given it. Nodes and the Lighthouse speak JSON on stdout (<c>--json</c>): the cluster
+/// waits on their JSON events, never on the text meant for people.
 /// </summary>
 public sealed class LocalCluster : IAsyncDisposable
 {
@@ -48,8 +49,8 @@ public sealed class LocalCluster : IAsyncDisposable
         };
         environment.TryAdd(ActorFarm.Security.FarmAccess.PathVariable, directory.File(".actorfarm/access.pem"));
         var cluster = new LocalCluster(directory, port, ["--access-file", directory.File(".actorfarm/access.pem"), .. extraNodeArgs ?? []], environment);
-        cluster.Lighthouse = cluster.Track(ChildProcess.StartDotnet(FarmPrograms.LighthousePath, [], cluster.Directory.Path, environment, label: "lighthouse"));
-        await cluster.Lighthouse.WaitForLineAsync("lighthouse up at", StartTimeout);
+        cluster.Lighthouse = cluster.Track(ChildProcess.StartDotnet(FarmPrograms.LighthousePath, ["--json"], cluster.Directory.Path, environment, label: "lighthouse"));
+        await cluster.Lighthouse.WaitForEventAsync("lighthouse-up", StartTimeout);
         return cluster;
     }
 
@@ -59,7 +60,7 @@ public sealed class LocalCluster : IAsyncDisposable
         string[] all =
         [
             "node", "--seeds", Seed, "--roles", roles, "--name", name, "--port", port.ToString(), "--slots", slots.ToString(),
-            .. args, .. _extraNodeArgs,
+            .. NodeArgs(args),
         ];
         return Track(ChildProcess.StartDotnet(FarmPrograms.CliPath, all, Directory.Path, label: name));
     }
@@ -74,10 +75,13 @@ public sealed class LocalCluster : IAsyncDisposable
         string[] all =
         [
             "node", "--seeds", Seed, "--roles", roles, "--name", name, "--port", "0", "--slots", slots.ToString(),
-            .. args, .. _extraNodeArgs,
+            .. NodeArgs(args),
         ];
         return Track(ChildProcess.StartDotnet(FarmPrograms.CliPath, all, Directory.Path, label: name, ownSession: true));
     }
+
+    /// <summary>A node's own arguments, then every node's (<c>--json</c> once, the access file, the cluster's extras).</summary>
+    private string[] NodeArgs(string[] args) => [.. args, .. args.Contains("--json") ? [] : new[] { "--json" }, .. _extraNodeArgs];
 
     /// <summary>
     /// Starts nodes one after the other, each up before the next starts. On a small test machine
@@ -98,7 +102,7 @@ public sealed class LocalCluster : IAsyncDisposable
     }
 
     public static Task WaitUpAsync(params ChildProcess[] nodes) =>
-        Task.WhenAll(nodes.Select(n => n.WaitForLineAsync(" up at ", StartTimeout)));
+        Task.WhenAll(nodes.Select(n => n.WaitForEventAsync("node-up", StartTimeout)));
 
     /// <summary>Runs a client command (<c>submit</c>, <c>status</c>, …) against this cluster to its end.</summary>
     public Task<(int ExitCode, string Output)> RunClientAsync(TimeSpan timeout, params string[] args) =>

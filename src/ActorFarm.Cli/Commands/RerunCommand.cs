@@ -26,8 +26,8 @@ internal static class RerunCommand
         var state = CommonOptions.StateDirectory();
         var slots = CommonOptions.Slots();
         var wait = new Option<bool>("--wait", "-w") { Description = "With --cluster: follow the job until it ends; exit 0 when every task succeeded, 1 otherwise." };
-        var csv = new Option<bool>("--csv") { Description = "Also write results.csv next to results.jsonl." };
-        var progress = RunCommand.ProgressOption();
+        var csv = CommonOptions.AlsoCsv();
+        var progress = CommonOptions.Progress();
         var json = CommonOptions.Json();
         var verbose = CommonOptions.Verbose();
         var logFormat = CommonOptions.LogFormat();
@@ -44,6 +44,7 @@ internal static class RerunCommand
         {
             var clock = Stopwatch.StartNew();
             var output = OutputFormat.For(parse.GetValue(json), parse.GetValue(verbose));
+            var follow = new Following(parse.GetValue(progress), parse.GetValue(csv));
             if (!parse.GetValue(failed))
             {
                 output.Error("say which tasks to run again: --failed (every task whose latest result is not a success).");
@@ -59,8 +60,7 @@ internal static class RerunCommand
                     output.Error("--state-dir, --slots and --handlers are for the embedded farm; with --cluster the farm's own nodes run the tasks.");
                     return ExitCodes.BadInput;
                 }
-                return await remote.RunAsync(parse, output, client => OnClusterAsync(client, id, parse.GetValue(wait), parse.GetValue(progress),
-                    parse.GetValue(csv), output, clock, ct), ct);
+                return await remote.RunAsync(parse, output, client => OnClusterAsync(client, id, parse.GetValue(wait), follow, output, clock, ct), ct);
             }
 
             var stateDir = parse.GetValue(state)!;
@@ -72,7 +72,7 @@ internal static class RerunCommand
             if (!RunCommand.TryReadConfig(parse.GetValue(remote.ConfigFile), output, out var extra)) return ExitCodes.BadInput;
             var farm = RunCommand.EmbeddedFarm(stateDir, parse.GetValue(slots), parse.GetValue(verbose), extra,
                 CommonOptions.HandlerPaths(parse.GetValue(handlers)));
-            return await FarmSession.RunAsync(farm, output, parse.GetValue(progress), parse.GetValue(csv), async client =>
+            return await FarmSession.RunAsync(farm, output, follow, async client =>
             {
                 output.JobRerun(await client.RerunAsync(id, RerunSelection.Failed, cancellationToken: ct));
                 return [id];
@@ -81,7 +81,7 @@ internal static class RerunCommand
         return command;
     }
 
-    private static async Task<int> OnClusterAsync(FarmClient client, string id, bool wait, ProgressMode progress, bool csv,
+    private static async Task<int> OnClusterAsync(FarmClient client, string id, bool wait, Following follow,
         IOutput output, Stopwatch clock, CancellationToken ct)
     {
         try
@@ -94,14 +94,6 @@ internal static class RerunCommand
             return e.JournalFault ? ExitCodes.FarmError : ExitCodes.BadInput;
         }
         if (!wait) return ExitCodes.Success;
-        try
-        {
-            return await JobFollower.FollowAsync(client, [id], output, progress, csv, ensureLocalResults: true, clock, ct);
-        }
-        catch (OperationCanceledException)
-        {
-            output.Error(RemoteFarm.StoppedWaiting([id]));
-            return ExitCodes.Interrupted;
-        }
+        return await JobFollower.WaitAsync(client, [id], output, follow, clock, ct);
     }
 }

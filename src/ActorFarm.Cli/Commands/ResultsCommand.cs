@@ -23,7 +23,7 @@ internal static class ResultsCommand
             Arity = ArgumentArity.ZeroOrOne,
         };
         var jobOption = new Option<string?>("--job", "-j") { Description = "The job, as the argument (either may be used)." };
-        var csv = new Option<bool>("--csv") { Description = "CSV instead of JSON lines." };
+        var csv = CommonOptions.CsvInstead();
         var path = new Option<FileInfo?>("--output", "-o") { Description = "Where to write; default: results.jsonl (or .csv) in the job's output directory." };
         var history = new Option<bool>("--history")
         {

@@ -12,8 +12,8 @@ internal static class ResumeCommand
         var state = CommonOptions.StateDirectory();
         var slots = CommonOptions.Slots();
         var json = CommonOptions.Json();
-        var csv = new Option<bool>("--csv") { Description = "Also write results.csv next to results.jsonl." };
-        var progress = RunCommand.ProgressOption();
+        var csv = CommonOptions.AlsoCsv();
+        var progress = CommonOptions.Progress();
         var verbose = CommonOptions.Verbose();
         var logFormat = CommonOptions.LogFormat();
         var config = CommonOptions.Config();
@@ -36,7 +36,7 @@ internal static class ResumeCommand
                 CommonOptions.HandlerPaths(parse.GetValue(handlers)));
             var nodeSlots = EmbeddedSlots.Of(parse.GetValue(slots), extra);
             var unfit = 0;
-            var exitCode = await FarmSession.RunAsync(farm, output, parse.GetValue(progress), parse.GetValue(csv), async client =>
+            var exitCode = await FarmSession.RunAsync(farm, output, new Following(parse.GetValue(progress), parse.GetValue(csv)), async client =>
             {
                 var running = (await client.ListAsync(cancellationToken: ct)).Where(j => j.Phase == JobPhase.Running).ToList();
                 // A job wider than this run's one node would wait for ever: said, and not followed.

@@ -19,8 +19,8 @@ internal static class RunCommand
         var slots = CommonOptions.Slots();
         var json = CommonOptions.Json();
         var outputDir = new Option<DirectoryInfo?>("--output", "-o") { Description = "Write results and task output under this directory instead of the manifest's output.directory." };
-        var csv = new Option<bool>("--csv") { Description = "Also write results.csv next to results.jsonl." };
-        var progress = ProgressOption();
+        var csv = CommonOptions.AlsoCsv();
+        var progress = CommonOptions.Progress();
         var verbose = CommonOptions.Verbose();
         var logFormat = CommonOptions.LogFormat();
         var config = CommonOptions.Config();
@@ -47,17 +47,9 @@ internal static class RunCommand
             }
             var farm = EmbeddedFarm(parse.GetValue(state)!, parse.GetValue(slots), parse.GetValue(verbose), extra,
                 CommonOptions.HandlerPaths(parse.GetValue(handlers)));
-            return await FarmSession.RunAsync(farm, output, parse.GetValue(progress), parse.GetValue(csv), async client =>
-            {
-                var ids = new List<string>();
-                foreach (var job in loaded.Jobs)
-                {
-                    var submitted = await client.SubmitAsync(job, cancellationToken: ct);
-                    output.JobSubmitted(submitted);
-                    ids.Add(submitted.JobId);
-                }
-                return ids;
-            }, ct, DashboardStart.Options(parse.GetValue(dashboard), parse.GetValue(readOnly), accessFile: null));
+            return await FarmSession.RunAsync(farm, output, new Following(parse.GetValue(progress), parse.GetValue(csv)),
+                client => JobSubmission.SubmitAllAsync(client, loaded.Jobs, output, ct),
+                ct, DashboardStart.Options(parse.GetValue(dashboard), parse.GetValue(readOnly), accessFile: null));
         });
         return command;
     }
@@ -93,10 +85,4 @@ internal static class RunCommand
             return false;
         }
     }
-
-    internal static Option<ProgressMode> ProgressOption() => new("--progress")
-    {
-        Description = "auto (a bar on a terminal, plain lines otherwise), bar, plain or none.",
-        DefaultValueFactory = _ => ProgressMode.Auto,
-    };
 }

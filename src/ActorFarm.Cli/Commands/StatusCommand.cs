@@ -21,7 +21,7 @@ internal static class StatusCommand
         {
             Description = "Follow the job (without one: every unfinished job of the farm) until it ends; exit 0 when every task succeeded, 1 otherwise.",
         };
-        var progress = RunCommand.ProgressOption();
+        var progress = CommonOptions.Progress();
         var verbose = CommonOptions.Verbose();
         var logFormat = CommonOptions.LogFormat();
         var remote = new RemoteFarm(verbose);
@@ -93,17 +93,7 @@ internal static class StatusCommand
         return ids;
     }
 
-    private static async Task<int> FollowJobsAsync(FarmClient client, List<string> ids, IOutput output, ProgressMode progress,
-        Stopwatch clock, CancellationToken ct)
-    {
-        try
-        {
-            return await JobFollower.FollowAsync(client, ids, output, progress, csv: false, ensureLocalResults: true, clock, ct);
-        }
-        catch (OperationCanceledException)
-        {
-            output.Error(RemoteFarm.StoppedWaiting(ids));
-            return ExitCodes.Interrupted;
-        }
-    }
+    private static Task<int> FollowJobsAsync(FarmClient client, List<string> ids, IOutput output, ProgressMode progress,
+        Stopwatch clock, CancellationToken ct) =>
+        JobFollower.WaitAsync(client, ids, output, new Following(progress, Csv: false), clock, ct);
 }

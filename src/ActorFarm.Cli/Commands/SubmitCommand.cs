@@ -17,8 +17,8 @@ internal static class SubmitCommand
         var manifest = CommonOptions.Manifest();
         var json = CommonOptions.Json();
         var wait = new Option<bool>("--wait", "-w") { Description = "Follow the jobs until they end; exit 0 when every task succeeded, 1 otherwise." };
-        var csv = new Option<bool>("--csv") { Description = "With --wait: also write results.csv next to results.jsonl." };
-        var progress = RunCommand.ProgressOption();
+        var csv = CommonOptions.AlsoCsv(onlyWith: "--wait");
+        var progress = CommonOptions.Progress();
         var verbose = CommonOptions.Verbose();
         var logFormat = CommonOptions.LogFormat();
         var remote = new RemoteFarm(verbose);
@@ -34,27 +34,10 @@ internal static class SubmitCommand
 
             return await remote.RunAsync(parse, output, async client =>
             {
-                var ids = new List<string>();
-                // Every job checked before any is submitted: bad input starts nothing.
-                foreach (var job in loaded.Jobs) client.EnsureSpecFits(job);
-                foreach (var job in loaded.Jobs)
-                {
-                    var submitted = await client.SubmitAsync(job, cancellationToken: ct);
-                    output.JobSubmitted(submitted);
-                    ids.Add(submitted.JobId);
-                }
+                var ids = await JobSubmission.SubmitAllAsync(client, loaded.Jobs, output, ct);
                 if (!parse.GetValue(wait)) return ExitCodes.Success;
-                try
-                {
-                    return await JobFollower.FollowAsync(client, ids, output, parse.GetValue(progress), parse.GetValue(csv),
-                        ensureLocalResults: true, clock, ct);
-                }
-                catch (OperationCanceledException)
-                {
-                    // True whether or not the farm itself is stopping (a stopped allocation stops both).
-                    output.Error(RemoteFarm.StoppedWaiting(ids));
-                    return ExitCodes.Interrupted;
-                }
+                // True whether or not the farm itself is stopping (a stopped allocation stops both).
+                return await JobFollower.WaitAsync(client, ids, output, new Following(parse.GetValue(progress), parse.GetValue(csv)), clock, ct);
             }, ct);
         });
         return command;

@@ -34,6 +34,9 @@ internal interface IOutput
 
     void NodeLeft(string nodeName, string reason);
 
+    /// <summary>Settings <c>config get</c> read, in the order asked: their values (text), or one object path → value (JSON).</summary>
+    void Settings(IReadOnlyList<KeyValuePair<string, string>> settings);
+
     /// <summary>
     /// The dashboard is served at <paramref name="address"/>, which holds its token when
     /// <paramref name="withToken"/> (else the user gets the token from <c>actorfarm access --dashboard-token</c>).

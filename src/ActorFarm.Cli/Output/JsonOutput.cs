@@ -74,6 +74,9 @@ internal sealed class JsonOutput(bool verbose) : IOutput
 
     public void NodeLeft(string nodeName, string reason) => Write(new { @event = "node-left", node = nodeName, reason });
 
+    public void Settings(IReadOnlyList<KeyValuePair<string, string>> settings) =>
+        Write(new { @event = "settings", settings = settings.ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal) });
+
     public void DashboardToken(string token) => Write(new { @event = "dashboard-token", token });
 
     public void DashboardUp(Uri address, bool withToken, bool readOnly) =>

@@ -120,6 +120,12 @@ internal sealed class TextOutput(bool verbose) : IOutput
 
     public void NodeLeft(string nodeName, string reason) => Console.WriteLine($"node {nodeName} left the cluster: {reason}");
 
+    // One value a line, nothing else: what a shell script reads.
+    public void Settings(IReadOnlyList<KeyValuePair<string, string>> settings)
+    {
+        foreach (var (_, value) in settings) Console.WriteLine(value);
+    }
+
     public void DashboardToken(string token) => Console.WriteLine(token);
 
     // On standard error (a notice): standard output is the run's (its summary), and an address with a token is nobody else's.

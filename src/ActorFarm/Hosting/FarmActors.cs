@@ -43,7 +43,7 @@ internal sealed record FarmActors(IActorRef Gateway, IActorRef Jobs, IActorRef D
         var allocations = StartAllocationQueues(system, options, coordinator, directory, jobs);
         var gateway = system.ActorOf(FarmGateway.Props(jobs, directory, allocations, options.Journal.QueryPluginId), options.GatewayName);
         if (coordinator)
-            FarmShutdown.AwaitWorkerDrainsBeforeLeaving(system, jobs, config.GetTimeSpan("actorfarm.node.drain-grace"));
+            FarmShutdown.AwaitWorkerDrainsBeforeLeaving(system, jobs, DrainTimings.From(config));
         if (options.OfferToClusterClients)
         {
             // Every member runs a receptionist, worker-only nodes too: a receptionist hands a

@@ -84,8 +84,17 @@ internal static class FarmConfig
         var composed = hostValues.WithFallback(journal).WithFallback(Base());
         if (security is not null)
             composed = security.Hocon.WithFallback(composed);
+        composed = ShutdownPhase(options.Config is null ? composed : options.Config.WithFallback(composed)).WithFallback(composed);
         return LogFormat.Apply(options.Config is null ? composed : options.Config.WithFallback(composed));
     }
+
+    /// <summary>
+    /// The standalone farm's shutdown phase that holds its drains (<see cref="FarmShutdown"/>), as
+    /// long as <paramref name="farm"/>'s drain timings need (<see cref="Node.DrainTimings.Phase"/>):
+    /// derived, so that a longer drain grace needs no second setting. The caller's config may still set it.
+    /// </summary>
+    private static Config ShutdownPhase(Config farm) => ConfigurationFactory.ParseString(
+        $"akka.coordinated-shutdown.phases.service-requests-done.timeout = {(long)Node.DrainTimings.From(farm).Phase.TotalMilliseconds}ms");
 
     /// <summary>
     /// The farm's journal plugins at Akka.Persistence.Sql's own plugin ids: SQLite in

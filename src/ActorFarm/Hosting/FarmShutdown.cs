@@ -11,7 +11,8 @@ namespace ActorFarm.Hosting;
 /// What the farm does when its actor system shuts down (coordinated shutdown, whoever runs it: a
 /// standalone farm's dispose or SIGTERM, a generic host's <c>StopAsync</c>): a worker member
 /// drains, a coordinator member waits for the workers' drains, then hands its jobs over as the
-/// member leaves. Both waits sit in the phase <c>service-requests-done</c>, whose timeout bounds them.
+/// member leaves. Both waits sit in the phase <c>service-requests-done</c>, and each ends within
+/// <see cref="DrainTimings.Longest"/>; a standalone farm's phase lasts <see cref="DrainTimings.Phase"/>.
 /// </summary>
 internal static class FarmShutdown
 {
@@ -26,26 +27,30 @@ internal static class FarmShutdown
             () =>
             {
                 var grace = settings.GraceAt(DateTimeOffset.UtcNow);
-                return node.Ask<NodeSupervisor.Drained>(new NodeSupervisor.Drain(grace), grace + TimeSpan.FromSeconds(5));
+                return node.Ask<NodeSupervisor.Drained>(new NodeSupervisor.Drain(grace), grace + settings.DrainSettle);
             },
             "The node did not drain in time; tasks it still held run again elsewhere.");
 
     /// <summary>
-    /// A coordinator node that leaves first waits, up to the worker nodes' drain grace, until no
-    /// worker node holds a lease of its jobs: when a whole allocation is signalled at once (plain
-    /// scancel, time limit) the workers' last results still reach the journal instead of running
-    /// again next time. Embedded farms (grace 0) do not wait.
+    /// A coordinator node that leaves first waits, up to the worker nodes' drain grace and settle
+    /// (<see cref="DrainTimings.Longest"/>, the same drain timings as theirs), until no worker node
+    /// holds a lease of its jobs: when a whole allocation is signalled at once (plain scancel, time
+    /// limit) the workers' last results still reach the journal instead of running again next
+    /// time. Embedded farms (grace 0) do not wait.
     /// </summary>
-    public static void AwaitWorkerDrainsBeforeLeaving(ActorSystem system, IActorRef jobs, TimeSpan workerGrace)
+    public static void AwaitWorkerDrainsBeforeLeaving(ActorSystem system, IActorRef jobs, DrainTimings workerDrains)
     {
-        if (workerGrace <= TimeSpan.Zero) return;
-        // Margin over the workers' grace: their last result batch and its acknowledgement.
-        var patience = workerGrace + TimeSpan.FromSeconds(3);
+        if (workerDrains.Grace <= TimeSpan.Zero) return;
+        var patience = workerDrains.Longest;
         WaitBeforeLeaving(system, "await-worker-drains", async () =>
             {
-                var state = await jobs.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, TimeSpan.FromSeconds(5));
+                // One bound for the whole wait, the region's answer included.
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                var state = await jobs.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, patience);
+                var left = patience - clock.Elapsed;
+                if (left <= TimeSpan.Zero) throw new TimeoutException();
                 await Task.WhenAll(state.Shards.SelectMany(shard => shard.EntityIds)
-                    .Select(jobId => jobs.Ask<NodesDrained>(new AwaitNodesDrained(jobId), patience)));
+                    .Select(jobId => jobs.Ask<NodesDrained>(new AwaitNodesDrained(jobId), left)));
             },
             $"Worker nodes still held tasks after {patience}; those run again when the jobs resume.");
     }
@@ -90,7 +95,7 @@ internal static class FarmShutdown
             {
                 await wait();
             }
-            catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+            catch (Exception e) when (e is AskTimeoutException or TaskCanceledException or TimeoutException)
             {
                 system.Log.Warning(onTimeout);
             }

@@ -17,8 +17,22 @@ internal sealed record NodeSettings(
     TimeSpan DrainGrace,
     DateTimeOffset? LeaveAt = null)
 {
-    /// <summary>Every task has ended this long before <see cref="LeaveAt"/>: time to leave the cluster.</summary>
-    public static readonly TimeSpan LeaveMargin = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// After the <see cref="DrainGrace"/>, a drain still kills what runs and gives it back: it is
+    /// given up this long after its grace (<c>actorfarm.node.drain-settle</c>).
+    /// </summary>
+    public required TimeSpan DrainSettle { get; init; }
+
+    /// <summary>Every task has ended this long before <see cref="LeaveAt"/>: time to leave the cluster (<c>leave-at-margin</c>).</summary>
+    public required TimeSpan LeaveAtMargin { get; init; }
+
+    /// <summary>
+    /// A scheduled leave drains this long before <see cref="LeaveAt"/> (<c>leave-at-drain-lead</c>):
+    /// <see cref="LeaveAtMargin"/> and enough to give back the queued leases and send the last
+    /// results. It needs no drain grace of its own: every task started under a <see cref="LeaveAt"/>
+    /// was admitted only if it ends by <see cref="WorkEndsAt"/>.
+    /// </summary>
+    public required TimeSpan LeaveAtDrainLead { get; init; }
 
     /// <summary>How big the node's messages may be (this process's frame size), see <see cref="WireLimits"/>.</summary>
     public WireLimits Wire { get; init; } = WireLimits.Default;
@@ -43,15 +57,8 @@ internal sealed record NodeSettings(
     /// <summary>A result batch not acknowledged for this long was lost on the way and is sent again.</summary>
     public TimeSpan UnackedResendAfter { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>
-    /// A scheduled leave drains this long before <see cref="WorkEndsAt"/>: enough to give back the
-    /// queued leases and send the last results. It needs no drain grace of its own: every task
-    /// started under a <see cref="LeaveAt"/> was admitted only if it ends by <see cref="WorkEndsAt"/>.
-    /// </summary>
-    public static readonly TimeSpan ScheduledDrain = TimeSpan.FromSeconds(2);
-
     /// <summary>Every task has ended by then (or is killed and given back): the node then leaves, gone by <see cref="LeaveAt"/>.</summary>
-    public DateTimeOffset? WorkEndsAt => LeaveAt - LeaveMargin;
+    public DateTimeOffset? WorkEndsAt => LeaveAt - LeaveAtMargin;
 
     /// <summary>
     /// The last moment a task of a job without <c>expected-duration</c> may start under a
@@ -62,7 +69,7 @@ internal sealed record NodeSettings(
     public DateTimeOffset? LastOpenEndedStartAt => WorkEndsAt - DrainGrace;
 
     /// <summary>When the node stops taking tasks and drains, so that it is gone by <see cref="LeaveAt"/>.</summary>
-    public DateTimeOffset? DrainAt => WorkEndsAt - ScheduledDrain;
+    public DateTimeOffset? DrainAt => LeaveAt - LeaveAtDrainLead;
 
     /// <summary>
     /// How long running tasks may still take when a drain starts at <paramref name="now"/>: the
@@ -92,6 +99,13 @@ internal sealed record NodeSettings(
     {
         var c = config.GetConfig("actorfarm.node");
         var slots = slotsOverride ?? c.GetInt("slots");
+        var drain = DrainTimings.From(config);
+        var leaveAtMargin = c.GetTimeSpan("leave-at-margin");
+        var leaveAtDrainLead = c.GetTimeSpan("leave-at-drain-lead");
+        // The drain starts before the tasks must have ended, never after.
+        if (leaveAtDrainLead < leaveAtMargin)
+            throw new ConfigurationException(
+                $"actorfarm.node.leave-at-drain-lead ({leaveAtDrainLead}) must be at least actorfarm.node.leave-at-margin ({leaveAtMargin})");
         return new NodeSettings(
             nodeName,
             slots > 0 ? slots : Environment.ProcessorCount,
@@ -102,9 +116,12 @@ internal sealed record NodeSettings(
             c.GetTimeSpan("register-interval"),
             c.GetTimeSpan("worker-restart-min-backoff"),
             c.GetTimeSpan("worker-restart-max-backoff"),
-            c.GetTimeSpan("drain-grace"),
+            drain.Grace,
             leaveAt)
         {
+            DrainSettle = drain.Settle,
+            LeaveAtMargin = leaveAtMargin,
+            LeaveAtDrainLead = leaveAtDrainLead,
             Wire = WireLimits.From(config),
             UnackedResendAfter = c.GetTimeSpan("unacked-resend-after", TimeSpan.FromSeconds(30)),
             InterruptedTaskHold = c.GetTimeSpan("interrupted-task-hold"),

@@ -70,7 +70,7 @@ public class ClusterJobTests(ITestOutputHelper output)
         var follower = cluster.StartClient("submit", "--manifest", leaving, "--wait", "--progress", "none");
         await Waiting.UntilAsync(() => TestManifests.Executions(executions).Count >= 30, TimeSpan.FromMinutes(2));
         Assert.Equal(0, await workers[2].TerminateAsync(TimeSpan.FromMinutes(1)));
-        Assert.Contains("left the cluster: shut down", workers[2].Output);
+        Assert.Equal("shut down", Assert.Single(workers[2].Events("node-left")).Text("reason"));
         var leftExit = await follower.WaitForExitAsync(TimeSpan.FromMinutes(3));
         Assert.True(leftExit == 0, $"submit exited {leftExit}\n{cluster.Logs()}");
         RerunCheck.AssertEveryTaskOnce(cluster.Directory.File("out/leaving/results.jsonl"), executions, 120);

@@ -20,8 +20,8 @@ public class CoordinatorFailoverTests(PostgresServer postgres, ITestOutputHelper
         await cluster.StartNodesInTurnAsync("worker", ["w1", "w2", "w3"]);
 
         var manifest = TestManifests.CountedRuns(cluster.Directory, "moving", 300, 0.2, out var executions);
-        var client = cluster.StartClient("submit", "--manifest", manifest, "--wait", "--progress", "plain");
-        await client.WaitForLineAsync("300 tasks", LocalCluster.StartTimeout);
+        var client = cluster.StartClient("submit", "--manifest", manifest, "--wait", "--json");
+        await client.WaitForEventAsync("submitted", LocalCluster.StartTimeout);
         await Waiting.UntilAsync(() => TestManifests.Executions(executions).Count >= 60, TimeSpan.FromMinutes(2));
 
         var host = coordinators.Single(c => c.Output.Contains("accepted: 300 tasks"));

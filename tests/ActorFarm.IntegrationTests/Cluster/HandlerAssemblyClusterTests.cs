@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace ActorFarm.IntegrationTests.Cluster;
 
 /// <summary>
@@ -21,11 +19,11 @@ public class HandlerAssemblyClusterTests
         var plain = cluster.StartNode("plain", "worker", slots: 2);
         await LocalCluster.WaitUpAsync(plain);
         var pi = cluster.StartNode("pi", "worker", slots: 2, args: ["--handlers", ExampleHandlers.AssemblyPath, "--json"]);
-        var upLine = await pi.WaitForLineAsync("\"node-up\"", LocalCluster.StartTimeout);
+        var up = await pi.WaitForEventAsync("node-up", LocalCluster.StartTimeout);
 
         // The node says what it loaded from where (stderr), and its node-up event lists what it runs.
         Assert.Contains($"actorfarm: loaded handlers {ExampleHandlers.HandlerName} from {ExampleHandlers.AssemblyPath}", pi.Stderr);
-        var handlers = JsonDocument.Parse(upLine.Text).RootElement.GetProperty("handlers").EnumerateArray().Select(h => h.GetString()).ToList();
+        var handlers = up.GetProperty("handlers").EnumerateArray().Select(h => h.GetString()).ToList();
         Assert.Equal([ExampleHandlers.HandlerName, "noop", "sleep"], handlers);
 
         var manifest = ExampleHandlers.PiManifest(cluster.Directory, "pi", seeds: 40, samples: 50_000);

@@ -31,7 +31,7 @@ public class LostFarmTests
         // The nodes' logs went to stderr: their stdout holds only what the command reports.
         Assert.NotEmpty(OutputStreams.LogLines(farm.Coordinator.Stderr, "INFO"));
         Assert.Empty(OutputStreams.LogLines(farm.Coordinator.Stdout, "INFO"));
-        Assert.Contains(" up at ", farm.Coordinator.Stdout);
+        Assert.Single(farm.Coordinator.Events("node-up"));
     }
 
     [Fact]

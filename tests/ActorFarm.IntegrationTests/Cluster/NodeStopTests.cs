@@ -42,7 +42,7 @@ public class NodeStopTests
 
         stopped.SignalGroup(15);
         Assert.True(await stopped.WaitForExitAsync(TimeSpan.FromMinutes(1)) == 0, stopped.Tail());
-        Assert.Contains("left the cluster: shut down", stopped.Output);
+        Assert.Equal("shut down", Assert.Single(stopped.Events("node-left")).Text("reason"));
 
         cluster.StartNode("w2", "worker", slots: Tasks);
         var exit = await follower.WaitForExitAsync(TimeSpan.FromMinutes(3));

@@ -26,8 +26,8 @@ public class ReattachTests(ITestOutputHelper output)
         var workerPids = workers.Select(w => w.Pid).ToArray();
 
         var manifest = TestManifests.CountedRuns(cluster.Directory, "steady", 300, 0.2, out var executions);
-        var client = cluster.StartClient("submit", "--manifest", manifest, "--wait", "--progress", "plain");
-        await client.WaitForLineAsync("300 tasks", LocalCluster.StartTimeout);
+        var client = cluster.StartClient("submit", "--manifest", manifest, "--wait", "--json");
+        await client.WaitForEventAsync("submitted", LocalCluster.StartTimeout);
         await Waiting.UntilAsync(() => TestManifests.Executions(executions).Count >= 60, TimeSpan.FromMinutes(2));
 
         await coordinator.KillHardAsync();

@@ -21,8 +21,8 @@ public partial class WorkerLossTests(ITestOutputHelper output)
         await LocalCluster.WaitUpAsync(workers);
 
         var manifest = TestManifests.CountedRuns(cluster.Directory, "survivor", 240, 0.1, out var executions);
-        var client = cluster.StartClient("submit", "--manifest", manifest, "--wait", "--progress", "plain");
-        await client.WaitForLineAsync("240 tasks", LocalCluster.StartTimeout);
+        var client = cluster.StartClient("submit", "--manifest", manifest, "--wait", "--json");
+        await client.WaitForEventAsync("submitted", LocalCluster.StartTimeout);
         await Waiting.UntilAsync(() => TestManifests.Executions(executions).Count >= 40, TimeSpan.FromMinutes(2));
 
         var killedAt = DateTime.UtcNow;

@@ -25,18 +25,21 @@ public class SecureClusterTests
         var access = dir.File(".actorfarm/access.pem");
         var port = FreePort.Next();
         var seed = $"{host}:{port}";
-        await using var lighthouse = ChildProcess.StartDotnet(FarmPrograms.LighthousePath, [], dir.Path, new Dictionary<string, string>
+        await using var lighthouse = ChildProcess.StartDotnet(FarmPrograms.LighthousePath, ["--json"], dir.Path, new Dictionary<string, string>
         {
             ["CLUSTER_IP"] = host,
             ["CLUSTER_PORT"] = port.ToString(),
             ["ACTORFARM_ACCESS_FILE"] = access,
         }, label: "lighthouse");
-        await lighthouse.WaitForLineAsync($"lighthouse up at akka.ssl.tcp://actorfarm@{host}:{port}", LocalCluster.StartTimeout);
+        var lighthouseUp = await lighthouse.WaitForEventAsync("lighthouse-up", LocalCluster.StartTimeout);
+        Assert.Equal($"akka.ssl.tcp://actorfarm@{host}:{port}", lighthouseUp.Text("address"));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(access));
         await using var node = ChildProcess.StartDotnet(FarmPrograms.CliPath,
             ["node", "--seeds", seed, "--host", host, "--roles", "coordinator,worker", "--name", "n1", "--slots", "2",
-            "--state-dir", dir.File("state"), "--access-file", access], dir.Path, label: "n1");
-        await node.WaitForLineAsync($"node n1 up at akka.ssl.tcp://actorfarm@{host}:", LocalCluster.StartTimeout);
+            "--state-dir", dir.File("state"), "--access-file", access, "--json"], dir.Path, label: "n1");
+        var nodeUp = await node.WaitForEventAsync("node-up", LocalCluster.StartTimeout);
+        Assert.Equal("n1", nodeUp.Text("node"));
+        Assert.StartsWith($"akka.ssl.tcp://actorfarm@{host}:", nodeUp.Text("address"));
 
         var markers = Directory.CreateDirectory(stranger.File("markers")).FullName;
         var intruding = stranger.File("intruder.hocon");

@@ -142,16 +142,26 @@ public sealed class FarmBatchJob : IDisposable
     }
 
     /// <summary>Waits until the allocation's output has a line containing <paramref name="text"/> (the job must still run).</summary>
-    public async Task WaitForOutputAsync(string jobId, string text)
+    public Task WaitForOutputAsync(string jobId, string text) =>
+        WaitForAsync(jobId, $"'{text}'", output => output.Contains(text, StringComparison.Ordinal));
+
+    /// <summary>The JSON events named <paramref name="name"/> the allocation's farm processes printed so far (see <see cref="JsonEvents"/>).</summary>
+    public List<JsonElement> Events(string jobId, string name) => JsonEvents.Named(Output(jobId), name);
+
+    /// <summary>Waits until a farm process of the allocation printed a JSON event <paramref name="name"/> that <paramref name="which"/> accepts.</summary>
+    public Task WaitForEventAsync(string jobId, string name, Func<JsonElement, bool> which) =>
+        WaitForAsync(jobId, $"the JSON event '{name}' waited for", output => JsonEvents.Named(output, name).Any(which));
+
+    private async Task WaitForAsync(string jobId, string what, Func<string, bool> printed)
     {
         var deadline = DateTime.UtcNow + AllocationTimeout;
-        while (!Output(jobId).Contains(text, StringComparison.Ordinal))
+        while (!printed(Output(jobId)))
         {
             var state = await StateAsync(jobId);
             if (!ActiveStates.Contains(state))
-                throw new InvalidOperationException($"SLURM job {jobId} ended ({state}) before printing '{text}'.\n{Output(jobId)}");
+                throw new InvalidOperationException($"SLURM job {jobId} ended ({state}) before printing {what}.\n{Output(jobId)}");
             if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"SLURM job {jobId} did not print '{text}' within {AllocationTimeout}.\n{Output(jobId)}");
+                throw new TimeoutException($"SLURM job {jobId} did not print {what} within {AllocationTimeout}.\n{Output(jobId)}");
             await Task.Delay(200);
         }
     }

@@ -1,4 +1,3 @@
-
 namespace ActorFarm.IntegrationTests.Slurm;
 
 /// <summary>
@@ -19,8 +18,10 @@ public class MultiNodeTests
         var end = await job.RunAsync($"--nodes={SlurmCluster.Nodes}", "--exclusive");
 
         Assert.True(end is { ExitCode: 0, State: "COMPLETED" }, end.ToString());
+        var nodeUps = JsonEvents.Named(end.Output, "node-up");
         foreach (var node in Enumerable.Range(1, SlurmCluster.Nodes).Select(i => $"n{i}"))
-            Assert.True(end.Output.Contains($"node {node} up at akka.ssl.tcp://actorfarm@127.0.0.1:"), $"no farm node on {node}\n{end}");
+            Assert.True(nodeUps.Any(up => up.Text("node") == node && up.Text("address").StartsWith("akka.ssl.tcp://actorfarm@127.0.0.1:", StringComparison.Ordinal)),
+                $"no farm node on {node}\n{end}");
         var rows = job.Results();
         Assert.Equal(Enumerable.Range(0, Tasks).Select(i => (long)i), rows.Select(r => r.Index()).Order());
         Assert.All(rows, r => Assert.Equal("succeeded", r.Outcome()));

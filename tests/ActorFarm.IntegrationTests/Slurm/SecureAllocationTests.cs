@@ -46,16 +46,16 @@ public partial class SecureAllocationTests
         var allocation = await job.SubmitAsync($"--nodes={SlurmCluster.Nodes}", "--exclusive");
         await job.WaitForOutputAsync(allocation, "to submit into this farm:");
         foreach (var node in Enumerable.Range(1, SlurmCluster.Nodes).Select(i => $"n{i}"))
-            await job.WaitForOutputAsync(allocation, $"node {node} up at ");
+            await job.WaitForEventAsync(allocation, "node-up", up => up.Text("node") == node);
         await job.WaitForExecutionsAsync(allocation, OwnTasks);
 
         // TLS on every farm process, without anything asked for it.
         var output = job.Output(allocation);
-        var nodeAddresses = NodeUpLine().Matches(output).Select(m => (Node: m.Groups[1].Value, Address: m.Groups[2].Value)).ToList();
-        Assert.True(nodeAddresses.Count == FarmNodes, $"expected {FarmNodes} 'node ... up at' lines, got {nodeAddresses.Count}\n{output}");
-        Assert.Equal(["n1", "n1-coordinator", "n2", "n3"], nodeAddresses.Select(n => n.Node).Order());
-        Assert.All(nodeAddresses, n => Assert.StartsWith("akka.ssl.tcp://actorfarm@127.0.0.1:", n.Address));
-        Assert.Contains($"lighthouse up at akka.ssl.tcp://actorfarm@{seed}", output);
+        var nodeUps = job.Events(allocation, "node-up");
+        Assert.True(nodeUps.Count == FarmNodes, $"expected {FarmNodes} node-up events, got {nodeUps.Count}\n{output}");
+        Assert.Equal(["n1", "n1-coordinator", "n2", "n3"], nodeUps.Select(n => n.Text("node")).Order());
+        Assert.All(nodeUps, n => Assert.StartsWith("akka.ssl.tcp://actorfarm@127.0.0.1:", n.Text("address")));
+        Assert.Equal($"akka.ssl.tcp://actorfarm@{seed}", Assert.Single(job.Events(allocation, "lighthouse-up")).Text("address"));
         Assert.DoesNotContain("akka.tcp://", output);
 
         // The access file: written by the Lighthouse beside the journal, for its owner only, and named in the log.
@@ -168,9 +168,6 @@ public partial class SecureAllocationTests
 
     [GeneratedRegex(@"dashboard: (http://\S+) on ")]
     private static partial Regex DashboardHint();
-
-    [GeneratedRegex(@"^node (\S+) up at (\S+)", RegexOptions.Multiline)]
-    private static partial Regex NodeUpLine();
 
     [GeneratedRegex(@"to submit into this farm: actorfarm submit --cluster (\S+) --access-file (\S+) --manifest \.\.\.")]
     private static partial Regex SubmitHint();

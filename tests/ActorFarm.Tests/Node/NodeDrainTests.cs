@@ -89,7 +89,7 @@ public sealed class NodeDrainTests : NodeTestKit
     {
         // Less than the drain grace is left before the node's work ends: a task of unknown
         // duration could be cut, one declared to take 1 s still fits.
-        var leaveAt = DateTimeOffset.UtcNow + NodeSettings.LeaveMargin + TimeSpan.FromSeconds(20);
+        var leaveAt = DateTimeOffset.UtcNow + NodeSettings.From(Sys.Settings.Config, "n1").LeaveAtMargin + TimeSpan.FromSeconds(20);
         var (directory, jobs, node) = StartNode(s => s with { LeaveAt = leaveAt, DrainGrace = TimeSpan.FromSeconds(30) });
         using var output = new TempDirectory();
         var openEnded = Specs.Handler("open", "noop", 5, output.Path) with { Priority = 1 };
@@ -110,16 +110,18 @@ public sealed class NodeDrainTests : NodeTestKit
     public void A_drain_under_a_leave_time_gives_running_tasks_only_what_is_left_before_it()
     {
         var now = DateTimeOffset.UtcNow;
-        var settings = NodeSettings.From(Sys.Settings.Config, "n1") with
+        var configured = NodeSettings.From(Sys.Settings.Config, "n1");
+        var settings = configured with
         {
             DrainGrace = TimeSpan.FromSeconds(10),
-            LeaveAt = now + NodeSettings.LeaveMargin + TimeSpan.FromSeconds(4),
+            LeaveAt = now + configured.LeaveAtMargin + TimeSpan.FromSeconds(4),
         };
 
         Assert.Equal(TimeSpan.FromSeconds(4), settings.GraceAt(now));
         Assert.Equal(TimeSpan.FromSeconds(10), settings.GraceAt(now - TimeSpan.FromSeconds(60)));
         Assert.Equal(TimeSpan.Zero, settings.GraceAt(now + TimeSpan.FromSeconds(60)));
         Assert.Equal(TimeSpan.FromSeconds(10), (settings with { LeaveAt = null }).GraceAt(now));
-        Assert.Equal(settings.LeaveAt - NodeSettings.LeaveMargin - NodeSettings.ScheduledDrain, settings.DrainAt);
+        // The scheduled drain starts leave-at-drain-lead before the leave time (farm.hocon: 7 s).
+        Assert.Equal(settings.LeaveAt - TimeSpan.FromSeconds(7), settings.DrainAt);
     }
 }
