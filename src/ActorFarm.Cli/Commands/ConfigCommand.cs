@@ -34,7 +34,7 @@ internal static class ConfigCommand
         get.SetAction(parse =>
         {
             var output = OutputFormat.For(parse.GetValue(json), parse.GetValue(verbose));
-            if (!RunCommand.TryReadConfig(parse.GetValue(config), output, out var extra)) return ExitCodes.BadInput;
+            if (!EmbeddedFarm.TryReadConfig(parse.GetValue(config), output, out var extra)) return ExitCodes.BadInput;
             var farm = CliConfig.For(verbose: false, extra).WithFallback(FarmConfig.Base());
             var settings = new List<KeyValuePair<string, string>>();
             // Every path read before any is printed: a script reads all its values or none.

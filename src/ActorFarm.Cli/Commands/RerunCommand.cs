@@ -23,22 +23,20 @@ internal static class RerunCommand
         {
             Description = "Run again every task whose latest result is not a success (failed, timed out, failed to start, cancelled).",
         };
-        var state = CommonOptions.StateDirectory();
-        var slots = CommonOptions.Slots();
         var wait = new Option<bool>("--wait", "-w") { Description = "With --cluster: follow the job until it ends; exit 0 when every task succeeded, 1 otherwise." };
         var csv = CommonOptions.AlsoCsv();
         var progress = CommonOptions.Progress();
         var json = CommonOptions.Json();
         var verbose = CommonOptions.Verbose();
         var logFormat = CommonOptions.LogFormat();
-        var handlers = CommonOptions.Handlers();
         var remote = new RemoteFarm(verbose, clusterRequired: false);
+        // Its --config serves the embedded farm too.
+        var embedded = new EmbeddedFarm(verbose, remote.ConfigFile);
         var command = new Command("rerun",
             "Run again the failed tasks of a finished job: here on the state directory's embedded farm, or on a cluster with --cluster.")
         {
-            job, failed, state, slots, handlers, wait, csv, progress, json, verbose, logFormat,
+            job, failed, embedded.State, embedded.Slots, embedded.Handlers, wait, csv, progress, json, verbose, logFormat,
         };
-        // Its --config serves the embedded farm too.
         remote.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
@@ -54,8 +52,7 @@ internal static class RerunCommand
             if (remote.IsChosen(parse))
             {
                 // Given on the command line, not merely defaulted.
-                if (parse.GetResult(state) is { Implicit: false } || parse.GetResult(slots) is { Implicit: false }
-                    || parse.GetResult(handlers) is { Implicit: false })
+                if (embedded.IsGiven(parse))
                 {
                     output.Error("--state-dir, --slots and --handlers are for the embedded farm; with --cluster the farm's own nodes run the tasks.");
                     return ExitCodes.BadInput;
@@ -63,15 +60,9 @@ internal static class RerunCommand
                 return await remote.RunAsync(parse, output, client => OnClusterAsync(client, id, parse.GetValue(wait), follow, output, clock, ct), ct);
             }
 
-            var stateDir = parse.GetValue(state)!;
-            if (!File.Exists(SqliteJournal.DatabasePath(stateDir.FullName)))
-            {
-                output.Error($"no farm state in {stateDir.FullName}: no job to rerun (give the state directory the job ran with, or --cluster).");
+            if (embedded.ExistingState(parse, output, "no job to rerun (give the state directory the job ran with, or --cluster).") is null)
                 return ExitCodes.BadInput;
-            }
-            if (!RunCommand.TryReadConfig(parse.GetValue(remote.ConfigFile), output, out var extra)) return ExitCodes.BadInput;
-            var farm = RunCommand.EmbeddedFarm(stateDir, parse.GetValue(slots), parse.GetValue(verbose), extra,
-                CommonOptions.HandlerPaths(parse.GetValue(handlers)));
+            if (embedded.TryBuild(parse, output, out _) is not { } farm) return ExitCodes.BadInput;
             return await FarmSession.RunAsync(farm, output, follow, async client =>
             {
                 output.JobRerun(await client.RerunAsync(id, RerunSelection.Failed, cancellationToken: ct));

@@ -9,32 +9,23 @@ internal static class ResumeCommand
 {
     public static Command Create()
     {
-        var state = CommonOptions.StateDirectory();
-        var slots = CommonOptions.Slots();
         var json = CommonOptions.Json();
         var csv = CommonOptions.AlsoCsv();
         var progress = CommonOptions.Progress();
         var verbose = CommonOptions.Verbose();
         var logFormat = CommonOptions.LogFormat();
         var config = CommonOptions.Config();
-        var handlers = CommonOptions.Handlers();
+        var embedded = new EmbeddedFarm(verbose, config);
         var command = new Command("resume", "Continue the unfinished jobs of a state directory (after a crash or kill).")
         {
-            state, slots, csv, progress, json, verbose, logFormat, config, handlers,
+            embedded.State, embedded.Slots, csv, progress, json, verbose, logFormat, config, embedded.Handlers,
         };
         command.SetAction(async (parse, ct) =>
         {
             var output = OutputFormat.For(parse.GetValue(json), parse.GetValue(verbose));
-            var stateDir = parse.GetValue(state)!;
-            if (!File.Exists(Hosting.SqliteJournal.DatabasePath(stateDir.FullName)))
-            {
-                output.Error($"no farm state in {stateDir.FullName}: nothing to resume.");
-                return ExitCodes.BadInput;
-            }
-            if (!RunCommand.TryReadConfig(parse.GetValue(config), output, out var extra)) return ExitCodes.BadInput;
-            var farm = RunCommand.EmbeddedFarm(stateDir, parse.GetValue(slots), parse.GetValue(verbose), extra,
-                CommonOptions.HandlerPaths(parse.GetValue(handlers)));
-            var nodeSlots = EmbeddedSlots.Of(parse.GetValue(slots), extra);
+            if (embedded.ExistingState(parse, output, "nothing to resume.") is null) return ExitCodes.BadInput;
+            if (embedded.TryBuild(parse, output, out var extra) is not { } farm) return ExitCodes.BadInput;
+            var nodeSlots = EmbeddedSlots.Of(parse.GetValue(embedded.Slots), extra);
             var unfit = 0;
             var exitCode = await FarmSession.RunAsync(farm, output, new Following(parse.GetValue(progress), parse.GetValue(csv)), async client =>
             {

@@ -64,10 +64,10 @@ internal sealed class JobDirectory : ReceivePersistentActor
     // A failed write or recovery stops this actor (Akka's rule); the parent that starts it again
     // hears why, in one line (Hosting.RestartingSingleton), instead of a stack trace per attempt.
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr) =>
-        Context.Parent.Tell(new JournalDown(JournalFault.From(cause, _journalLocation).Describe()));
+        Context.Parent.Tell(JournalDown.Of(cause, _journalLocation));
 
     protected override void OnRecoveryFailure(Exception reason, object? message = null) =>
-        Context.Parent.Tell(new JournalDown(JournalFault.From(reason, _journalLocation).Describe()));
+        Context.Parent.Tell(JournalDown.Of(reason, _journalLocation));
 
     protected override void OnReplaySuccess() => Context.Parent.Tell(JournalUp.Instance);
 

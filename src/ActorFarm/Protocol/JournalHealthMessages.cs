@@ -11,7 +11,12 @@ internal interface IJournalHealth;
 /// A journal write or recovery failed (the singleton stops next, as every persistent actor
 /// does); <paramref name="Description"/> is one line naming what failed and where.
 /// </summary>
-internal sealed record JournalDown(string Description) : IJournalHealth;
+internal sealed record JournalDown(string Description) : IJournalHealth
+{
+    /// <summary>What <paramref name="cause"/> means for the journal at <paramref name="journalLocation"/>, in its one line.</summary>
+    public static JournalDown Of(Exception cause, string journalLocation) =>
+        new(Persistence.JournalFault.From(cause, journalLocation).Describe());
+}
 
 /// <summary>The singleton recovered its state from the journal: it serves again.</summary>
 internal sealed record JournalUp : IJournalHealth
