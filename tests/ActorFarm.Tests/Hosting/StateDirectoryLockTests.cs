@@ -37,7 +37,23 @@ public class StateDirectoryLockTests
         Assert.Equal(Environment.ProcessId, refused.Holder?.Pid);
 
         await first.DisposeAsync();
-        await using var third = await FarmHost.StartAsync(options with { NodeName = "third" });
-        Assert.Equal("third", third.NodeName);
+        // Free once the first let go. Asked again for a moment: a process another test of this run
+        // starts at that instant holds a copy of every descriptor from its fork to its exec (which
+        // closes the lock's, opened close-on-exec), and a flock lasts while any copy is open.
+        FarmHost? third = null;
+        await Waiting.UntilAsync(async () =>
+        {
+            try
+            {
+                third = await FarmHost.StartAsync(options with { NodeName = "third" });
+                return true;
+            }
+            catch (StateDirectoryInUseException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(100));
+        await using var started = third!;
+        Assert.Equal("third", started.NodeName);
     }
 }
