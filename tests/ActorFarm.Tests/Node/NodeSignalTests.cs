@@ -27,7 +27,7 @@ public sealed class NodeSignalTests : NodeTestKit
         jobs.ExpectMsg<RequestTasks>();
         node.Tell(new TaskBatch("killed-1", "life-1", spec, [new TaskLease(0, 1)], Exhausted: true), jobs.Ref);
         // Let the task die and its exit reach the node (were it reported, a Failed result would come first).
-        AwaitCondition(() => File.Exists(died), TimeSpan.FromSeconds(20));
+        AwaitCondition(() => File.Exists(died), TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(20));
         Thread.Sleep(500);
 
         node.Tell(NodeSupervisor.StopSignalled.Instance);
@@ -50,7 +50,7 @@ public sealed class NodeSignalTests : NodeTestKit
         node.Tell(new ActiveJobs([new ActiveJob("killed-1", spec.Name, 0, "life-1")]), directory.Ref);
         jobs.ExpectMsg<RequestTasks>();
         node.Tell(new TaskBatch("killed-1", "life-1", spec, [new TaskLease(0, 1), new TaskLease(1, 1)], Exhausted: true), jobs.Ref);
-        AwaitCondition(() => File.Exists(died), TimeSpan.FromSeconds(20));
+        AwaitCondition(() => File.Exists(died), TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(20));
         // Were the slot freed at once, task 1 would start within milliseconds of task 0's death.
         jobs.ExpectNoMsg(TimeSpan.FromSeconds(1));
         Assert.False(File.Exists(started), "a task started on the slot during the hold");

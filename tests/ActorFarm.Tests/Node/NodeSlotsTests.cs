@@ -13,7 +13,7 @@ namespace ActorFarm.Tests.Node;
 /// measured by real overlap: every task holds a gate until the test opens it, and the gate counts
 /// how many hold it at once.
 /// </summary>
-public sealed class NodeSlotsTests() : Akka.TestKit.Xunit2.TestKit(TestFarm.TestConfig.WithFallback(FarmConfig.Base()))
+public sealed class NodeSlotsTests() : Akka.TestKit.Xunit2.TestKit(NodeTestKit.LocalSystemConfig)
 {
     /// <summary>A handler whose tasks wait until released, counting how many wait at once.</summary>
     private sealed class GateHandler : ITaskHandler
@@ -53,12 +53,13 @@ public sealed class NodeSlotsTests() : Akka.TestKit.Xunit2.TestKit(TestFarm.Test
         }
     }
 
-    private (TestProbe Directory, TestProbe Jobs, IActorRef Node, GateHandler Gate) StartNode(int slots)
+    private (TestProbe Directory, TestProbe Jobs, IActorRef Node, GateHandler Gate) StartNode(int slots, TimeSpan? requestTimeout = null)
     {
         var directory = CreateTestProbe("directory");
         var jobs = CreateTestProbe("jobs");
         var gate = new GateHandler();
         var settings = NodeSettings.From(Sys.Settings.Config, "n1", slotsOverride: slots) with { RegisterInterval = TimeSpan.FromMilliseconds(200) };
+        if (requestTimeout is { } timeout) settings = settings with { RequestTimeout = timeout };
         var node = Sys.ActorOf(NodeSupervisor.Props(settings, directory.Ref, jobs.Ref,
             new TaskExecutor(TaskHandlerRegistry.CreateDefault().Register(gate))));
         directory.ExpectMsg<RegisterNode>();
@@ -91,7 +92,7 @@ public sealed class NodeSlotsTests() : Akka.TestKit.Xunit2.TestKit(TestFarm.Test
         // More than asked (as a job answering an earlier request would): the rest wait in the queue.
         node.Tell(new TaskBatch("wide-1", "w", spec, Enumerable.Range(0, 6).Select(i => new TaskLease(i, 1)).ToArray(), Exhausted: true), jobs.Ref);
 
-        AwaitCondition(() => gate.Running == 2, TimeSpan.FromSeconds(10));
+        AwaitCondition(() => gate.Running == 2, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(20));
         // The heartbeat counts the slots held, not the workers busy.
         directory.FishForMessage<RegisterNode>(r => r.Busy == 4, TimeSpan.FromSeconds(5));
         // Two workers are idle, but the slots are taken: nothing else starts.
@@ -103,7 +104,7 @@ public sealed class NodeSlotsTests() : Akka.TestKit.Xunit2.TestKit(TestFarm.Test
         {
             gate.Release(1);
             var expected = released + 2;
-            AwaitCondition(() => gate.Started == expected, TimeSpan.FromSeconds(10));
+            AwaitCondition(() => gate.Started == expected, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(20));
         }
         gate.Release(2);
 
@@ -125,7 +126,7 @@ public sealed class NodeSlotsTests() : Akka.TestKit.Xunit2.TestKit(TestFarm.Test
         jobs.FishForMessage<RequestTasks>(r => r.JobId == "narrow-1");
         // Two one-slot tasks run; a task of three slots, then a third one-slot task, arrive behind them.
         node.Tell(new TaskBatch("narrow-1", "n", narrow, [new TaskLease(0, 1), new TaskLease(1, 1)], Exhausted: true), jobs.Ref);
-        AwaitCondition(() => gate.Running == 2, TimeSpan.FromSeconds(10));
+        AwaitCondition(() => gate.Running == 2, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(20));
         node.Tell(new TaskBatch("wide-1", "w", wide, [new TaskLease(0, 1)], Exhausted: true), jobs.Ref);
         node.Tell(new TaskBatch("narrow-1", "n", narrow, [new TaskLease(2, 1)], Exhausted: true), jobs.Ref);
 
@@ -134,14 +135,14 @@ public sealed class NodeSlotsTests() : Akka.TestKit.Xunit2.TestKit(TestFarm.Test
         Assert.Equal(2, gate.Started);
 
         gate.Release(1); // one narrow task ends: 3 free, the wide task starts, and only it
-        AwaitCondition(() => gate.Started == 3, TimeSpan.FromSeconds(10));
+        AwaitCondition(() => gate.Started == 3, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(20));
         Collect(jobs, node, 1);
         jobs.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
         Assert.Equal(3, gate.Started);
         Assert.Equal(2, gate.Running); // the wide task (3 slots) and a narrow one (1): the node is full
 
         gate.Release(1);
-        AwaitCondition(() => gate.Started == 4, TimeSpan.FromSeconds(10));
+        AwaitCondition(() => gate.Started == 4, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(20));
         gate.Release(2);
         Collect(jobs, node, 3);
         Assert.True(gate.MaxRunning <= 3);
@@ -150,7 +151,8 @@ public sealed class NodeSlotsTests() : Akka.TestKit.Xunit2.TestKit(TestFarm.Test
     [Fact]
     public void A_node_never_asks_a_job_whose_tasks_take_more_slots_than_it_has_and_gives_back_leases_it_gets_anyway()
     {
-        var (directory, jobs, node, _) = StartNode(slots: 4);
+        // A short request timeout: the quiet period below must outlast it.
+        var (directory, jobs, node, _) = StartNode(slots: 4, requestTimeout: TimeSpan.FromMilliseconds(500));
         using var output = new TempDirectory();
         var huge = Specs.Handler("huge", "noop", 3, output.Path) with { Cpus = 5, Priority = 1 };
 
@@ -164,8 +166,8 @@ public sealed class NodeSlotsTests() : Akka.TestKit.Xunit2.TestKit(TestFarm.Test
         node.Tell(new TaskBatch("huge-2", "h", huge, [new TaskLease(0, 1), new TaskLease(1, 1)], Exhausted: false), jobs.Ref);
         var returned = jobs.FishForMessage<ReturnLeases>(_ => true);
         Assert.Equal(("huge-2", 2), (returned.JobId, returned.Leases.Length));
-        // Now the node knows the spec: the job is not asked again, past a request timeout.
-        var quietUntil = DateTime.UtcNow + TimeSpan.FromSeconds(4);
+        // Now the node knows the spec: the job is not asked again, past three request timeouts.
+        var quietUntil = DateTime.UtcNow + TimeSpan.FromSeconds(1.5);
         while (DateTime.UtcNow < quietUntil)
             Assert.False(jobs.ReceiveOne(quietUntil - DateTime.UtcNow) is RequestTasks { JobId: "huge-2" }, "the job was asked again");
     }

@@ -17,7 +17,8 @@ public sealed class NodeSupervisorTests : NodeTestKit
     [Fact]
     public void A_node_never_asks_a_job_whose_handler_it_lacks_and_gives_back_leases_it_gets_anyway()
     {
-        var (directory, jobs, node) = StartNode(s => s with { Handlers = new HashSet<string> { "noop" } });
+        // A short request timeout: the quiet period below must outlast it.
+        var (directory, jobs, node) = StartNode(s => s with { Handlers = new HashSet<string> { "noop" }, RequestTimeout = TimeSpan.FromMilliseconds(500) });
         using var output = new TempDirectory();
         var foreign = Specs.Handler("foreign", LargeMessageHandler.HandlerName, 5, output.Path, new() { ["bytes"] = "10" }) with { Priority = 1 };
         var local = Specs.Handler("local", "noop", 5, output.Path);
@@ -32,9 +33,9 @@ public sealed class NodeSupervisorTests : NodeTestKit
         node.Tell(new ActiveJobs([new ActiveJob("foreign-2", "foreign", 1, "f")]), directory.Ref);
         var request = jobs.FishForMessage<RequestTasks>(r => r.JobId == "foreign-2");
         node.Tell(new TaskBatch("foreign-2", "f", foreign, [new TaskLease(0, 1), new TaskLease(1, 1)], Exhausted: false), jobs.Ref);
-        var returned = jobs.ExpectMsg<ReturnLeases>();
+        var returned = jobs.FishForMessage<ReturnLeases>(_ => true);
         Assert.Equal(("foreign-2", 2), (returned.JobId, returned.Leases.Length));
-        jobs.ExpectNoMsg(TimeSpan.FromSeconds(4)); // past a request timeout: still not asked
+        jobs.ExpectNoMsg(TimeSpan.FromSeconds(1.5)); // three request timeouts: still not asked
         Assert.True(request.NeedSpec);
     }
 
@@ -87,7 +88,7 @@ public sealed class NodeSupervisorTests : NodeTestKit
     [Fact]
     public void A_result_batch_that_is_never_acknowledged_is_sent_again_until_it_is()
     {
-        var (directory, jobs, node) = StartNode(s => s with { UnackedResendAfter = TimeSpan.FromSeconds(1), RequestTimeout = TimeSpan.FromMilliseconds(300) });
+        var (directory, jobs, node) = StartNode(s => s with { UnackedResendAfter = TimeSpan.FromMilliseconds(500), RequestTimeout = TimeSpan.FromMilliseconds(300) });
         using var output = new TempDirectory();
         var spec = Specs.Handler("lost", "noop", 1, output.Path);
         node.Tell(new ActiveJobs([new ActiveJob("lost-1", "lost", 0, "l")]), directory.Ref);
@@ -101,8 +102,8 @@ public sealed class NodeSupervisorTests : NodeTestKit
         Assert.Equal(first.BatchId, again.BatchId);
         Assert.Equal(first.Results, again.Results);
         node.Tell(new ResultsAcknowledged("lost-1", again.BatchId), jobs.Ref);
-        // Acknowledged: never sent again (the node keeps polling the job meanwhile).
-        var quietUntil = DateTime.UtcNow + TimeSpan.FromSeconds(3);
+        // Acknowledged: never sent again in three resend periods (the node keeps polling the job meanwhile).
+        var quietUntil = DateTime.UtcNow + TimeSpan.FromSeconds(1.5);
         while (DateTime.UtcNow < quietUntil)
             Assert.IsNotType<TaskResults>(jobs.ReceiveOne(quietUntil - DateTime.UtcNow) ?? "nothing");
     }

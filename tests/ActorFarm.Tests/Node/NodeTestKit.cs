@@ -4,6 +4,7 @@ using ActorFarm.Node;
 using ActorFarm.Node.Execution;
 using ActorFarm.Protocol;
 using Akka.Actor;
+using Akka.Configuration;
 using Akka.TestKit;
 
 namespace ActorFarm.Tests.Node;
@@ -12,8 +13,15 @@ namespace ActorFarm.Tests.Node;
 /// A node supervisor with real workers and real tasks, its job and directory played by test
 /// probes: what the node tests share.
 /// </summary>
-public abstract class NodeTestKit() : Akka.TestKit.Xunit2.TestKit(TestFarm.TestConfig.WithFallback(FarmConfig.Base()))
+public abstract class NodeTestKit() : Akka.TestKit.Xunit2.TestKit(LocalSystemConfig)
 {
+    /// <summary>
+    /// The farm's configuration in a local actor system: a node's actors use no cluster, and a
+    /// system without remoting starts and stops in a fraction of the time, once per test.
+    /// </summary>
+    internal static readonly Config LocalSystemConfig = ConfigurationFactory.ParseString("akka.actor.provider = local")
+        .WithFallback(TestFarm.TestConfig).WithFallback(FarmConfig.Base());
+
     /// <summary>A one-slot node named n1 (unless <paramref name="configure"/> says otherwise), registered.</summary>
     private protected (TestProbe Directory, TestProbe Jobs, IActorRef Node) StartNode(Func<NodeSettings, NodeSettings>? configure = null)
     {
