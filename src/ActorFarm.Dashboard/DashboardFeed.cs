@@ -85,12 +85,29 @@ internal sealed class DashboardFeed : IAsyncDisposable
         {
             do
             {
-                var snapshot = await RefreshAsync(_stop.Token);
-                Publish(snapshot.ToUtf8Json());
+                Publish((await RefreshOrSayWhyAsync(_stop.Token)).ToUtf8Json());
             } while (await timer.WaitForNextTickAsync(_stop.Token));
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {
+        }
+    }
+
+    /// <summary>
+    /// A refresh that fails in the dashboard itself leaves the last view up with the reason on it,
+    /// and the next refresh tries again: the loop never ends with an exception, which would freeze
+    /// every page on its last view without a word.
+    /// </summary>
+    private async Task<DashboardSnapshot> RefreshOrSayWhyAsync(CancellationToken ct)
+    {
+        try
+        {
+            return await RefreshAsync(ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            return new DashboardSnapshot(DateTimeOffset.UtcNow, _options.ReadOnly, _lastOverview, _lastJobs,
+                "the dashboard could not refresh: " + ErrorText.Cause(e));
         }
     }
 

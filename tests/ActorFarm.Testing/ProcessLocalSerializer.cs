@@ -8,7 +8,8 @@ namespace ActorFarm.Testing;
 /// For the test suite's <c>serialize-messages = on</c> only: "serializes" third-party messages
 /// that an actor sends to itself and that can never cross the wire (Akka.Persistence.Sql's
 /// <c>WriteFinished</c>, which carries a Task; the journal's replies, which carry the storage
-/// exception of a failed write) by parking the instance under a key. Without it
+/// exception of a failed write; the read journal's <c>NewOrderingIds</c>, whose list of ids comes
+/// back null) by parking the instance under a key. Without it
 /// the verification drops those messages with an error, which real runs never do.
 /// </summary>
 public sealed class ProcessLocalSerializer(ExtendedActorSystem system) : Serializer(system)

@@ -43,14 +43,24 @@ public sealed partial class DashboardMetricsTests(ITestOutputHelper log)
 
         // The dashboard's own view of the job follows at its next refresh.
         string[] after = [];
-        await Waiting.UntilAsync(async () =>
+        try
         {
-            after = await ScrapeAsync(http, ct);
-            // Both counts: the job's last task may be a failure, so a view with every success but not
-            // yet that failure is not the final one.
-            return Value(after, "actorfarm_job_tasks", job, "state=\"succeeded\"") == final.Succeeded
-                && Value(after, "actorfarm_job_tasks", job, "state=\"failed\"") == final.Failed;
-        }, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(250));
+            await Waiting.UntilAsync(async () =>
+            {
+                after = await ScrapeAsync(http, ct);
+                // Both counts: the job's last task may be a failure, so a view with every success but not
+                // yet that failure is not the final one.
+                return Value(after, "actorfarm_job_tasks", job, "state=\"succeeded\"") == final.Succeeded
+                    && Value(after, "actorfarm_job_tasks", job, "state=\"failed\"") == final.Failed;
+            }, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(250));
+        }
+        catch (TimeoutException)
+        {
+            // What the dashboard showed instead: its snapshot says why it did not move on, if it knows.
+            var snapshot = await http.GetStringAsync("/api/snapshot", ct);
+            Assert.Fail($"the dashboard never showed the job's final counts ({final}); its last scrape:\n"
+                + string.Join('\n', after.Where(l => l.Contains(job, StringComparison.Ordinal))) + "\nits snapshot:\n" + snapshot);
+        }
 
         log.WriteLine(string.Join('\n', after.Where(l => l.Contains(job, StringComparison.Ordinal) || l.StartsWith("actorfarm_tasks"))));
         Assert.Equal(final.Succeeded, Value(after, "actorfarm_tasks_succeeded_total", job));
