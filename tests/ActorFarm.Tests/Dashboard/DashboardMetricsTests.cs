@@ -71,6 +71,39 @@ public sealed partial class DashboardMetricsTests(ITestOutputHelper log)
         Assert.True(Value(after, "actorfarm_tasks_started_total", null) >= 60);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_dashboard_shows_its_jobs_after_another_dashboard_in_the_process_stopped(bool otherFirst)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var ct = cts.Token;
+        using var output = new TempDirectory("actorfarm-metrics");
+        var options = new DashboardOptions { RefreshInterval = TimeSpan.FromMilliseconds(100) };
+        // Other dashboards in the same process, of another farm (a test beside this one, a service
+        // watching two farms), started before this one or after it, stop while this one runs: some
+        // after a few refreshes, some before their first.
+        await using var otherFarm = await TestFarm.StartAsync(slots: 1);
+        var other = otherFirst ? await DashboardServer.StartAsync(otherFarm.Client, options, ct) : null;
+        await using var farm = await TestFarm.StartAsync(slots: 2);
+        await using var kept = await DashboardServer.StartAsync(farm.Client, options, ct);
+        other ??= await DashboardServer.StartAsync(otherFarm.Client, options, ct);
+        await Task.Delay(options.RefreshInterval * 3, ct);
+        await other.DisposeAsync();
+        for (var i = 0; i < 4; i++)
+        {
+            await using var brief = await DashboardServer.StartAsync(otherFarm.Client, options, ct);
+            if (i % 2 == 0) await Task.Delay(options.RefreshInterval * 3, ct);
+        }
+
+        // A job that runs after they stopped reaches this one's /metrics.
+        var done = await farm.RunAsync(Specs.Handler("gauged", "noop", 7, output.Path));
+        using var http = new HttpClient { BaseAddress = kept.Address };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", kept.AccessToken);
+        await Waiting.UntilAsync(async () => Value(await ScrapeAsync(http, ct), "actorfarm_job_tasks", done.JobId, "state=\"succeeded\"") == 7,
+            TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(50));
+    }
+
     private readonly record struct JobStatusReportSnapshot(long Succeeded, long Failed, long Total);
 
     private static async Task<string[]> ScrapeAsync(HttpClient http, CancellationToken ct)

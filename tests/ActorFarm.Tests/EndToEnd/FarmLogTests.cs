@@ -30,7 +30,10 @@ public sealed class FarmLogTests
         }
 
         // What the farm's console logger would print: the framework's known noise goes to DEBUG there.
-        var loud = log.Events.Where(e => e.LogLevel() >= LogLevel.WarningLevel && !FrameworkNoise.IsNoise(e)).ToList();
+        // The cluster's warning that its heartbeat timer fired late is about the machine (this suite
+        // keeps both cores busy), not the farm: a user on a busy machine should see it, a test ignore it.
+        var loud = log.Events.Where(e => e.LogLevel() >= LogLevel.WarningLevel && !FrameworkNoise.IsNoise(e)
+            && !(e.Message?.ToString() ?? "").Contains("Scheduled sending of heartbeat was delayed", StringComparison.Ordinal)).ToList();
         Assert.True(loud.Count == 0, $"{loud.Count} errors and warnings, the first: {loud.FirstOrDefault()?.LogSource}: {loud.FirstOrDefault()}");
     }
 }
