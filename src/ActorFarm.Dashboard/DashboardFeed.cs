@@ -106,10 +106,12 @@ internal sealed class DashboardFeed : IAsyncDisposable
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            return new DashboardSnapshot(DateTimeOffset.UtcNow, _options.ReadOnly, _lastOverview, _lastJobs,
-                "the dashboard could not refresh: " + ErrorText.Cause(e));
+            return LastView("the dashboard could not refresh: " + ErrorText.Cause(e));
         }
     }
+
+    /// <summary>The last view the page had, with why it is not moving.</summary>
+    private DashboardSnapshot LastView(string why) => new(DateTimeOffset.UtcNow, _options.ReadOnly, _lastOverview, _lastJobs, why);
 
     private void Publish(byte[] snapshot)
     {
@@ -131,7 +133,7 @@ internal sealed class DashboardFeed : IAsyncDisposable
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             // The page keeps the last view and says why it is not moving.
-            return new DashboardSnapshot(now, _options.ReadOnly, _lastOverview, _lastJobs, "the farm did not answer: " + ErrorText.Cause(e));
+            return LastView("the farm did not answer: " + ErrorText.Cause(e));
         }
 
         var followed = list.Take(_options.MaxJobs).ToArray();
